@@ -1,0 +1,101 @@
+import { DLQ_HEADERS } from './retry.js'
+import type { Message, MessageBus } from './port.js'
+
+export interface DeadLetter {
+  dlqTopic: string
+  partition: number
+  offset: number
+  key: string
+  originalTopic: string
+  originalPartition: number
+  originalOffset: number
+  group: string
+  error: string
+  errorCode: string
+  attempts: number
+  failedAt: string
+  replayed: boolean
+  message: Message
+}
+
+const REPLAY_GROUP = 'dlq-replayer'
+
+export const isDlqTopic = (topic: string) => topic.endsWith('.dlq')
+
+function toDeadLetter(m: Message, replayedBefore: number): DeadLetter {
+  const h = m.headers
+  return {
+    dlqTopic: m.topic,
+    partition: m.partition,
+    offset: m.offset,
+    key: m.key,
+    originalTopic: h[DLQ_HEADERS.topic] ?? m.topic.replace(/\.dlq$/, ''),
+    originalPartition: Number(h[DLQ_HEADERS.partition] ?? -1),
+    originalOffset: Number(h[DLQ_HEADERS.offset] ?? -1),
+    group: h[DLQ_HEADERS.group] ?? '',
+    error: h[DLQ_HEADERS.error] ?? '',
+    errorCode: h[DLQ_HEADERS.errorCode] ?? '',
+    attempts: Number(h[DLQ_HEADERS.attempts] ?? 0),
+    failedAt: h[DLQ_HEADERS.failedAt] ?? m.timestamp.toISOString(),
+    replayed: m.offset < replayedBefore,
+    message: m,
+  }
+}
+
+/** Every dead letter of one DLQ topic (or of all of them), oldest first per partition. */
+export async function listDeadLetters(bus: MessageBus, opts: { topic?: string; limit?: number } = {}): Promise<DeadLetter[]> {
+  const topics = opts.topic ? [opts.topic.endsWith('.dlq') ? opts.topic : `${opts.topic}.dlq`] : (await bus.listTopics()).filter(isDlqTopic)
+  const out: DeadLetter[] = []
+  for (const topic of topics) {
+    const lag = await bus.lag(REPLAY_GROUP, [topic])
+    for (const p of lag) {
+      const msgs = await bus.read(topic, p.partition, 0, opts.limit ?? 1000)
+      out.push(...msgs.map((m) => toDeadLetter(m, p.committed)))
+    }
+  }
+  return out
+}
+
+/** Copies one dead letter back onto its original topic; the consumer sees it as a new message. */
+export async function replayDeadLetter(bus: MessageBus, dl: DeadLetter): Promise<void> {
+  const headers = Object.fromEntries(Object.entries(dl.message.headers).filter(([k]) => !k.startsWith('dlq-')))
+  await bus.publish([
+    { topic: dl.originalTopic, key: dl.key, value: dl.message.value, headers: { ...headers, 'replayed-from': `${dl.dlqTopic}/${dl.partition}/${dl.offset}` } },
+  ])
+}
+
+/**
+ * Replays every dead letter of a DLQ topic not replayed yet. Progress is the committed
+ * offset of the `dlq-replayer` group, so running it twice replays nothing twice.
+ */
+export async function replayAll(bus: MessageBus, dlqTopic: string): Promise<number> {
+  let count = 0
+  const lag = await bus.lag(REPLAY_GROUP, [dlqTopic])
+  if (lag.every((p) => p.lag === 0)) return 0
+  let resolveDone!: () => void
+  const done = new Promise<void>((r) => (resolveDone = r))
+  const remaining = new Map(lag.map((p) => [p.partition, p.endOffset]))
+  const check = () => {
+    if ([...remaining.values()].every((v) => v <= 0)) resolveDone()
+  }
+  const consumer = await bus.consume({
+    groupId: REPLAY_GROUP,
+    topics: [dlqTopic],
+    handleBatch: async (batch) => {
+      // Dead letters that arrive while replaying are replayed too; we stop once the ends seen at the start are reached.
+      for (const m of batch.messages) {
+        await replayDeadLetter(bus, toDeadLetter(m, 0))
+        batch.resolveOffset(m.offset)
+        count++
+        const end = lag.find((p) => p.partition === m.partition)?.endOffset ?? 0
+        if (m.offset + 1 >= end) remaining.set(m.partition, 0)
+      }
+      check()
+    },
+  })
+  for (const p of lag) if (p.lag === 0) remaining.set(p.partition, 0)
+  check()
+  await done
+  await consumer.stop()
+  return count
+}

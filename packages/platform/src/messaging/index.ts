@@ -1,0 +1,5 @@
+export * from './port.js'
+export * from './partitioner.js'
+export type { GroupConsumerOptions } from './group-consumer.js'
+export * from './retry.js'
+export * from './dlq.js'

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { databaseUrl, ensureDatabase } from './postgres/db.js'
+import { startEmbeddedPostgres } from './postgres/embedded.js'
+
+/** Test helpers: real PostgreSQL, one fresh database per test instead of truncating tables. */
+
+interface AfterHook {
+  after(fn: () => Promise<void> | void): void
+}
+
+let serverUrl: Promise<string> | null = null
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.unref()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number }
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+/**
+ * The test server: TEST_DATABASE_URL when the test runner started one for the whole
+ * run (scripts/test.ts does), otherwise an embedded server for this process alone.
+ */
+export function testServerUrl(): Promise<string> {
+  if (process.env.TEST_DATABASE_URL) return Promise.resolve(process.env.TEST_DATABASE_URL)
+  serverUrl ??= (async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'brokerage-pg-'))
+    const server = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), persistent: false })
+    process.once('beforeExit', () => {
+      void server.stop().then(() => rm(dir, { recursive: true, force: true }))
+    })
+    return server.url
+  })()
+  return serverUrl
+}
+
+/** Creates a database with a unique name, dropped when the test ends. */
+export async function createTestDatabase(t: AfterHook, prefix = 'test'): Promise<string> {
+  const server = await testServerUrl()
+  const name = `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 16)}`
+  await ensureDatabase(server, name)
+  t.after(async () => {
+    const c = new pg.Client({ connectionString: databaseUrl(server, 'postgres') })
+    await c.connect()
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {})
+    await c.end()
+  })
+  return databaseUrl(server, name)
+}
+
+/** Resolves when `check` returns a truthy value; the value is re-checked on every `poke()` and on a short interval. */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, opts: { timeoutMs?: number; what?: string } = {}): Promise<T> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 15_000)
+  let last: unknown
+  for (;;) {
+    try {
+      const v = await check()
+      if (v) return v
+    } catch (err) {
+      last = err
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${last ? `: ${String(last)}` : ''}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+/**
+ * Collects values pushed by a handler and lets a test await a condition over them; the
+ * condition is checked on every push, so the test wakes the moment the event happens.
+ */
+export function createCollector<T>() {
+  const items: T[] = []
+  const waiters: Array<{ pred: (items: T[]) => boolean; resolve: () => void }> = []
+  return {
+    items,
+    push(item: T) {
+      items.push(item)
+      for (const w of [...waiters]) {
+        if (w.pred(items)) {
+          waiters.splice(waiters.indexOf(w), 1)
+          w.resolve()
+        }
+      }
+    },
+    until(pred: (items: T[]) => boolean, opts: { timeoutMs?: number; what?: string } = {}): Promise<T[]> {
+      if (pred(items)) return Promise.resolve(items)
+      return new Promise<T[]>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(waiter), 1)
+          reject(new Error(`timed out waiting for ${opts.what ?? 'items'} (have ${items.length})`))
+        }, opts.timeoutMs ?? 15_000)
+        const waiter = {
+          pred,
+          resolve: () => {
+            clearTimeout(timer)
+            resolve(items)
+          },
+        }
+        waiters.push(waiter)
+      })
+    },
+  }
+}
