@@ -8,6 +8,8 @@ import type { Assignment, Batch, ConsumeOptions, Consumer, Message } from './por
  */
 export interface GroupBackend {
   join(): Promise<void>
+  /** After a failure (lost connection): drops ownership and joins the group again. */
+  rejoin(): Promise<void>
   /** The partitions this member should own, given the live members of the group. */
   desiredAssignment(): Promise<Assignment[]>
   /** Takes exclusive ownership of a partition; false while another member still holds it. */
@@ -123,12 +125,29 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
   async function loop() {
     await backend.join()
     while (running) {
+      try {
+        await iterate()
+      } catch (err) {
+        // Lost connection or broker trouble: finish what runs, give up ownership, join again.
+        opts.onError?.(err, { topic: '', partition: -1, offset: -1 })
+        await Promise.all([...owned.values()].map((o) => o.busy))
+        owned.clear()
+        balanced = false
+        nextRebalanceAt = 0
+        await new Promise((r) => setTimeout(r, redeliveryDelayMs))
+        if (running) await backend.rejoin().catch((e: unknown) => opts.onError?.(e, { topic: '', partition: -1, offset: -1 }))
+      }
+    }
+  }
+
+  async function iterate() {
+    {
       if (Date.now() >= nextRebalanceAt) {
         await rebalance()
         // While a partition is still held by a leaving member, try again soon.
         nextRebalanceAt = Date.now() + (balanced ? rebalanceIntervalMs : Math.min(100, rebalanceIntervalMs))
       }
-      if (!running) break
+      if (!running) return
       wakePending = false
       const now = Date.now()
       const idle = [...owned.values()].filter((o) => !o.busy && o.pausedUntil <= now)

@@ -66,6 +66,9 @@ export function createMemoryBus(opts: { defaultPartitions?: number } = {}): Mess
           g.members.add(memberId)
           notify(g, 'group')
         },
+        async rejoin() {
+          await backend.join()
+        },
         async desiredAssignment() {
           const members = [...g.members].sort()
           const index = members.indexOf(memberId)

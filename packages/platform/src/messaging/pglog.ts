@@ -136,15 +136,26 @@ export async function createPgLogBus(opts: PgLogOptions): Promise<MessageBus & {
   async function consume(o: GroupConsumerOptions) {
     for (const t of o.topics) await ensureTopic(t)
     const memberId = randomUUID()
-    const control = new pg.Client({ connectionString: opts.url, application_name: `bus:${o.groupId}` })
-    control.on('error', () => {})
     let wakeFn: (reason: 'data' | 'group') => void = () => {}
     const topics = new Set(o.topics)
-    control.on('notification', (n) => {
-      if (n.channel === DATA_CHANNEL && n.payload && topics.has(n.payload)) wakeFn('data')
-      else if (n.channel === GROUP_CHANNEL && n.payload === o.groupId) wakeFn('group')
-    })
+    // The control connection carries membership, partition locks and wake-ups; when it
+    // dies the server drops its locks, and the member joins again on a new one.
+    const newControl = () => {
+      const c = new pg.Client({ connectionString: opts.url, application_name: `bus:${o.groupId}` })
+      c.on('error', () => {})
+      c.on('notification', (n) => {
+        if (n.channel === DATA_CHANNEL && n.payload && topics.has(n.payload)) wakeFn('data')
+        else if (n.channel === GROUP_CHANNEL && n.payload === o.groupId) wakeFn('group')
+      })
+      return c
+    }
+    let control = newControl()
     const backend: GroupBackend = {
+      async rejoin() {
+        await control.end().catch(() => {})
+        control = newControl()
+        await backend.join()
+      },
       async join() {
         await control.connect()
         await control.query(`LISTEN ${DATA_CHANNEL}`)

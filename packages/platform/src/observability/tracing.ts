@@ -137,4 +137,5 @@ export async function inSpan<T>(
   })
 }
 
+// Services depend on platform, not on @opentelemetry/api, yet pass span kinds.
 export { SpanKind }

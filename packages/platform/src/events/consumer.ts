@@ -1,0 +1,91 @@
+import type pg from 'pg'
+import type { Db } from '../postgres/db.js'
+import type { Consumer, Message, MessageBus } from '../messaging/port.js'
+import { eachMessage, PermanentError, type RetryPolicy } from '../messaging/retry.js'
+import type { EventCodec, EventEnvelope } from './types.js'
+
+export interface HandlerContext {
+  /** The transaction the effect runs in; the inbox row and any outbox rows share it. */
+  tx: pg.PoolClient
+  message: Message
+}
+
+export type EventHandler = (event: EventEnvelope, ctx: HandlerContext) => Promise<void>
+
+export interface EventConsumerOptions {
+  db: Db
+  bus: MessageBus
+  codec: EventCodec
+  groupId: string
+  topics: string[]
+  /** Handlers by event type; events of other (known) types are skipped. */
+  handlers: Record<string, EventHandler>
+  retry?: RetryPolicy
+  /** Runs the handler inside this wrapper (tracing, log context); defaults to calling it. */
+  around?: <T>(event: EventEnvelope, fn: () => Promise<T>) => Promise<T>
+  onOutcome?: (event: { type: string; outcome: 'ok' | 'duplicate' | 'skipped' | 'retry' | 'dlq'; seconds: number }) => void
+  onError?: (err: unknown, msg: Message) => void
+  maxBatchSize?: number
+}
+
+class UndecodableError extends PermanentError {
+  readonly code = 'EVENT_MALFORMED'
+}
+
+/**
+ * An idempotent consumer: each event's effect runs exactly once per group, in one
+ * transaction with its inbox row (a redelivered event finds the row and is skipped).
+ * Bytes that do not decode, or an event type the registry does not know, go straight to
+ * the DLQ; a handler that throws is retried with backoff, then dead-lettered.
+ */
+export async function startEventConsumer(opts: EventConsumerOptions): Promise<Consumer> {
+  const around = opts.around ?? ((_e, fn) => fn())
+
+  async function decode(msg: Message): Promise<EventEnvelope> {
+    try {
+      return await opts.codec.decode(msg.value)
+    } catch (err) {
+      if (err instanceof PermanentError || (err as { code?: string }).code) throw err
+      throw new UndecodableError(`cannot decode message: ${(err as Error).message}`, { cause: err })
+    }
+  }
+
+  async function handle(msg: Message) {
+    const started = process.hrtime.bigint()
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9
+    const event = await decode(msg)
+    const handler = opts.handlers[event.type]
+    if (!handler) {
+      opts.onOutcome?.({ type: event.type, outcome: 'skipped', seconds: seconds() })
+      return
+    }
+    const applied = await around(event, () =>
+      opts.db.tx(async (tx) => {
+        const { rowCount } = await tx.query('INSERT INTO inbox (group_id, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [opts.groupId, event.id])
+        if (!rowCount) return false
+        await handler(event, { tx, message: msg })
+        return true
+      }),
+    )
+    opts.onOutcome?.({ type: event.type, outcome: applied ? 'ok' : 'duplicate', seconds: seconds() })
+  }
+
+  return opts.bus.consume({
+    groupId: opts.groupId,
+    topics: opts.topics,
+    maxBatchSize: opts.maxBatchSize,
+    handleBatch: eachMessage(handle, {
+      bus: opts.bus,
+      groupId: opts.groupId,
+      policy: opts.retry,
+      onRetry: (err, msg) => {
+        opts.onError?.(err, msg)
+        opts.onOutcome?.({ type: msg.headers['event-type'] ?? 'unknown', outcome: 'retry', seconds: 0 })
+      },
+      onDeadLetter: (err, msg) => {
+        opts.onError?.(err, msg)
+        opts.onOutcome?.({ type: msg.headers['event-type'] ?? 'unknown', outcome: 'dlq', seconds: 0 })
+      },
+    }),
+  })
+}

@@ -1,0 +1,60 @@
+import type { Queryable } from '../postgres/db.js'
+import { EVENT_HEADERS, type EventCodec, type EventEnvelope } from './types.js'
+
+export const OUTBOX_CHANNEL = 'outbox'
+
+export const OUTBOX_MIGRATIONS = [
+  {
+    name: '001_outbox_inbox.sql',
+    sql: `
+      CREATE TABLE outbox (
+        id bigserial PRIMARY KEY,
+        topic text NOT NULL,
+        key text NOT NULL,
+        value bytea NOT NULL,
+        headers jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT clock_timestamp()
+      );
+      CREATE TABLE inbox (
+        group_id text NOT NULL,
+        event_id uuid NOT NULL,
+        processed_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (group_id, event_id)
+      );
+    `,
+  },
+]
+
+export type Outbox = ReturnType<typeof createOutbox>
+
+/**
+ * The transactional outbox: events are written in the caller's transaction, so an event
+ * exists if and only if the state change that caused it was committed. The relay
+ * publishes them afterwards. Encoding happens here, so an event that does not match its
+ * schema fails the caller's transaction with a clear error instead of reaching the broker.
+ */
+export function createOutbox(codec: EventCodec) {
+  return {
+    async add(tx: Queryable, ...events: EventEnvelope[]): Promise<void> {
+      if (!events.length) return
+      const encoded = await Promise.all(events.map((e) => codec.encode(e)))
+      await tx.query(
+        `INSERT INTO outbox (topic, key, value, headers)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::jsonb[])`,
+        [
+          events.map((e) => codec.topicOf(e.type)),
+          events.map((e) => e.key),
+          encoded,
+          events.map((e) => JSON.stringify(headersOf(e))),
+        ],
+      )
+      await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, ''])
+    },
+  }
+}
+
+export function headersOf(e: EventEnvelope): Record<string, string> {
+  const h: Record<string, string> = { [EVENT_HEADERS.id]: e.id, [EVENT_HEADERS.type]: e.type, [EVENT_HEADERS.correlationId]: e.correlationId }
+  if (e.traceparent) h[EVENT_HEADERS.traceparent] = e.traceparent
+  return h
+}

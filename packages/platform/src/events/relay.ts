@@ -1,0 +1,100 @@
+import pg from 'pg'
+import type { Db } from '../postgres/db.js'
+import type { MessageBus } from '../messaging/port.js'
+import { OUTBOX_CHANNEL } from './outbox.js'
+
+export interface RelayOptions {
+  db: Db
+  bus: Pick<MessageBus, 'publish'>
+  /** Connection string of the service database (the relay keeps one connection for its lock and wake-ups). */
+  url: string
+  batchSize?: number
+  idleMs?: number
+  onError?: (err: unknown) => void
+  onPublished?: (count: number) => void
+}
+
+/**
+ * Moves committed outbox rows to the broker, oldest first. One relay per database is
+ * active at a time (a session advisory lock elects it; the others stand by), so events of
+ * one key are published in commit order. A crash between publishing and deleting the rows
+ * publishes them again: consumers deduplicate by event id, so nothing is lost or doubled.
+ */
+export function startRelay(opts: RelayOptions) {
+  const batchSize = opts.batchSize ?? 500
+  const idleMs = opts.idleMs ?? 1000
+  let running = true
+  let wakeFn: (() => void) | null = null
+  let pending = false
+  const wake = () => {
+    const w = wakeFn
+    wakeFn = null
+    if (w) w()
+    else pending = true
+  }
+  const idle = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (pending || !running) return resolve()
+      const timer = setTimeout(wake, ms)
+      wakeFn = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+
+  const control = new pg.Client({ connectionString: opts.url, application_name: 'outbox-relay' })
+  control.on('error', (err) => opts.onError?.(err))
+  control.on('notification', wake)
+
+  async function publishBatch(): Promise<number> {
+    const { rows } = await opts.db.query<{ id: string; topic: string; key: string; value: Buffer; headers: Record<string, string> }>(
+      'SELECT id::text, topic, key, value, headers FROM outbox ORDER BY id LIMIT $1',
+      [batchSize],
+    )
+    if (!rows.length) return 0
+    await opts.bus.publish(rows.map((r) => ({ topic: r.topic, key: r.key, value: r.value, headers: r.headers })))
+    await opts.db.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)])
+    opts.onPublished?.(rows.length)
+    return rows.length
+  }
+
+  const done = (async () => {
+    await control.connect()
+    await control.query(`LISTEN ${OUTBOX_CHANNEL}`)
+    let leader = false
+    while (running) {
+      try {
+        if (!leader) {
+          const { rows } = await control.query<{ ok: boolean }>("SELECT pg_try_advisory_lock(hashtext('outbox-relay')) AS ok")
+          leader = rows[0]!.ok
+          if (!leader) {
+            await idle(idleMs)
+            continue
+          }
+        }
+        pending = false
+        const n = await publishBatch()
+        if (n < batchSize) await idle(idleMs)
+      } catch (err) {
+        opts.onError?.(err)
+        await idle(idleMs)
+      }
+    }
+    await control.end().catch(() => {})
+  })()
+
+  return {
+    /** Publishes what is committed now, without waiting for a wake-up (tests, shutdown). */
+    wake,
+    async stop() {
+      running = false
+      wake()
+      await done
+    },
+  }
+}
+
+export async function outboxBacklog(db: Db): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')
+  return rows[0]!.n
+}

@@ -1,0 +1,154 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+
+type LabelValue = string | number
+type Labels = Record<string, LabelValue>
+
+/** A histogram whose label set is checked by the compiler (prom-client's is all-optional). */
+export interface HistogramHandle<L extends Labels> {
+  observe(labels: L, seconds: number): void
+  /** Starts timing now; call the result with the labels once the outcome is known. */
+  startTimer(): (labels: L) => number
+}
+
+export interface CounterHandle<L extends Labels> {
+  inc(labels: L, by?: number): void
+}
+
+export interface GaugeSample<K extends string> {
+  labels: Record<K, LabelValue>
+  value: number
+}
+
+/** Computes a gauge's current samples at scrape time (a lag query, a backlog count). */
+export type GaugeSource<K extends string> = () => Promise<ReadonlyArray<GaugeSample<K>>>
+
+export type EventOutcome = 'ok' | 'retry' | 'dlq' | 'duplicate'
+
+export interface MetricsOptions {
+  service: string
+  /** Process metrics (CPU, memory, event-loop lag, GC); on unless a test turns them off. */
+  defaultMetrics?: boolean
+}
+
+// Sagas wait on other services and on timeouts, so they need a longer tail than requests.
+const SAGA_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300]
+
+export function createMetrics(opts: MetricsOptions) {
+  const registry = new Registry()
+  registry.setDefaultLabels({ service: opts.service })
+  if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry })
+
+  function histogram<L extends Labels>(
+    name: string,
+    help: string,
+    labelNames: ReadonlyArray<keyof L & string>,
+    buckets?: number[],
+  ): HistogramHandle<L> {
+    const h = new Histogram({ name, help, labelNames: [...labelNames], registers: [registry], ...(buckets ? { buckets } : {}) })
+    return {
+      observe: (labels, seconds) => h.observe(labels, seconds),
+      startTimer() {
+        const end = h.startTimer()
+        return (labels) => end(labels)
+      },
+    }
+  }
+
+  function counter<L extends Labels>(name: string, help: string, labelNames: ReadonlyArray<keyof L & string>): CounterHandle<L> {
+    const c = new Counter({ name, help, labelNames: [...labelNames], registers: [registry] })
+    return { inc: (labels, by = 1) => c.inc(labels, by) }
+  }
+
+  const gaugeSourceErrors = new Counter({
+    name: 'gauge_source_errors_total',
+    help: 'Scrape-time gauge sources that failed; the gauge keeps its previous values',
+    labelNames: ['gauge'],
+    registers: [registry],
+  })
+  const gauges = new Map<string, { labelNames: readonly string[]; sources: Set<GaugeSource<string>> }>()
+
+  /**
+   * Plugs a scrape-time source into gauge `name`, creating it on first use. Several
+   * sources may feed one gauge (two consumer groups in one process); samples with the
+   * same labels are summed. If any source fails, the gauge keeps its previous values
+   * rather than dropping to zero, which would silence a backlog alert. Returns an
+   * unregister function for when the measured thing (a consumer) closes.
+   */
+  function registerGaugeSource<K extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly K[],
+    source: GaugeSource<K>,
+  ): () => void {
+    let entry = gauges.get(name)
+    if (!entry) {
+      const sources = new Set<GaugeSource<string>>()
+      const gauge: Gauge<string> = new Gauge({
+        name,
+        help,
+        labelNames: [...labelNames],
+        registers: [registry],
+        async collect() {
+          const results = await Promise.allSettled([...sources].map((s) => s()))
+          if (results.some((r) => r.status === 'rejected')) {
+            gaugeSourceErrors.inc({ gauge: name })
+            return
+          }
+          // Reset and refill with no await in between, so concurrent scrapes cannot interleave.
+          gauge.reset()
+          for (const r of results) {
+            if (r.status === 'fulfilled') for (const s of r.value) gauge.inc(s.labels, s.value)
+          }
+        },
+      })
+      entry = { labelNames: [...labelNames], sources }
+      gauges.set(name, entry)
+    } else if (entry.labelNames.join() !== labelNames.join()) {
+      throw new Error(`gauge ${name} already has labels [${entry.labelNames.join()}], not [${labelNames.join()}]`)
+    }
+    const { sources } = entry
+    sources.add(source as GaugeSource<string>)
+    return () => {
+      sources.delete(source as GaugeSource<string>)
+    }
+  }
+
+  return {
+    registry,
+    httpRequestDuration: histogram<{ method: string; route: string; status: LabelValue }>(
+      'http_request_duration_seconds',
+      'HTTP requests by route template and status',
+      ['method', 'route', 'status'],
+    ),
+    grpcRequestDuration: histogram<{ method: string; code: string }>(
+      'grpc_request_duration_seconds',
+      'gRPC calls served, by method and status code name',
+      ['method', 'code'],
+    ),
+    eventHandlerDuration: histogram<{ group: string; type: string; outcome: EventOutcome }>(
+      'event_handler_duration_seconds',
+      'Event handling by consumer group, event type and outcome',
+      ['group', 'type', 'outcome'],
+    ),
+    eventsPublished: counter<{ topic: string }>('events_published_total', 'Events published to the broker', ['topic']),
+    sagaDuration: histogram<{ saga: string; outcome: string }>(
+      'saga_duration_seconds',
+      'Sagas from start to their final outcome',
+      ['saga', 'outcome'],
+      SAGA_BUCKETS,
+    ),
+    registerGaugeSource,
+    registerConsumerLag: (source: GaugeSource<'group' | 'topic' | 'partition'>) =>
+      registerGaugeSource('consumer_lag', 'Messages a consumer group has yet to process', ['group', 'topic', 'partition'], source),
+    registerOutboxBacklog: (count: () => Promise<number>) =>
+      registerGaugeSource('outbox_backlog', 'Outbox events not yet published', [], async () => [
+        { labels: {}, value: await count() },
+      ]),
+    registerDlqMessages: (source: GaugeSource<'topic'>) =>
+      registerGaugeSource('dlq_messages', 'Messages waiting in dead-letter topics', ['topic'], source),
+    registerOrdersByStatus: (source: GaugeSource<'status'>) =>
+      registerGaugeSource('orders_by_status', 'Orders currently in each status', ['status'], source),
+  }
+}
+
+export type Metrics = ReturnType<typeof createMetrics>
