@@ -70,9 +70,10 @@ export function createHttpServer(opts: HttpServerOptions) {
   })
 
   /**
-   * Runs fn inside the request's log scope and trace context. Fastify runs hooks and
-   * the handler from stream and socket callbacks (after body parsing), where the async
-   * context of onRequest is not guaranteed, so each hook re-enters explicitly.
+   * Runs fn inside the request's log scope and trace context. Fastify 5 carries
+   * onRequest's async context through body parsing, but onResponse runs from the socket's
+   * 'finish' event and a custom content-type parser or callback-style plugin can drop the
+   * context, so the hooks that log re-enter explicitly instead of relying on it.
    */
   function enter<T>(req: FastifyRequest, fn: () => T): T {
     const st = states.get(req)

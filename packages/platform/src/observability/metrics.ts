@@ -59,13 +59,39 @@ export function createMetrics(opts: MetricsOptions) {
     return { inc: (labels, by = 1) => c.inc(labels, by) }
   }
 
+  // Gauge refreshes running in the current scrape. prom-client starts every metric's
+  // collect() together, so the error counter waits for them and reports a failure in
+  // the same scrape rather than the next one.
+  const refreshing = new Set<Promise<void>>()
   const gaugeSourceErrors = new Counter({
     name: 'gauge_source_errors_total',
     help: 'Scrape-time gauge sources that failed; the gauge keeps its previous values',
     labelNames: ['gauge'],
     registers: [registry],
+    async collect() {
+      await null // let the gauges registered after this counter start their refresh
+      await Promise.all(refreshing)
+    },
   })
   const gauges = new Map<string, { labelNames: readonly string[]; sources: Set<GaugeSource<string>> }>()
+
+  async function refreshGauge(gauge: Gauge<string>, name: string, sources: Set<GaugeSource<string>>): Promise<void> {
+    const results = await Promise.allSettled([...sources].map((source) => source()))
+    if (results.some((r) => r.status === 'rejected')) {
+      gaugeSourceErrors.inc({ gauge: name })
+      return
+    }
+    try {
+      // Reset and refill with no await in between, so concurrent scrapes cannot interleave.
+      gauge.reset()
+      for (const r of results) {
+        if (r.status === 'fulfilled') for (const sample of r.value) gauge.inc(sample.labels, sample.value)
+      }
+    } catch {
+      // A sample with undeclared labels must not take the whole /metrics page down.
+      gaugeSourceErrors.inc({ gauge: name })
+    }
+  }
 
   /**
    * Plugs a scrape-time source into gauge `name`, creating it on first use. Several
@@ -89,15 +115,12 @@ export function createMetrics(opts: MetricsOptions) {
         labelNames: [...labelNames],
         registers: [registry],
         async collect() {
-          const results = await Promise.allSettled([...sources].map((s) => s()))
-          if (results.some((r) => r.status === 'rejected')) {
-            gaugeSourceErrors.inc({ gauge: name })
-            return
-          }
-          // Reset and refill with no await in between, so concurrent scrapes cannot interleave.
-          gauge.reset()
-          for (const r of results) {
-            if (r.status === 'fulfilled') for (const s of r.value) gauge.inc(s.labels, s.value)
+          const refresh = refreshGauge(gauge, name, sources)
+          refreshing.add(refresh)
+          try {
+            await refresh
+          } finally {
+            refreshing.delete(refresh)
           }
         },
       })

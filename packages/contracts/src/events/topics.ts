@@ -1,0 +1,26 @@
+// One partition key per topic, so per-key order means one thing per topic:
+// a customer's events stay in order (SPEC §5), and the engine, single writer
+// per asset, reads one asset's commands in order.
+
+export const TOPICS = {
+  customer: 'customer.events',
+  asset: 'asset.events',
+  order: 'order.events',
+  engine: 'engine.commands',
+  processor: 'processor.events',
+  trade: 'trade.events',
+} as const
+
+export type TopicName = keyof typeof TOPICS
+export type Topic = (typeof TOPICS)[TopicName]
+
+export const TOPIC_KEY = {
+  'customer.events': 'customerId',
+  'asset.events': 'customerId',
+  'order.events': 'customerId',
+  'engine.commands': 'assetName',
+  'processor.events': 'customerId',
+  'trade.events': 'assetName',
+} as const satisfies Record<Topic, string>
+
+export type KeyField<T extends Topic> = (typeof TOPIC_KEY)[T]

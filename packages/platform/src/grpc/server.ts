@@ -1,0 +1,101 @@
+import * as grpc from '@grpc/grpc-js'
+import { randomUUID } from 'node:crypto'
+import { AppError, isAppError } from '../errors.js'
+import type { Logger } from '../observability/log.js'
+import { withLogContext } from '../observability/log.js'
+import { inSpan, SpanKind, withTraceparent } from '../observability/tracing.js'
+import type { Metrics } from '../observability/metrics.js'
+
+export interface CallContext {
+  requestId: string
+  metadata: grpc.Metadata
+}
+
+/** A method implementation: plain async function from request to response. */
+export type UnaryHandler = (request: any, ctx: CallContext) => Promise<unknown> // eslint-disable-line @typescript-eslint/no-explicit-any
+export type ServiceImpl = Record<string, UnaryHandler>
+
+export const ERROR_CODE_KEY = 'error-code'
+export const ERROR_DETAILS_KEY = 'error-details-bin'
+export const RETRY_AFTER_KEY = 'retry-after'
+
+/** Turns an error into a gRPC status carrying the stable code (and details) in trailers. */
+export function toServiceError(err: unknown, log: Logger): grpc.ServiceError {
+  const app = isAppError(err) ? err : new AppError('INTERNAL', 'internal error', { cause: err })
+  if (!isAppError(err)) log.error({ err }, 'unexpected error in gRPC handler')
+  const metadata = new grpc.Metadata()
+  metadata.set(ERROR_CODE_KEY, app.code)
+  if (app.details !== undefined) metadata.set(ERROR_DETAILS_KEY, Buffer.from(JSON.stringify(app.details)))
+  if (app.retryAfterSeconds !== undefined) metadata.set(RETRY_AFTER_KEY, String(app.retryAfterSeconds))
+  return Object.assign(new Error(app.message), { code: app.grpcStatus, details: app.message, metadata }) as grpc.ServiceError
+}
+
+export interface GrpcServerOptions {
+  log: Logger
+  metrics?: Metrics
+}
+
+/**
+ * A gRPC server whose handlers are plain async functions: the request id and trace
+ * context arrive in metadata and become the handler's log context and parent span;
+ * an AppError becomes a status with the stable code in the `error-code` trailer.
+ */
+export function createGrpcServer(opts: GrpcServerOptions) {
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 })
+  return {
+    server,
+    addService(definition: grpc.ServiceDefinition, impl: ServiceImpl) {
+      const handlers: grpc.UntypedServiceImplementation = {}
+      for (const [name, method] of Object.entries(definition)) {
+        const fn = impl[name] ?? impl[method.originalName ?? name]
+        if (!fn) throw new Error(`gRPC method ${method.path} has no implementation`)
+        handlers[name] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+          const requestId = String(call.metadata.get('x-request-id')[0] ?? randomUUID())
+          const traceparent = call.metadata.get('traceparent')[0]
+          const started = process.hrtime.bigint()
+          withTraceparent(typeof traceparent === 'string' ? traceparent : null, () =>
+            withLogContext({ requestId }, () =>
+              inSpan(method.path, { 'rpc.system': 'grpc', 'rpc.method': name }, () => fn(call.request, { requestId, metadata: call.metadata }), {
+                kind: SpanKind.SERVER,
+              }),
+            ),
+          ).then(
+            (res) => {
+              observe('OK')
+              callback(null, res)
+            },
+            (err: unknown) => {
+              const se = toServiceError(err, opts.log)
+              observe(String(se.code))
+              callback(se)
+            },
+          )
+          function observe(code: string) {
+            opts.metrics?.grpcRequestDuration?.observe({ method: method.path, code }, Number(process.hrtime.bigint() - started) / 1e9)
+          }
+        }
+      }
+      server.addService(definition, handlers)
+    },
+    listen(port: number, host = '127.0.0.1'): Promise<number> {
+      return new Promise((resolve, reject) =>
+        server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+      )
+    },
+    /** Stops accepting calls and lets the calls in flight finish (forced after graceMs). */
+    stop(graceMs = 5000): Promise<void> {
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          server.forceShutdown()
+          resolve()
+        }, graceMs)
+        server.tryShutdown(() => {
+          clearTimeout(timer)
+          resolve()
+        })
+      })
+    },
+  }
+}
+
+export type GrpcServer = ReturnType<typeof createGrpcServer>

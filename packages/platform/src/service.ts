@@ -1,0 +1,166 @@
+import { createDb } from './postgres/db.js'
+import { loadMigrations, migrate } from './postgres/migrate.js'
+import { connectBus, type BusConfig } from './messaging/connect.js'
+import type { Consumer, MessageBus } from './messaging/port.js'
+import { DEFAULT_RETRY, type RetryPolicy } from './messaging/retry.js'
+import { createOutbox, OUTBOX_MIGRATIONS } from './events/outbox.js'
+import { outboxBacklog, startRelay } from './events/relay.js'
+import { startEventConsumer, type EventHandler } from './events/consumer.js'
+import type { EventCodec } from './events/types.js'
+import { createLogger, withLogContext } from './observability/log.js'
+import { createMetrics } from './observability/metrics.js'
+import { initTracing, inSpan, SpanKind, withTraceparent } from './observability/tracing.js'
+import { createHttpServer } from './http/server.js'
+import { createOpsRoutes } from './http/ops.js'
+import { createGrpcServer } from './grpc/server.js'
+import { createStopper } from './lifecycle.js'
+
+export interface ServiceConfig {
+  databaseUrl: string
+  bus: BusConfig
+  /** HTTP port for /health and /metrics (and the API, for the gateway); 0 picks a free one. */
+  httpPort: number
+  /** gRPC port; omit for a service without a synchronous API. */
+  grpcPort?: number
+  host?: string
+  logLevel?: string
+  otlpUrl?: string
+  retry?: RetryPolicy
+}
+
+export interface ServiceOptions {
+  name: string
+  config: ServiceConfig
+  /** Folder of the service's own `NNN_name.sql` migrations. */
+  migrationsDir?: string
+  codec: EventCodec
+  bodyLimit?: number
+}
+
+/**
+ * Everything a service stands on, built in order: logs, tracing, metrics, its database
+ * (migrated), the broker, the outbox and its relay, an HTTP server with health and
+ * metrics, and a gRPC server. The service adds its routes, gRPC methods and consumers,
+ * then calls listen(); stop() undoes it all in reverse, finishing in-flight work.
+ */
+export async function createServiceRuntime(opts: ServiceOptions) {
+  const { name, config } = opts
+  const log = createLogger({ service: name, level: config.logLevel })
+  const tracing = initTracing({ service: name, exporterUrl: config.otlpUrl })
+  const metrics = createMetrics({ service: name })
+  const stopper = createStopper()
+  stopper.add(() => tracing.shutdown())
+
+  const db = createDb({ url: config.databaseUrl, applicationName: name })
+  stopper.add(() => db.close())
+  await migrate(db, 'platform', OUTBOX_MIGRATIONS)
+  if (opts.migrationsDir) await migrate(db, name.replaceAll('-', '_'), await loadMigrations(opts.migrationsDir))
+
+  const bus: MessageBus = await connectBus({ ...config.bus, log: (o, m) => log.warn(o, m) })
+  stopper.add(() => bus.close())
+
+  const outbox = createOutbox(opts.codec)
+  const relay = startRelay({
+    db,
+    bus,
+    url: config.databaseUrl,
+    onError: (err) => log.error({ err }, 'outbox relay failed; retrying'),
+  })
+  stopper.add(() => relay.stop())
+  metrics.registerGaugeSource('outbox_backlog', 'Events committed but not yet published', [], async () => [{ labels: {}, value: await outboxBacklog(db) }])
+
+  const http = createHttpServer({ log, metrics, service: name, bodyLimit: opts.bodyLimit })
+  const consumers: Array<{ groupId: string; topics: string[]; consumer: Consumer }> = []
+  await http.register(
+    createOpsRoutes({
+      service: name,
+      metrics,
+      checks: {
+        db: async () => {
+          await db.query('SELECT 1')
+        },
+        broker: () => bus.ping(),
+      },
+    }),
+  )
+  metrics.registerGaugeSource('consumer_lag', 'Records not yet processed, per group and partition', ['group', 'topic', 'partition'], async () => {
+    const out = []
+    for (const c of consumers) {
+      for (const p of await bus.lag(c.groupId, c.topics)) out.push({ labels: { group: c.groupId, topic: p.topic, partition: p.partition }, value: p.lag })
+    }
+    return out
+  })
+  metrics.registerGaugeSource('dlq_messages', 'Messages in dead-letter topics this service consumes from', ['topic'], async () => {
+    const out = []
+    const topics = [...new Set(consumers.flatMap((c) => c.topics))].map((t) => `${t}.dlq`)
+    const known = new Set(await bus.listTopics())
+    for (const t of topics.filter((t) => known.has(t))) {
+      const parts = await bus.lag('dlq-size', [t])
+      out.push({ labels: { topic: t }, value: parts.reduce((s, p) => s + p.endOffset, 0) })
+    }
+    return out
+  })
+
+  const grpc = createGrpcServer({ log, metrics })
+
+  async function consume(groupId: string, topics: string[], handlers: Record<string, EventHandler>, o: { maxBatchSize?: number } = {}) {
+    for (const t of topics) await bus.ensureTopic(t)
+    const consumer = await startEventConsumer({
+      db,
+      bus,
+      codec: opts.codec,
+      groupId,
+      topics,
+      handlers,
+      retry: config.retry ?? DEFAULT_RETRY,
+      maxBatchSize: o.maxBatchSize,
+      around: (event, fn) =>
+        withTraceparent(event.traceparent, () =>
+          withLogContext({ eventId: event.id, eventType: event.type, correlationId: event.correlationId }, () =>
+            inSpan(`consume ${event.type}`, { 'messaging.consumer.group.name': groupId, 'messaging.message.id': event.id }, fn, { kind: SpanKind.CONSUMER }),
+          ),
+        ),
+      onOutcome: ({ type, outcome, seconds }) => {
+        if (outcome !== 'skipped') metrics.eventHandlerDuration.observe({ group: groupId, type, outcome }, seconds)
+      },
+      onError: (err, msg) => log.warn({ err, topic: msg.topic, partition: msg.partition, offset: msg.offset, groupId }, 'event handler failed'),
+    })
+    consumers.push({ groupId, topics, consumer })
+    return consumer
+  }
+
+  const ports = { http: 0, grpc: 0 }
+  return {
+    name,
+    log,
+    metrics,
+    db,
+    bus,
+    outbox,
+    relay,
+    http,
+    grpc,
+    consume,
+    ports,
+    onStop: stopper.add,
+    async listen() {
+      const host = config.host ?? '127.0.0.1'
+      // Stop callbacks run in reverse: servers stop taking work, then consumers finish theirs.
+      stopper.add(async () => {
+        for (const c of consumers) await c.consumer.stop()
+      })
+      if (config.grpcPort !== undefined) {
+        ports.grpc = await grpc.listen(config.grpcPort, host)
+        stopper.add(() => grpc.stop())
+      }
+      await http.listen({ port: config.httpPort, host })
+      ports.http = (http.server.address() as { port: number }).port
+      stopper.add(() => http.close())
+      log.info({ httpPort: ports.http, grpcPort: ports.grpc || undefined }, `${name} listening`)
+      return ports
+    },
+    stop: () => stopper.stop(),
+  }
+}
+
+export type ServiceRuntime = Awaited<ReturnType<typeof createServiceRuntime>>

@@ -1,0 +1,125 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createWriteStream, existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { databaseUrl, ensureDatabase } from '@brokerage/platform/postgres'
+import { BUS_DATABASE, TOPOLOGY, envName, type ServiceSpec } from './topology.js'
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+
+export interface RunningService {
+  spec: ServiceSpec
+  child: ChildProcess
+  httpUrl: string
+  grpcAddress?: string
+}
+
+export interface StartOptions {
+  /** postgres:// URL of the server (its `postgres` database); one database per service is created on it. */
+  serverUrl: string
+  /** Base environment for every service (BUS, log level, admin credentials, …). */
+  env?: Record<string, string | undefined>
+  /** Port overrides by service name; 0 lets the OS pick. */
+  ports?: Record<string, { http?: number; grpc?: number }>
+  logDir: string
+  /** Only these services (default: every one that exists in services/). */
+  only?: string[]
+  readyTimeoutMs?: number
+}
+
+/** The services that exist in this checkout, in start-up order. */
+export function existingServices(only?: string[]): ServiceSpec[] {
+  return TOPOLOGY.filter((s) => existsSync(join(ROOT, 'services', s.name, 'src', 'main.ts')) && (!only || only.includes(s.name)))
+}
+
+export function serviceEnv(spec: ServiceSpec, opts: StartOptions, addresses: Map<string, string>): Record<string, string> {
+  const ports = opts.ports?.[spec.name] ?? {}
+  const env: Record<string, string> = {
+    ...(Object.fromEntries(Object.entries({ ...process.env, ...opts.env }).filter(([, v]) => v !== undefined)) as Record<string, string>),
+    SERVICE_NAME: spec.name,
+    DATABASE_URL: databaseUrl(opts.serverUrl, spec.database),
+    BUS: opts.env?.BUS ?? process.env.BUS ?? 'pglog',
+    BUS_DATABASE_URL: databaseUrl(opts.serverUrl, BUS_DATABASE),
+    HTTP_PORT: String(ports.http ?? spec.httpPort),
+  }
+  if (spec.grpcPort !== undefined) env.GRPC_PORT = String(ports.grpc ?? spec.grpcPort)
+  for (const callee of spec.calls) {
+    const address = addresses.get(callee)
+    if (address) env[`${envName(callee)}_GRPC_URL`] = address
+  }
+  return env
+}
+
+/** Waits until the service answers /health/ready, or fails if it exits first. */
+async function waitReady(child: ChildProcess, url: string, name: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  let exited: number | null = null
+  child.once('exit', (code) => (exited = code ?? 1))
+  for (;;) {
+    if (exited !== null) throw new Error(`${name} exited with code ${exited} before it was ready (see its log)`)
+    try {
+      const res = await fetch(`${url}/health/ready`)
+      if (res.ok) return
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`${name} was not ready after ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+/**
+ * Creates every database, then starts each service as its own process in topology order,
+ * waiting for each to be ready before the next (so the gateway finds its callees up).
+ */
+export async function startServices(opts: StartOptions) {
+  await ensureDatabase(opts.serverUrl, BUS_DATABASE)
+  await mkdir(opts.logDir, { recursive: true })
+  const running: RunningService[] = []
+  const addresses = new Map<string, string>()
+  const specs = existingServices(opts.only)
+  for (const spec of specs) await ensureDatabase(opts.serverUrl, spec.database)
+  try {
+    for (const spec of specs) {
+      const env = serviceEnv(spec, opts, addresses)
+      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'services', spec.name, 'src', 'main.ts')], {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // Its own process group: a terminal's Ctrl-C reaches only the launcher, which then
+        // stops the services one by one in reverse order (a second signal would cut them short).
+        detached: true,
+      })
+      // Should the launcher itself die, it takes its services with it.
+      process.once('exit', () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      })
+      const log = createWriteStream(join(opts.logDir, `${spec.name}.log`), { flags: 'a' })
+      child.stdout!.pipe(log)
+      child.stderr!.pipe(log)
+      const httpUrl = `http://127.0.0.1:${env.HTTP_PORT}`
+      const service: RunningService = { spec, child, httpUrl }
+      if (env.GRPC_PORT) {
+        service.grpcAddress = `127.0.0.1:${env.GRPC_PORT}`
+        addresses.set(spec.name, service.grpcAddress)
+      }
+      running.push(service)
+      await waitReady(child, httpUrl, spec.name, opts.readyTimeoutMs ?? 60_000)
+    }
+  } catch (err) {
+    await stopServices(running)
+    throw err
+  }
+  return running
+}
+
+/** Stops services in reverse start-up order, each with SIGTERM (graceful) and SIGKILL after a grace period. */
+export async function stopServices(running: RunningService[], graceMs = 15_000) {
+  for (const s of [...running].reverse()) {
+    if (s.child.exitCode !== null || s.child.signalCode !== null) continue
+    const exited = new Promise((r) => s.child.once('exit', r))
+    s.child.kill('SIGTERM')
+    const timer = setTimeout(() => s.child.kill('SIGKILL'), graceMs)
+    await exited
+    clearTimeout(timer)
+  }
+}

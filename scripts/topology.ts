@@ -1,0 +1,34 @@
+/**
+ * The whole platform on one page: every service, the database it owns, its ports, and
+ * the order `npm start` brings them up in (the services that others call come first;
+ * the gateway, which calls them all, comes last). Each port can be moved by setting
+ * `<NAME>_HTTP_PORT` / `<NAME>_GRPC_PORT`; the gateway's is `PORT` (SPEC §6).
+ */
+export interface ServiceSpec {
+  name: string
+  /** The database the service owns; none reads another's. */
+  database: string
+  httpPort: number
+  grpcPort?: number
+  /** Services whose gRPC API this one calls. */
+  calls: string[]
+}
+
+export const BUS_DATABASE = 'brokerage_bus'
+
+export const TOPOLOGY: ServiceSpec[] = [
+  { name: 'customer', database: 'brokerage_customers', httpPort: 8081, grpcPort: 9081, calls: [] },
+  { name: 'asset', database: 'brokerage_assets', httpPort: 8082, grpcPort: 9082, calls: [] },
+  { name: 'order', database: 'brokerage_orders', httpPort: 8083, grpcPort: 9083, calls: [] },
+  { name: 'order-processor', database: 'brokerage_processor', httpPort: 8084, grpcPort: 9084, calls: [] },
+  { name: 'notification', database: 'brokerage_notifications', httpPort: 8085, grpcPort: 9085, calls: [] },
+  { name: 'audit', database: 'brokerage_audit', httpPort: 8086, grpcPort: 9086, calls: [] },
+  {
+    name: 'gateway',
+    database: 'brokerage_gateway',
+    httpPort: 8080,
+    calls: ['customer', 'asset', 'order', 'order-processor', 'notification', 'audit'],
+  },
+]
+
+export const envName = (service: string) => service.toUpperCase().replaceAll('-', '_')
