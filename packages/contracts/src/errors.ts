@@ -30,7 +30,7 @@ export class MalformedEventError extends Error {
   readonly schemaId: number | undefined
 
   constructor(message: string, options: { schemaId?: number; cause?: unknown } = {}) {
-    super(message, { cause: options.cause })
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'MalformedEventError'
     this.schemaId = options.schemaId
   }
