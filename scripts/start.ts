@@ -59,7 +59,9 @@ const gateway = services.find((s) => s.spec.name === 'gateway')
 if (gateway) {
   console.log('')
   console.log(`  API            ${gateway.httpUrl}/api   (docs: ${gateway.httpUrl}/docs)`)
-  console.log(`  Dev admin      ${process.env.ADMIN_USERNAME ?? 'admin'} / ${process.env.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : 'admin'}`)
+  console.log(
+    `  Dev admin      ${process.env.ADMIN_USERNAME ?? 'admin'} / ${process.env.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : 'admin'}`,
+  )
 } else {
   console.log('  (no gateway in this checkout yet: only the services listed above run)')
 }

@@ -21,7 +21,9 @@ async function testFiles(dir: string): Promise<string[]> {
 }
 
 const args = process.argv.slice(2)
-const files = (await Promise.all((args.length ? args : ['packages', 'services', 'tests', 'web']).map((a) => (a.endsWith('.ts') ? [a] : testFiles(a))))).flat()
+const files = (
+  await Promise.all((args.length ? args : ['packages', 'services', 'tests', 'web']).map((a) => (a.endsWith('.ts') ? [a] : testFiles(a))))
+).flat()
 
 let url = process.env.TEST_DATABASE_URL
 let stop = async () => {}

@@ -1,5 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
 import { EventEmitter } from 'node:events'
 import { captureLogs } from './observability/log-capture.js'
 import { createStopper, runMain } from './lifecycle.js'
@@ -28,9 +29,12 @@ function deferred() {
 test('when start fails, then the error is logged as fatal and the process exits 1', async () => {
   const { log, lines } = captureLogs()
   const { proc, codes } = fakeProcess()
-  await runMain(async () => {
-    throw new Error('database unreachable')
-  }, { log, process: proc })
+  await runMain(
+    async () => {
+      throw new Error('database unreachable')
+    },
+    { log, process: proc },
+  )
   assert.deepEqual(codes, [1])
   const fatal = lines.find((l) => l['msg'] === 'start failed')
   assert.equal(fatal?.['level'], 'fatal')
@@ -42,12 +46,15 @@ test('when SIGTERM arrives, then stop runs once, in-flight work finishes, and th
   const { proc, codes, nextExit } = fakeProcess()
   const inFlight = deferred()
   let stops = 0
-  await runMain(async () => ({
-    async stop() {
-      stops++
-      await inFlight.promise
-    },
-  }), { log, process: proc, graceMs: 60_000 })
+  await runMain(
+    async () => ({
+      async stop() {
+        stops++
+        await inFlight.promise
+      },
+    }),
+    { log, process: proc, graceMs: 60_000 },
+  )
   assert.equal(proc.listenerCount('SIGTERM'), 1)
 
   const exited = nextExit()
@@ -78,18 +85,19 @@ test('when a second signal arrives during shutdown, then the process exits at on
   const { log } = captureLogs()
   const { proc, codes } = fakeProcess()
   let stops = 0
-  await runMain(async () => ({
-    stop() {
-      stops++
-      return new Promise<void>(() => {})
-    },
-  }), { log, process: proc, graceMs: 60_000 })
+  await runMain(
+    async () => ({
+      stop() {
+        stops++
+        return new Promise<void>(() => {})
+      },
+    }),
+    { log, process: proc, graceMs: 60_000 },
+  )
   proc.emit('SIGTERM', 'SIGTERM')
   proc.emit('SIGINT', 'SIGINT')
   assert.deepEqual(codes, [1])
   assert.equal(stops, 1)
-  // The grace timer is still armed in this fake (a real exit would end the process); trip it harmlessly.
-  proc.removeAllListeners()
 })
 
 test('when stop rejects, then the error is logged and the process exits 1', async () => {
@@ -131,5 +139,42 @@ test('when several stop callbacks fail, then one AggregateError carries all of t
     (e: unknown) => e,
   )
   assert.ok(err instanceof AggregateError)
-  assert.deepEqual(err.errors.map((e: Error) => e.message), ['b', 'a'])
+  assert.deepEqual(
+    err.errors.map((e: Error) => e.message),
+    ['b', 'a'],
+  )
+})
+
+test('when a real process gets SIGTERM, then it logs JSON, finishes stop and exits 0', async () => {
+  // Real signals are the point here; the fake process above cannot prove the wiring to `process`.
+  const lifecycle = new URL('./lifecycle.ts', import.meta.url).href
+  const logModule = new URL('./observability/log.ts', import.meta.url).href
+  const script = `
+    const { runMain } = await import(${JSON.stringify(lifecycle)})
+    const { createLogger } = await import(${JSON.stringify(logModule)})
+    const log = createLogger({ service: 'child' })
+    const keepAlive = setInterval(() => {}, 1000)
+    await runMain(async () => ({ stop: async () => { clearInterval(keepAlive); log.info('drained') } }), { log })
+  `
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const lines: Array<Record<string, unknown>> = []
+  let buffered = ''
+  const started = new Promise<void>((resolve) =>
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8')
+      const parts = buffered.split('\n')
+      buffered = parts.pop() ?? ''
+      for (const p of parts) lines.push(JSON.parse(p) as Record<string, unknown>)
+      if (lines.some((l) => l['msg'] === 'started')) resolve()
+    }),
+  )
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  await started
+  child.kill('SIGTERM')
+  assert.equal(await exited, 0)
+  assert.deepEqual(
+    lines.map((l) => l['msg']),
+    ['started', 'shutting down', 'drained', 'stopped'],
+  )
+  assert.equal(lines[0]?.['service'], 'child')
 })

@@ -27,7 +27,9 @@ export interface RunMainOptions {
 export async function runMain(start: () => Promise<Stoppable>, opts: RunMainOptions): Promise<void> {
   const { log, graceMs = 10_000 } = opts
   const proc: ProcessPort = opts.process ?? process
+  let graceTimer: NodeJS.Timeout | undefined
   const exit = (code: number): void => {
+    clearTimeout(graceTimer)
     log.flush()
     proc.exit(code)
   }
@@ -50,7 +52,6 @@ export async function runMain(start: () => Promise<Stoppable>, opts: RunMainOpti
     exit(1)
     return
   }
-  log.info('started')
 
   let stopping = false
   const onSignal = (signal: unknown): void => {
@@ -62,18 +63,16 @@ export async function runMain(start: () => Promise<Stoppable>, opts: RunMainOpti
     stopping = true
     log.info({ signal, graceMs }, 'shutting down')
     // Not unref'd: if stop() hangs on nothing that holds the loop, exit code 1 still wins.
-    const timer = setTimeout(() => {
+    graceTimer = setTimeout(() => {
       log.error({ graceMs }, 'shutdown exceeded its grace period, forcing exit')
       exit(1)
     }, graceMs)
     running.stop().then(
       () => {
-        clearTimeout(timer)
         log.info('stopped')
         exit(0)
       },
       (err: unknown) => {
-        clearTimeout(timer)
         log.error({ err }, 'stop failed')
         exit(1)
       },
@@ -81,6 +80,8 @@ export async function runMain(start: () => Promise<Stoppable>, opts: RunMainOpti
   }
   proc.on('SIGINT', onSignal)
   proc.on('SIGTERM', onSignal)
+  // Only now: whoever waits for this line (a supervisor, a test) may signal at once.
+  log.info('started')
 }
 
 export type StopFn = () => Promise<void> | void

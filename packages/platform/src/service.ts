@@ -67,7 +67,9 @@ export async function createServiceRuntime(opts: ServiceOptions) {
     onError: (err) => log.error({ err }, 'outbox relay failed; retrying'),
   })
   stopper.add(() => relay.stop())
-  metrics.registerGaugeSource('outbox_backlog', 'Events committed but not yet published', [], async () => [{ labels: {}, value: await outboxBacklog(db) }])
+  metrics.registerGaugeSource('outbox_backlog', 'Events committed but not yet published', [], async () => [
+    { labels: {}, value: await outboxBacklog(db) },
+  ])
 
   const http = createHttpServer({ log, metrics, service: name, bodyLimit: opts.bodyLimit })
   const consumers: Array<{ groupId: string; topics: string[]; consumer: Consumer }> = []
@@ -83,13 +85,19 @@ export async function createServiceRuntime(opts: ServiceOptions) {
       },
     }),
   )
-  metrics.registerGaugeSource('consumer_lag', 'Records not yet processed, per group and partition', ['group', 'topic', 'partition'], async () => {
-    const out = []
-    for (const c of consumers) {
-      for (const p of await bus.lag(c.groupId, c.topics)) out.push({ labels: { group: c.groupId, topic: p.topic, partition: p.partition }, value: p.lag })
-    }
-    return out
-  })
+  metrics.registerGaugeSource(
+    'consumer_lag',
+    'Records not yet processed, per group and partition',
+    ['group', 'topic', 'partition'],
+    async () => {
+      const out = []
+      for (const c of consumers) {
+        for (const p of await bus.lag(c.groupId, c.topics))
+          out.push({ labels: { group: c.groupId, topic: p.topic, partition: p.partition }, value: p.lag })
+      }
+      return out
+    },
+  )
   metrics.registerGaugeSource('dlq_messages', 'Messages in dead-letter topics this service consumes from', ['topic'], async () => {
     const out = []
     const topics = [...new Set(consumers.flatMap((c) => c.topics))].map((t) => `${t}.dlq`)
@@ -117,13 +125,16 @@ export async function createServiceRuntime(opts: ServiceOptions) {
       around: (event, fn) =>
         withTraceparent(event.traceparent, () =>
           withLogContext({ eventId: event.id, eventType: event.type, correlationId: event.correlationId }, () =>
-            inSpan(`consume ${event.type}`, { 'messaging.consumer.group.name': groupId, 'messaging.message.id': event.id }, fn, { kind: SpanKind.CONSUMER }),
+            inSpan(`consume ${event.type}`, { 'messaging.consumer.group.name': groupId, 'messaging.message.id': event.id }, fn, {
+              kind: SpanKind.CONSUMER,
+            }),
           ),
         ),
       onOutcome: ({ type, outcome, seconds }) => {
         if (outcome !== 'skipped') metrics.eventHandlerDuration.observe({ group: groupId, type, outcome }, seconds)
       },
-      onError: (err, msg) => log.warn({ err, topic: msg.topic, partition: msg.partition, offset: msg.offset, groupId }, 'event handler failed'),
+      onError: (err, msg) =>
+        log.warn({ err, topic: msg.topic, partition: msg.partition, offset: msg.offset, groupId }, 'event handler failed'),
     })
     consumers.push({ groupId, topics, consumer })
     return consumer

@@ -60,7 +60,10 @@ export async function createTestDatabase(t: AfterHook, prefix = 'test'): Promise
 }
 
 /** Resolves when `check` returns a truthy value; the value is re-checked on every `poke()` and on a short interval. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, opts: { timeoutMs?: number; what?: string } = {}): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  opts: { timeoutMs?: number; what?: string } = {},
+): Promise<T> {
   const deadline = Date.now() + (opts.timeoutMs ?? 15_000)
   let last: unknown
   for (;;) {
@@ -112,3 +115,4 @@ export function createCollector<T>() {
     },
   }
 }
+export { captureLogs } from './observability/log-capture.js'

@@ -7,7 +7,15 @@ brokerContract('memory', async () => {
   const shared = createMemoryBus()
   // One in-memory broker: every "connection" is the same instance, closed once.
   let closed = false
-  return async () => ({ ...shared, close: async () => { if (!closed) { closed = true; await shared.close() } } })
+  return async () => ({
+    ...shared,
+    close: async () => {
+      if (!closed) {
+        closed = true
+        await shared.close()
+      }
+    },
+  })
 })
 
 brokerContract('pglog', async (t) => {

@@ -64,7 +64,9 @@ export function brokerContract(name: string, makeBus: (t: TestContext) => Promis
     const producer = await bus()
     await producer.ensureTopic(topic, { partitions: 1 })
     const first = createCollector<string>()
-    const a = await (await bus()).consume({
+    const a = await (
+      await bus()
+    ).consume({
       groupId: group,
       topics: [topic],
       handleBatch: async (b: Batch) => {
@@ -85,7 +87,9 @@ export function brokerContract(name: string, makeBus: (t: TestContext) => Promis
     await first.until((i) => i.includes('crash-here'), { what: 'the crashing message' })
     a.kill()
     const second = createCollector<string>()
-    await (await bus()).consume({ groupId: group, topics: [topic], handleBatch: async (b) => b.messages.forEach((m) => second.push(text(m))) })
+    await (
+      await bus()
+    ).consume({ groupId: group, topics: [topic], handleBatch: async (b) => b.messages.forEach((m) => second.push(text(m))) })
     await second.until((i) => i.length >= 3, { what: 'redelivery' })
     assert.deepEqual(second.items, ['u0', 'crash-here', 'u2'])
   })
@@ -195,17 +199,32 @@ export function brokerContract(name: string, makeBus: (t: TestContext) => Promis
     await b.ensureTopic(topic, { partitions: 2 })
     await b.publish(['x1', 'x2', 'x3'].map((v) => rec(topic, v, v)))
     const one = createCollector<string>()
-    const c1 = await b.consume({ groupId: group, topics: [topic], handleBatch: async (bt) => bt.messages.forEach((m) => one.push(text(m))) })
+    const c1 = await b.consume({
+      groupId: group,
+      topics: [topic],
+      handleBatch: async (bt) => bt.messages.forEach((m) => one.push(text(m))),
+    })
     await one.until((i) => i.length === 3)
     await c1.stop()
     const lag = await b.lag(group, [topic])
-    assert.equal(lag.reduce((s, p) => s + p.lag, 0), 0)
-    assert.equal(lag.reduce((s, p) => s + p.endOffset, 0), 3)
+    assert.equal(
+      lag.reduce((s, p) => s + p.lag, 0),
+      0,
+    )
+    assert.equal(
+      lag.reduce((s, p) => s + p.endOffset, 0),
+      3,
+    )
     await b.publish([rec(topic, 'x4', 'x4')])
     const two = createCollector<string>()
     await b.consume({ groupId: group, topics: [topic], handleBatch: async (bt) => bt.messages.forEach((m) => two.push(text(m))) })
     const late = createCollector<string>()
-    const lc = await b.consume({ groupId: `${group}-late`, topics: [topic], startFrom: 'latest', handleBatch: async (bt) => bt.messages.forEach((m) => late.push(text(m))) })
+    const lc = await b.consume({
+      groupId: `${group}-late`,
+      topics: [topic],
+      startFrom: 'latest',
+      handleBatch: async (bt) => bt.messages.forEach((m) => late.push(text(m))),
+    })
     await two.until((i) => i.length === 1)
     assert.deepEqual(two.items, ['x4'])
     await lc.ready()

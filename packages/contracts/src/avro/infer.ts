@@ -44,14 +44,7 @@ export interface AvroAnnotated {
   readonly logicalType?: string
 }
 
-export type AvroSchema =
-  | AvroPrimitive
-  | AvroRecord
-  | AvroEnum
-  | AvroArray
-  | AvroMap
-  | AvroAnnotated
-  | readonly AvroSchema[]
+export type AvroSchema = AvroPrimitive | AvroRecord | AvroEnum | AvroArray | AvroMap | AvroAnnotated | readonly AvroSchema[]
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {}
 
@@ -65,16 +58,26 @@ type InferRecord<F extends readonly AvroField[]> = Simplify<{
  * A bare name reference maps to `never` on purpose: schemas in this package
  * inline shared types and let `normalizeSchema` turn repeats into references.
  */
-export type InferAvro<S> =
-  S extends readonly unknown[] ? InferAvro<S[number]>
-  : S extends 'null' ? null
-  : S extends 'boolean' ? boolean
-  : S extends 'int' | 'long' | 'float' | 'double' ? number
-  : S extends 'string' ? string
-  : S extends 'bytes' ? Buffer
-  : S extends { readonly type: 'record'; readonly fields: infer F extends readonly AvroField[] } ? InferRecord<F>
-  : S extends { readonly type: 'enum'; readonly symbols: infer Y extends readonly string[] } ? Y[number]
-  : S extends { readonly type: 'array'; readonly items: infer I } ? InferAvro<I>[]
-  : S extends { readonly type: 'map'; readonly values: infer V } ? { [key: string]: InferAvro<V> }
-  : S extends { readonly type: infer P extends AvroPrimitive } ? InferAvro<P>
-  : never
+export type InferAvro<S> = S extends readonly unknown[]
+  ? InferAvro<S[number]>
+  : S extends 'null'
+    ? null
+    : S extends 'boolean'
+      ? boolean
+      : S extends 'int' | 'long' | 'float' | 'double'
+        ? number
+        : S extends 'string'
+          ? string
+          : S extends 'bytes'
+            ? Buffer
+            : S extends { readonly type: 'record'; readonly fields: infer F extends readonly AvroField[] }
+              ? InferRecord<F>
+              : S extends { readonly type: 'enum'; readonly symbols: infer Y extends readonly string[] }
+                ? Y[number]
+                : S extends { readonly type: 'array'; readonly items: infer I }
+                  ? InferAvro<I>[]
+                  : S extends { readonly type: 'map'; readonly values: infer V }
+                    ? { [key: string]: InferAvro<V> }
+                    : S extends { readonly type: infer P extends AvroPrimitive }
+                      ? InferAvro<P>
+                      : never

@@ -19,11 +19,12 @@ export function isIsoDateTime(value: unknown): value is string {
   return typeof value === 'string' && ISO_UTC.test(value) && !Number.isNaN(Date.parse(value))
 }
 
-
 abstract class CheckedString extends avro.types.LogicalType {
   protected abstract accepts(value: unknown): value is string
 
   protected override _fromValue(value: unknown): string {
+    // undefined only comes from reading past the end; let avsc report "truncated buffer".
+    if (value === undefined) return value as never
     if (!this.accepts(value)) throw new Error(`invalid ${this.typeName} value: ${JSON.stringify(value)}`)
     return value
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { InferAvro } from '../avro/infer.js'
+import { SchemaValidationError } from '../errors.js'
 import { EVENTS, keyOf, type EventData, type EventType } from './catalogue.js'
 import { ENVELOPE_FIELDS } from './envelope-schema.js'
 import { validateEnvelope } from './validate.js'
@@ -32,7 +33,8 @@ export function newEnvelope<T extends EventType>(type: T, data: EventData<T>, op
   const id = options.id ?? randomUUID()
   const key = keyOf(type, data)
   if (options.key !== undefined && options.key !== key) {
-    throw new Error(`${type} is keyed by its data (${key}); a different key (${options.key}) was passed`)
+    const message = `expected ${JSON.stringify(key)}: ${type} is keyed by its data, got ${JSON.stringify(options.key)}`
+    throw new SchemaValidationError(type, [{ path: 'key', message }])
   }
   const now = typeof options.now === 'function' ? options.now() : (options.now ?? new Date())
   const envelope = {

@@ -13,20 +13,33 @@ interface Described {
 
 function expected(type: Described): string {
   switch (type.typeName) {
-    case 'null': return 'null'
-    case 'boolean': return 'a boolean'
-    case 'int': return 'a 32-bit integer'
-    case 'long': return 'a safe integer'
+    case 'null':
+      return 'null'
+    case 'boolean':
+      return 'a boolean'
+    case 'int':
+      return 'a 32-bit integer'
+    case 'long':
+      return 'an integer within ±9007199254740990'
     case 'float':
-    case 'double': return 'a number'
-    case 'string': return 'a string'
-    case 'bytes': return 'a Buffer'
-    case 'logical:uuid': return 'a UUID'
-    case 'logical:iso-datetime': return 'an ISO-8601 UTC time like 2025-01-31T09:30:00.000Z'
-    case 'enum': return `one of ${(type.symbols ?? []).join('|')}`
-    case 'array': return 'an array'
-    case 'map': return 'an object'
-    case 'record': return 'an object'
+    case 'double':
+      return 'a number'
+    case 'string':
+      return 'a string'
+    case 'bytes':
+      return 'a Buffer'
+    case 'logical:uuid':
+      return 'a UUID'
+    case 'logical:iso-datetime':
+      return 'an ISO-8601 UTC time like 2025-01-31T09:30:00.000Z'
+    case 'enum':
+      return `one of ${(type.symbols ?? []).join('|')}`
+    case 'array':
+      return 'an array'
+    case 'map':
+      return 'an object'
+    case 'record':
+      return 'an object'
     default:
       return type.types ? type.types.map(expected).join(' or ') : type.typeName
   }
@@ -51,8 +64,12 @@ function issueFor(path: string[], value: unknown, type: Described): SchemaIssue 
   return { path: at, message: `expected ${expected(type)}, got ${shown(value)}` }
 }
 
-/** Every way `envelope` breaks its event's current schema and key rule; empty when it is valid. */
-export function envelopeIssues(envelope: unknown): { eventType: string; issues: SchemaIssue[] } {
+/**
+ * Every way `envelope` breaks its event's current schema and key rule; empty
+ * when it is valid. `version` is the one expected (a decoded older event keeps
+ * the version it was written with); it defaults to the current one.
+ */
+export function envelopeIssues(envelope: unknown, options: { version?: number } = {}): { eventType: string; issues: SchemaIssue[] } {
   if (typeof envelope !== 'object' || envelope === null) {
     return { eventType: 'unknown', issues: [{ path: '', message: `expected an envelope object, got ${shown(envelope)}` }] }
   }
@@ -67,8 +84,9 @@ export function envelopeIssues(envelope: unknown): { eventType: string; issues: 
       issues.push(issueFor(path, value, avroType as unknown as Described))
     },
   })
-  if (version !== versionOf(type)) {
-    issues.push({ path: 'version', message: `expected ${versionOf(type)} (the current ${type} version), got ${shown(version)}` })
+  const expectedVersion = options.version ?? versionOf(type)
+  if (version !== expectedVersion) {
+    issues.push({ path: 'version', message: `expected ${expectedVersion}, got ${shown(version)}` })
   }
   if (issues.length === 0) issues.push(...keyIssues(type, envelope as { key: string; data: never }))
   return { eventType: type, issues }
@@ -76,7 +94,9 @@ export function envelopeIssues(envelope: unknown): { eventType: string; issues: 
 
 function keyIssues(type: EventType, envelope: { key: string; data: never }): SchemaIssue[] {
   const key = keyOf(type, envelope.data)
-  return envelope.key === key ? [] : [{ path: 'key', message: `expected ${JSON.stringify(key)} (keyOf the data), got ${shown(envelope.key)}` }]
+  return envelope.key === key
+    ? []
+    : [{ path: 'key', message: `expected ${JSON.stringify(key)} (keyOf the data), got ${shown(envelope.key)}` }]
 }
 
 /** Throws SchemaValidationError listing every bad field; what encode and newEnvelope run. */

@@ -48,7 +48,9 @@ async function main(argv: string[]) {
       }
       case 'show': {
         const dl = await find()
-        console.log(JSON.stringify({ ...summary(dl), headers: dl.message.headers, valueBase64: dl.message.value.toString('base64') }, null, 2))
+        console.log(
+          JSON.stringify({ ...summary(dl), headers: dl.message.headers, valueBase64: dl.message.value.toString('base64') }, null, 2),
+        )
         return 0
       }
       case 'replay': {

@@ -1,6 +1,6 @@
 import type pg from 'pg'
 import type { Db } from '../postgres/db.js'
-import type { Consumer, Message, MessageBus } from '../messaging/port.js'
+import type { Batch, Consumer, Message, MessageBus } from '../messaging/port.js'
 import { eachMessage, PermanentError, type RetryPolicy } from '../messaging/retry.js'
 import type { EventCodec, EventEnvelope } from './types.js'
 
@@ -26,6 +26,8 @@ export interface EventConsumerOptions {
   onOutcome?: (event: { type: string; outcome: 'ok' | 'duplicate' | 'skipped' | 'retry' | 'dlq'; seconds: number }) => void
   onError?: (err: unknown, msg: Message) => void
   maxBatchSize?: number
+  /** One transaction per batch (default) or per event. */
+  batchTransactions?: boolean
 }
 
 class UndecodableError extends PermanentError {
@@ -61,7 +63,10 @@ export async function startEventConsumer(opts: EventConsumerOptions): Promise<Co
     }
     const applied = await around(event, () =>
       opts.db.tx(async (tx) => {
-        const { rowCount } = await tx.query('INSERT INTO inbox (group_id, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [opts.groupId, event.id])
+        const { rowCount } = await tx.query('INSERT INTO inbox (group_id, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+          opts.groupId,
+          event.id,
+        ])
         if (!rowCount) return false
         await handler(event, { tx, message: msg })
         return true
@@ -70,22 +75,71 @@ export async function startEventConsumer(opts: EventConsumerOptions): Promise<Co
     opts.onOutcome?.({ type: event.type, outcome: applied ? 'ok' : 'duplicate', seconds: seconds() })
   }
 
+  /**
+   * The fast path: a whole batch in one transaction (one commit instead of one per event).
+   * Any failure rolls it all back and the batch goes through the per-event path, which
+   * retries and dead-letters event by event; the effects are the same either way.
+   */
+  async function handleAllAtOnce(batch: Batch): Promise<boolean> {
+    if (batch.messages.length < 2) return false
+    const started = process.hrtime.bigint()
+    let events: EventEnvelope[]
+    try {
+      events = await Promise.all(batch.messages.map(decode))
+    } catch {
+      return false
+    }
+    const handled = events.filter((e) => opts.handlers[e.type])
+    const outcomes: Array<{ type: string; outcome: 'ok' | 'duplicate' | 'skipped' }> = []
+    try {
+      await opts.db.tx(async (tx) => {
+        const { rows } = handled.length
+          ? await tx.query<{ event_id: string }>(
+              'INSERT INTO inbox (group_id, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id',
+              [opts.groupId, handled.map((e) => e.id)],
+            )
+          : { rows: [] }
+        const fresh = new Set(rows.map((r) => r.event_id))
+        for (const [i, event] of events.entries()) {
+          const handler = opts.handlers[event.type]
+          if (!handler) outcomes.push({ type: event.type, outcome: 'skipped' })
+          else if (!fresh.delete(event.id)) outcomes.push({ type: event.type, outcome: 'duplicate' })
+          else {
+            await around(event, () => handler(event, { tx, message: batch.messages[i]! }))
+            outcomes.push({ type: event.type, outcome: 'ok' })
+          }
+        }
+      })
+    } catch (err) {
+      opts.onError?.(err, batch.messages[0]!)
+      return false
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9 / events.length
+    for (const o of outcomes) opts.onOutcome?.({ ...o, seconds })
+    return true
+  }
+
+  const oneByOne = eachMessage(handle, {
+    bus: opts.bus,
+    groupId: opts.groupId,
+    policy: opts.retry,
+    onRetry: (err, msg) => {
+      opts.onError?.(err, msg)
+      opts.onOutcome?.({ type: msg.headers['event-type'] ?? 'unknown', outcome: 'retry', seconds: 0 })
+    },
+    onDeadLetter: (err, msg) => {
+      opts.onError?.(err, msg)
+      opts.onOutcome?.({ type: msg.headers['event-type'] ?? 'unknown', outcome: 'dlq', seconds: 0 })
+    },
+  })
+
   return opts.bus.consume({
     groupId: opts.groupId,
     topics: opts.topics,
     maxBatchSize: opts.maxBatchSize,
-    handleBatch: eachMessage(handle, {
-      bus: opts.bus,
-      groupId: opts.groupId,
-      policy: opts.retry,
-      onRetry: (err, msg) => {
-        opts.onError?.(err, msg)
-        opts.onOutcome?.({ type: msg.headers['event-type'] ?? 'unknown', outcome: 'retry', seconds: 0 })
-      },
-      onDeadLetter: (err, msg) => {
-        opts.onError?.(err, msg)
-        opts.onOutcome?.({ type: msg.headers['event-type'] ?? 'unknown', outcome: 'dlq', seconds: 0 })
-      },
-    }),
+    handleBatch: async (batch) => {
+      if (opts.batchTransactions !== false && (await handleAllAtOnce(batch))) return
+      await oneByOne(batch)
+    },
   })
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../postgres/db.js'
+import { currentTraceparent } from '../observability/tracing.js'
 import { EVENT_HEADERS, type EventCodec, type EventEnvelope } from './types.js'
 
 export const OUTBOX_CHANNEL = 'outbox'
@@ -35,18 +36,16 @@ export type Outbox = ReturnType<typeof createOutbox>
  */
 export function createOutbox(codec: EventCodec) {
   return {
-    async add(tx: Queryable, ...events: EventEnvelope[]): Promise<void> {
-      if (!events.length) return
+    async add(tx: Queryable, ...given: EventEnvelope[]): Promise<void> {
+      if (!given.length) return
+      // The trace continues through the broker: the envelope carries the current span.
+      const traceparent = currentTraceparent()
+      const events = given.map((e) => (e.traceparent || !traceparent ? e : { ...e, traceparent }))
       const encoded = await Promise.all(events.map((e) => codec.encode(e)))
       await tx.query(
         `INSERT INTO outbox (topic, key, value, headers)
          SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::jsonb[])`,
-        [
-          events.map((e) => codec.topicOf(e.type)),
-          events.map((e) => e.key),
-          encoded,
-          events.map((e) => JSON.stringify(headersOf(e))),
-        ],
+        [events.map((e) => codec.topicOf(e.type)), events.map((e) => e.key), encoded, events.map((e) => JSON.stringify(headersOf(e)))],
       )
       await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, ''])
     },
@@ -54,7 +53,11 @@ export function createOutbox(codec: EventCodec) {
 }
 
 export function headersOf(e: EventEnvelope): Record<string, string> {
-  const h: Record<string, string> = { [EVENT_HEADERS.id]: e.id, [EVENT_HEADERS.type]: e.type, [EVENT_HEADERS.correlationId]: e.correlationId }
+  const h: Record<string, string> = {
+    [EVENT_HEADERS.id]: e.id,
+    [EVENT_HEADERS.type]: e.type,
+    [EVENT_HEADERS.correlationId]: e.correlationId,
+  }
   if (e.traceparent) h[EVENT_HEADERS.traceparent] = e.traceparent
   return h
 }

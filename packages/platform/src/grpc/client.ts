@@ -20,7 +20,8 @@ export function fromServiceError(err: grpc.ServiceError, service: string): AppEr
     const retry = err.metadata.get(RETRY_AFTER_KEY)[0]
     return new AppError(code as ErrorCode, err.details || err.message, { details, retryAfterSeconds: retry ? Number(retry) : undefined })
   }
-  if (err.code === grpc.status.UNAVAILABLE) return new AppError('UNAVAILABLE', `${service} is unavailable`, { cause: err, retryAfterSeconds: 1 })
+  if (err.code === grpc.status.UNAVAILABLE)
+    return new AppError('UNAVAILABLE', `${service} is unavailable`, { cause: err, retryAfterSeconds: 1 })
   if (err.code === grpc.status.DEADLINE_EXCEEDED) return new AppError('TIMEOUT', `${service} did not answer in time`, { cause: err })
   return new AppError('INTERNAL', `${service} failed`, { cause: err })
 }
@@ -32,8 +33,9 @@ export function fromServiceError(err: grpc.ServiceError, service: string): AppEr
 export function createGrpcClient(ctor: ClientCtor, address: string, name: string) {
   const client = new ctor(address, grpc.credentials.createInsecure()) as grpc.Client & Record<string, unknown>
   return {
-    call<Res = any, Req = unknown>(method: string, request: Req, opts: CallOptions = {}): Promise<Res> { // eslint-disable-line @typescript-eslint/no-explicit-any
-      const fn = client[method] as ((req: Req, md: grpc.Metadata, o: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: Res) => void) => void) | undefined
+    call<Res = unknown, Req = unknown>(method: string, request: Req, opts: CallOptions = {}): Promise<Res> {
+      const fn = client[method] as
+        ((req: Req, md: grpc.Metadata, o: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: Res) => void) => void) | undefined
       if (typeof fn !== 'function') return Promise.reject(new Error(`${name} has no method ${method}`))
       const md = new grpc.Metadata()
       const requestId = opts.requestId ?? logContext().requestId

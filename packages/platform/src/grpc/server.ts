@@ -55,9 +55,14 @@ export function createGrpcServer(opts: GrpcServerOptions) {
           const started = process.hrtime.bigint()
           withTraceparent(typeof traceparent === 'string' ? traceparent : null, () =>
             withLogContext({ requestId }, () =>
-              inSpan(method.path, { 'rpc.system': 'grpc', 'rpc.method': name }, () => fn(call.request, { requestId, metadata: call.metadata }), {
-                kind: SpanKind.SERVER,
-              }),
+              inSpan(
+                method.path,
+                { 'rpc.system': 'grpc', 'rpc.method': name },
+                () => fn(call.request, { requestId, metadata: call.metadata }),
+                {
+                  kind: SpanKind.SERVER,
+                },
+              ),
             ),
           ).then(
             (res) => {

@@ -60,7 +60,12 @@ export async function listDeadLetters(bus: MessageBus, opts: { topic?: string; l
 export async function replayDeadLetter(bus: MessageBus, dl: DeadLetter): Promise<void> {
   const headers = Object.fromEntries(Object.entries(dl.message.headers).filter(([k]) => !k.startsWith('dlq-')))
   await bus.publish([
-    { topic: dl.originalTopic, key: dl.key, value: dl.message.value, headers: { ...headers, 'replayed-from': `${dl.dlqTopic}/${dl.partition}/${dl.offset}` } },
+    {
+      topic: dl.originalTopic,
+      key: dl.key,
+      value: dl.message.value,
+      headers: { ...headers, 'replayed-from': `${dl.dlqTopic}/${dl.partition}/${dl.offset}` },
+    },
   ])
 }
 

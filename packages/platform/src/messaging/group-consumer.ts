@@ -33,7 +33,6 @@ export interface GroupConsumerOptions extends ConsumeOptions {
   onError?: (err: unknown, ctx: { topic: string; partition: number; offset: number }) => void
 }
 
-
 export const tpKey = (tp: Assignment) => `${tp.topic}\u0000${tp.partition}`
 
 interface Owned {
@@ -153,7 +152,10 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
       const idle = [...owned.values()].filter((o) => !o.busy && o.pausedUntil <= now)
       let started = 0
       if (idle.length) {
-        const messages = await backend.fetch(idle.map((o) => ({ ...o.tp, offset: o.position })), maxBatch)
+        const messages = await backend.fetch(
+          idle.map((o) => ({ ...o.tp, offset: o.position })),
+          maxBatch,
+        )
         const byTp = new Map<string, Message[]>()
         for (const m of messages) {
           const key = tpKey(m)

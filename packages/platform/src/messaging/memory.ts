@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto'
 import { partitionFor } from './partitioner.js'
 import { startGroupConsumer, tpKey, type GroupBackend, type GroupConsumerOptions } from './group-consumer.js'
-import { DEFAULT_PARTITIONS, type Assignment, type Consumer, type Message, type MessageBus, type OutgoingRecord, type PartitionLag } from './port.js'
+import {
+  DEFAULT_PARTITIONS,
+  type Assignment,
+  type Consumer,
+  type Message,
+  type MessageBus,
+  type OutgoingRecord,
+  type PartitionLag,
+} from './port.js'
 
 interface Group {
   members: Set<string>
@@ -52,7 +60,15 @@ export function createMemoryBus(opts: { defaultPartitions?: number } = {}): Mess
         const parts = ensure(r.topic)
         const partition = partitionFor(r.key, parts.length)
         const log = parts[partition]!
-        log.push({ topic: r.topic, partition, offset: log.length, key: r.key, value: r.value, headers: { ...r.headers }, timestamp: new Date() })
+        log.push({
+          topic: r.topic,
+          partition,
+          offset: log.length,
+          key: r.key,
+          value: r.value,
+          headers: { ...r.headers },
+          timestamp: new Date(),
+        })
       }
       for (const g of groups.values()) notify(g, 'data')
     },

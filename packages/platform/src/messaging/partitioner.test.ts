@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { murmur2, partitionFor } from './partitioner.js'
 
-test('when hashing keys, then murmur2 matches the values Kafka\'s Java client computes', () => {
+test("when hashing keys, then murmur2 matches the values Kafka's Java client computes", () => {
   // Reference values from Kafka's UtilsTest.testMurmur2.
   assert.equal(murmur2(Buffer.from('21')), -973932308)
   assert.equal(murmur2(Buffer.from('foobar')), -790332482)

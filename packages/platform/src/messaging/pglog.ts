@@ -4,7 +4,15 @@ import { createDb, type Db } from '../postgres/db.js'
 import { migrate } from '../postgres/migrate.js'
 import { partitionFor } from './partitioner.js'
 import { startGroupConsumer, tpKey, type GroupBackend, type GroupConsumerOptions } from './group-consumer.js'
-import { DEFAULT_PARTITIONS, type Assignment, type Consumer, type Message, type MessageBus, type OutgoingRecord, type PartitionLag } from './port.js'
+import {
+  DEFAULT_PARTITIONS,
+  type Assignment,
+  type Consumer,
+  type Message,
+  type MessageBus,
+  type OutgoingRecord,
+  type PartitionLag,
+} from './port.js'
 
 const MIGRATIONS = [
   {
@@ -114,7 +122,14 @@ export async function createPgLogBus(opts: PgLogOptions): Promise<MessageBus & {
         await c.query(
           `INSERT INTO bus_log (topic, partition, "offset", key, value, headers)
            SELECT $1, $2, $3::bigint + o - 1, k, v, h FROM unnest($4::text[], $5::bytea[], $6::jsonb[]) WITH ORDINALITY AS u(k, v, h, o)`,
-          [g.topic, g.partition, first, g.records.map((r) => r.key), g.records.map((r) => r.value), g.records.map((r) => JSON.stringify(r.headers ?? {}))],
+          [
+            g.topic,
+            g.partition,
+            first,
+            g.records.map((r) => r.key),
+            g.records.map((r) => r.value),
+            g.records.map((r) => JSON.stringify(r.headers ?? {})),
+          ],
         )
       }
       const topics = [...new Set(ordered.map((g) => g.topic))]
@@ -188,10 +203,10 @@ export async function createPgLogBus(opts: PgLogOptions): Promise<MessageBus & {
         return parts.filter((_, i) => i % members.length === index)
       },
       async acquire(tp) {
-        const { rows } = await control.query<{ ok: boolean }>(
-          'SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS ok',
-          [o.groupId, `${tp.topic}/${tp.partition}`],
-        )
+        const { rows } = await control.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS ok', [
+          o.groupId,
+          `${tp.topic}/${tp.partition}`,
+        ])
         return rows[0]!.ok
       },
       async release(tp) {
@@ -283,7 +298,13 @@ export async function createPgLogBus(opts: PgLogOptions): Promise<MessageBus & {
          WHERE p.topic = ANY($2) ORDER BY p.topic, p.partition`,
         [groupId, topics],
       )
-      return rows.map((r) => ({ topic: r.topic, partition: r.partition, endOffset: r.end_offset, committed: r.committed, lag: r.end_offset - r.committed }))
+      return rows.map((r) => ({
+        topic: r.topic,
+        partition: r.partition,
+        endOffset: r.end_offset,
+        committed: r.committed,
+        lag: r.end_offset - r.committed,
+      }))
     },
     async ping() {
       await db.query('SELECT 1 FROM bus_partitions LIMIT 1')

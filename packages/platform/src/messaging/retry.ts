@@ -17,7 +17,10 @@ export class PermanentError extends Error {
 
 export const isPermanent = (err: unknown) =>
   err instanceof PermanentError ||
-  (typeof err === 'object' && err !== null && ((err as { permanent?: unknown }).permanent === true || ['EVENT_MALFORMED', 'EVENT_UNKNOWN'].includes(String((err as { code?: unknown }).code))))
+  (typeof err === 'object' &&
+    err !== null &&
+    ((err as { permanent?: unknown }).permanent === true ||
+      ['EVENT_MALFORMED', 'EVENT_UNKNOWN'].includes(String((err as { code?: unknown }).code))))
 
 export const DLQ_HEADERS = {
   error: 'dlq-error',

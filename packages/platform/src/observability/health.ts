@@ -16,9 +16,7 @@ export async function runChecks(
   checks: Readonly<Record<string, HealthCheck>>,
   timeoutMs: number = DEFAULT_CHECK_TIMEOUT_MS,
 ): Promise<HealthReport> {
-  const entries = await Promise.all(
-    Object.entries(checks).map(async ([name, check]) => [name, await runOne(check, timeoutMs)] as const),
-  )
+  const entries = await Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await runOne(check, timeoutMs)] as const))
   return {
     status: entries.every(([, result]) => result === 'ok') ? 'ok' : 'unavailable',
     checks: Object.fromEntries(entries),

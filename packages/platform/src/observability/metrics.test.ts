@@ -4,7 +4,10 @@ import { createMetrics } from './metrics.js'
 
 /** The value of one sample in Prometheus text, matched by name and exact label set (any order). */
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  const want = Object.entries(labels).sort().map(([k, v]) => `${k}="${v}"`).join(',')
+  const want = Object.entries(labels)
+    .sort()
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(',')
   for (const line of text.split('\n')) {
     const m = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line)
     if (!m || m[1] !== name) continue
@@ -25,8 +28,14 @@ test('when metrics are recorded, then the scrape has them labelled with the serv
   m.grpcRequestDuration.observe({ method: 'GetOrder', code: 'OK' }, 0.002)
 
   const text = await m.registry.metrics()
-  assert.equal(sample(text, 'http_request_duration_seconds_count', { method: 'POST', route: '/api/orders', status: '202', service: 'order' }), 1)
-  assert.equal(sample(text, 'event_handler_duration_seconds_count', { group: 'asset', type: 'OrderCreated', outcome: 'duplicate', service: 'order' }), 1)
+  assert.equal(
+    sample(text, 'http_request_duration_seconds_count', { method: 'POST', route: '/api/orders', status: '202', service: 'order' }),
+    1,
+  )
+  assert.equal(
+    sample(text, 'event_handler_duration_seconds_count', { group: 'asset', type: 'OrderCreated', outcome: 'duplicate', service: 'order' }),
+    1,
+  )
   assert.equal(sample(text, 'events_published_total', { topic: 'orders', service: 'order' }), 3)
   assert.equal(sample(text, 'saga_duration_seconds_bucket', { le: '300', saga: 'order', outcome: 'matched', service: 'order' }), 1)
   assert.equal(sample(text, 'grpc_request_duration_seconds_count', { method: 'GetOrder', code: 'OK', service: 'order' }), 1)

@@ -100,12 +100,7 @@ export function createMetrics(opts: MetricsOptions) {
    * rather than dropping to zero, which would silence a backlog alert. Returns an
    * unregister function for when the measured thing (a consumer) closes.
    */
-  function registerGaugeSource<K extends string>(
-    name: string,
-    help: string,
-    labelNames: readonly K[],
-    source: GaugeSource<K>,
-  ): () => void {
+  function registerGaugeSource<K extends string>(name: string, help: string, labelNames: readonly K[], source: GaugeSource<K>): () => void {
     let entry = gauges.get(name)
     if (!entry) {
       const sources = new Set<GaugeSource<string>>()
@@ -164,9 +159,7 @@ export function createMetrics(opts: MetricsOptions) {
     registerConsumerLag: (source: GaugeSource<'group' | 'topic' | 'partition'>) =>
       registerGaugeSource('consumer_lag', 'Messages a consumer group has yet to process', ['group', 'topic', 'partition'], source),
     registerOutboxBacklog: (count: () => Promise<number>) =>
-      registerGaugeSource('outbox_backlog', 'Outbox events not yet published', [], async () => [
-        { labels: {}, value: await count() },
-      ]),
+      registerGaugeSource('outbox_backlog', 'Outbox events not yet published', [], async () => [{ labels: {}, value: await count() }]),
     registerDlqMessages: (source: GaugeSource<'topic'>) =>
       registerGaugeSource('dlq_messages', 'Messages waiting in dead-letter topics', ['topic'], source),
     registerOrdersByStatus: (source: GaugeSource<'status'>) =>

@@ -13,7 +13,9 @@ const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]$/
 
 test('when a span starts inside withTraceparent, then it continues the remote trace with the remote span as parent', async () => {
   const parent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'
-  await withTraceparent(parent, () => inSpan('handle OrderCreated', { 'messaging.destination.name': 'orders' }, async () => {}, { kind: SpanKind.CONSUMER }))
+  await withTraceparent(parent, () =>
+    inSpan('handle OrderCreated', { 'messaging.destination.name': 'orders' }, async () => {}, { kind: SpanKind.CONSUMER }),
+  )
   const [span] = exporter.getFinishedSpans()
   assert.ok(span)
   assert.equal(span.spanContext().traceId, '4bf92f3577b34da6a3ce929d0e0e4736')
