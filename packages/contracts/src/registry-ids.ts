@@ -30,4 +30,5 @@ export const REGISTRY_IDS: Readonly<Record<string, number>> = {
   'OrderRemovedFromBook@1': 24,
   'SettlementCompleted@1': 25,
   'OrderFailed@1': 26,
+  'WithdrawalSent@1': 27,
 }

@@ -27,6 +27,7 @@ export const SAMPLE_DATA: { readonly [T in EventType]: EventData<T> } = {
   BrokerAssigned: { customerId, brokerId, previousBrokerId: null, assignedAt: at },
   DepositRequested: { movementId, customerId, assetName: 'TRY', amount: 1_000_000, requestedAt: at },
   WithdrawalRequested: { movementId, customerId, assetName: 'TRY', amount: 250_000, iban: 'TR330006100519786457841326', requestedAt: at },
+  WithdrawalSent: { movementId, customerId, assetName: 'TRY', amount: 250_000, iban: 'TR330006100519786457841326', sentAt: at },
 
   DepositCompleted: { movementId, customerId, assetName: 'TRY', amount: 1_000_000, completedAt: at },
   WithdrawalReserved: { movementId, customerId, assetName: 'TRY', amount: 250_000, reservedAt: at },

@@ -30,6 +30,7 @@ export const EVENTS = {
   BrokerAssigned: define({ schema: customer.BrokerAssigned, version: 1, topic: 'customer.events', producer: 'customer' }),
   DepositRequested: define({ schema: customer.DepositRequested, version: 1, topic: 'customer.events', producer: 'customer' }),
   WithdrawalRequested: define({ schema: customer.WithdrawalRequested, version: 1, topic: 'customer.events', producer: 'customer' }),
+  WithdrawalSent: define({ schema: customer.WithdrawalSent, version: 1, topic: 'customer.events', producer: 'customer' }),
 
   DepositCompleted: define({ schema: asset.DepositCompleted, version: 1, topic: 'asset.events', producer: 'asset' }),
   WithdrawalReserved: define({ schema: asset.WithdrawalReserved, version: 1, topic: 'asset.events', producer: 'asset' }),

@@ -74,7 +74,7 @@ export const WithdrawalRequested = {
   type: 'record',
   name: 'WithdrawalRequested',
   namespace: NAMESPACE,
-  doc: 'The asset service reserves (WithdrawalReserved) or refuses (WithdrawalRejected), then completes it (WithdrawalCompleted).',
+  doc: 'The asset service reserves (WithdrawalReserved) or refuses (WithdrawalRejected); after the payout (WithdrawalSent) it completes it (WithdrawalCompleted).',
   fields: [
     { name: 'movementId', type: uuid },
     { name: 'customerId', type: uuid },
@@ -82,5 +82,20 @@ export const WithdrawalRequested = {
     { name: 'amount', type: amount },
     { name: 'iban', type: ['null', 'string'], doc: 'Required for TRY; null for other assets.' },
     { name: 'requestedAt', type: timestamp },
+  ],
+} as const
+
+export const WithdrawalSent = {
+  type: 'record',
+  name: 'WithdrawalSent',
+  namespace: NAMESPACE,
+  doc: 'The customer service paid out a reserved withdrawal (bank transfer to the IBAN). The asset service lowers size by amount (WithdrawalCompleted).',
+  fields: [
+    { name: 'movementId', type: uuid },
+    { name: 'customerId', type: uuid },
+    { name: 'assetName', type: 'string' },
+    { name: 'amount', type: amount },
+    { name: 'iban', type: ['null', 'string'] },
+    { name: 'sentAt', type: timestamp },
   ],
 } as const
