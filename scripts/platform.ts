@@ -13,6 +13,7 @@ export interface RunningService {
   child: ChildProcess
   httpUrl: string
   grpcAddress?: string
+  env: Record<string, string>
 }
 
 export interface StartOptions {
@@ -26,7 +27,13 @@ export interface StartOptions {
   /** Only these services (default: every one that exists in services/). */
   only?: string[]
   readyTimeoutMs?: number
+  /** Prefix for every database name, so several platforms (tests) can share one server. */
+  databasePrefix?: string
+  /** Extra environment per service name. */
+  serviceEnv?: Record<string, Record<string, string>>
 }
+
+const dbName = (opts: StartOptions, name: string) => (opts.databasePrefix ? `${opts.databasePrefix}_${name}` : name)
 
 /** The services that exist in this checkout, in start-up order. */
 export function existingServices(only?: string[]): ServiceSpec[] {
@@ -38,10 +45,11 @@ export function serviceEnv(spec: ServiceSpec, opts: StartOptions, addresses: Map
   const env: Record<string, string> = {
     ...(Object.fromEntries(Object.entries({ ...process.env, ...opts.env }).filter(([, v]) => v !== undefined)) as Record<string, string>),
     SERVICE_NAME: spec.name,
-    DATABASE_URL: databaseUrl(opts.serverUrl, spec.database),
+    DATABASE_URL: databaseUrl(opts.serverUrl, dbName(opts, spec.database)),
     BUS: opts.env?.BUS ?? process.env.BUS ?? 'pglog',
-    BUS_DATABASE_URL: databaseUrl(opts.serverUrl, BUS_DATABASE),
+    BUS_DATABASE_URL: databaseUrl(opts.serverUrl, dbName(opts, BUS_DATABASE)),
     HTTP_PORT: String(ports.http ?? spec.httpPort),
+    ...opts.serviceEnv?.[spec.name],
   }
   if (spec.grpcPort !== undefined) env.GRPC_PORT = String(ports.grpc ?? spec.grpcPort)
   for (const callee of spec.calls) {
@@ -72,44 +80,62 @@ async function waitReady(child: ChildProcess, url: string, name: string, timeout
  * waiting for each to be ready before the next (so the gateway finds its callees up).
  */
 export async function startServices(opts: StartOptions) {
-  await ensureDatabase(opts.serverUrl, BUS_DATABASE)
+  await ensureDatabase(opts.serverUrl, dbName(opts, BUS_DATABASE))
   await mkdir(opts.logDir, { recursive: true })
   const running: RunningService[] = []
   const addresses = new Map<string, string>()
   const specs = existingServices(opts.only)
-  for (const spec of specs) await ensureDatabase(opts.serverUrl, spec.database)
+  for (const spec of specs) await ensureDatabase(opts.serverUrl, dbName(opts, spec.database))
   try {
-    for (const spec of specs) {
-      const env = serviceEnv(spec, opts, addresses)
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'services', spec.name, 'src', 'main.ts')], {
-        cwd: ROOT,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        // Its own process group: a terminal's Ctrl-C reaches only the launcher, which then
-        // stops the services one by one in reverse order (a second signal would cut them short).
-        detached: true,
-      })
-      // Should the launcher itself die, it takes its services with it.
-      process.once('exit', () => {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-      })
-      const log = createWriteStream(join(opts.logDir, `${spec.name}.log`), { flags: 'a' })
-      child.stdout!.pipe(log)
-      child.stderr!.pipe(log)
-      const httpUrl = `http://127.0.0.1:${env.HTTP_PORT}`
-      const service: RunningService = { spec, child, httpUrl }
-      if (env.GRPC_PORT) {
-        service.grpcAddress = `127.0.0.1:${env.GRPC_PORT}`
-        addresses.set(spec.name, service.grpcAddress)
-      }
+    // Services that call no other start together; the callers (the gateway) after them, in order.
+    const leaves = specs.filter((s) => s.calls.length === 0)
+    const results = await Promise.allSettled(leaves.map((spec) => startService(spec, serviceEnv(spec, opts, addresses), opts)))
+    for (const r of results) if (r.status === 'fulfilled') running.push(r.value)
+    const failed = results.find((r) => r.status === 'rejected')
+    if (failed) throw (failed as PromiseRejectedResult).reason
+    for (const s of running) if (s.grpcAddress) addresses.set(s.spec.name, s.grpcAddress)
+    for (const spec of specs.filter((s) => s.calls.length > 0)) {
+      const service = await startService(spec, serviceEnv(spec, opts, addresses), opts)
+      if (service.grpcAddress) addresses.set(spec.name, service.grpcAddress)
       running.push(service)
-      await waitReady(child, httpUrl, spec.name, opts.readyTimeoutMs ?? 60_000)
     }
   } catch (err) {
     await stopServices(running)
     throw err
   }
   return running
+}
+
+/** Starts one service process with the given environment and waits until it is ready. */
+export async function startService(
+  spec: ServiceSpec,
+  env: Record<string, string>,
+  opts: Pick<StartOptions, 'logDir' | 'readyTimeoutMs'>,
+): Promise<RunningService> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'services', spec.name, 'src', 'main.ts')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a terminal's Ctrl-C reaches only the launcher, which then
+    // stops the services one by one in reverse order (a second signal would cut them short).
+    detached: true,
+  })
+  // Should the launcher itself die, it takes its services with it.
+  process.once('exit', () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  })
+  const log = createWriteStream(join(opts.logDir, `${spec.name}.log`), { flags: 'a' })
+  child.stdout!.pipe(log)
+  child.stderr!.pipe(log)
+  const service: RunningService = { spec, child, httpUrl: `http://127.0.0.1:${env.HTTP_PORT}`, env }
+  if (env.GRPC_PORT) service.grpcAddress = `127.0.0.1:${env.GRPC_PORT}`
+  try {
+    await waitReady(child, service.httpUrl, spec.name, opts.readyTimeoutMs ?? 60_000)
+  } catch (err) {
+    child.kill('SIGKILL')
+    throw err
+  }
+  return service
 }
 
 /** Stops services in reverse start-up order, each with SIGTERM (graceful) and SIGKILL after a grace period. */

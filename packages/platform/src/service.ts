@@ -59,7 +59,7 @@ export async function createServiceRuntime(opts: ServiceOptions) {
   const bus: MessageBus = await connectBus({ ...config.bus, log: (o, m) => log.warn(o, m) })
   stopper.add(() => bus.close())
 
-  const outbox = createOutbox(opts.codec)
+  const outbox = createOutbox(opts.codec, { db })
   const relay = startRelay({
     db,
     bus,

@@ -1,19 +1,13 @@
 import { randomUUID } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import pg from 'pg'
 import { databaseUrl, ensureDatabase } from './postgres/db.js'
-import { startEmbeddedPostgres } from './postgres/embedded.js'
 
 /** Test helpers: real PostgreSQL, one fresh database per test instead of truncating tables. */
 
 interface AfterHook {
   after(fn: () => Promise<void> | void): void
 }
-
-let serverUrl: Promise<string> | null = null
 
 /** A free TCP port on loopback. */
 export function freePort(): Promise<number> {
@@ -29,20 +23,19 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * The test server: TEST_DATABASE_URL when the test runner started one for the whole
- * run (scripts/test.ts does), otherwise an embedded server for this process alone.
+ * The test server: the embedded PostgreSQL that scripts/test.ts starts for the whole run
+ * and passes as TEST_DATABASE_URL (or any server you point it at).
  */
 export function testServerUrl(): Promise<string> {
-  if (process.env.TEST_DATABASE_URL) return Promise.resolve(process.env.TEST_DATABASE_URL)
-  serverUrl ??= (async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'brokerage-pg-'))
-    const server = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), persistent: false })
-    process.once('beforeExit', () => {
-      void server.stop().then(() => rm(dir, { recursive: true, force: true }))
-    })
-    return server.url
-  })()
-  return serverUrl
+  const url = process.env.TEST_DATABASE_URL
+  if (!url) {
+    return Promise.reject(
+      new Error(
+        'TEST_DATABASE_URL is not set: run tests with `npx tsx scripts/test.ts [paths]`, which starts the test PostgreSQL, or point it at a server',
+      ),
+    )
+  }
+  return Promise.resolve(url)
 }
 
 /** Creates a database with a unique name, dropped when the test ends. */

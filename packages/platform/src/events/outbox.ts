@@ -1,4 +1,4 @@
-import type { Queryable } from '../postgres/db.js'
+import type { Db, Queryable } from '../postgres/db.js'
 import { currentTraceparent } from '../observability/tracing.js'
 import { EVENT_HEADERS, type EventCodec, type EventEnvelope } from './types.js'
 
@@ -34,7 +34,8 @@ export type Outbox = ReturnType<typeof createOutbox>
  * publishes them afterwards. Encoding happens here, so an event that does not match its
  * schema fails the caller's transaction with a clear error instead of reaching the broker.
  */
-export function createOutbox(codec: EventCodec) {
+export function createOutbox(codec: EventCodec, opts: { db?: Db } = {}) {
+  const wake = opts.db ? createWakeUp(opts.db) : () => {}
   return {
     async add(tx: Queryable, ...given: EventEnvelope[]): Promise<void> {
       if (!given.length) return
@@ -47,7 +48,7 @@ export function createOutbox(codec: EventCodec) {
          SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::jsonb[])`,
         [events.map((e) => codec.topicOf(e.type)), events.map((e) => e.key), encoded, events.map((e) => JSON.stringify(headersOf(e)))],
       )
-      await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, ''])
+      opts.db?.afterCommit(tx, wake)
     },
   }
 }
@@ -60,4 +61,32 @@ export function headersOf(e: EventEnvelope): Record<string, string> {
   }
   if (e.traceparent) h[EVENT_HEADERS.traceparent] = e.traceparent
   return h
+}
+
+/**
+ * Wakes the relay (in whichever process holds it) after a commit. The NOTIFY is sent in
+ * its own tiny transaction, not in the caller's: a NOTIFY inside a transaction holds a
+ * global lock through its commit, which would serialize every producing transaction.
+ * Wake-ups that come while one is in flight are folded into a single follow-up.
+ */
+function createWakeUp(db: Db) {
+  let inFlight = false
+  let again = false
+  const send = (): void => {
+    if (inFlight) {
+      again = true
+      return
+    }
+    inFlight = true
+    db.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, ''])
+      .catch(() => {}) // the relay's idle poll picks the rows up anyway
+      .finally(() => {
+        inFlight = false
+        if (again) {
+          again = false
+          send()
+        }
+      })
+  }
+  return send
 }

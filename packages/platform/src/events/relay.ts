@@ -1,5 +1,5 @@
 import pg from 'pg'
-import type { Db } from '../postgres/db.js'
+import { closeClient, type Db } from '../postgres/db.js'
 import type { MessageBus } from '../messaging/port.js'
 import { OUTBOX_CHANNEL } from './outbox.js'
 
@@ -42,13 +42,29 @@ export function startRelay(opts: RelayOptions) {
       }
     })
 
-  const control = new pg.Client({ connectionString: opts.url, application_name: 'outbox-relay' })
-  control.on('error', (err) => opts.onError?.(err))
-  control.on('notification', wake)
+  // The relay's own connection holds the leader lock and listens for wake-ups; if it
+  // breaks, the lock is gone with it, so the relay steps down and reconnects.
+  let control: pg.Client | null = null
+  const connectControl = async () => {
+    const c = new pg.Client({ connectionString: opts.url, application_name: 'outbox-relay' })
+    c.on('error', (err) => {
+      opts.onError?.(err)
+      if (control === c) control = null
+    })
+    c.on('end', () => {
+      if (control === c) control = null
+    })
+    c.on('notification', wake)
+    await c.connect()
+    await c.query(`LISTEN ${OUTBOX_CHANNEL}`)
+    control = c
+    return c
+  }
 
   async function publishBatch(): Promise<number> {
     const { rows } = await opts.db.query<{ id: string; topic: string; key: string; value: Buffer; headers: Record<string, string> }>(
-      'SELECT id::text, topic, key, value, headers FROM outbox ORDER BY id LIMIT $1',
+      // Ordered by the bigint column itself: `ORDER BY id` would sort the text alias ("10" < "9").
+      'SELECT id::text AS id, topic, key, value, headers FROM outbox ORDER BY outbox.id LIMIT $1',
       [batchSize],
     )
     if (!rows.length) return 0
@@ -59,20 +75,20 @@ export function startRelay(opts: RelayOptions) {
   }
 
   const done = (async () => {
-    await control.connect()
-    await control.query(`LISTEN ${OUTBOX_CHANNEL}`)
-    let leader = false
+    let leader: pg.Client | null = null
     while (running) {
+      pending = false
       try {
-        if (!leader) {
-          const { rows } = await control.query<{ ok: boolean }>("SELECT pg_try_advisory_lock(hashtext('outbox-relay')) AS ok")
-          leader = rows[0]!.ok
-          if (!leader) {
+        if (!control || leader !== control) {
+          leader = null
+          const c = control ?? (await connectControl())
+          const { rows } = await c.query<{ ok: boolean }>("SELECT pg_try_advisory_lock(hashtext('outbox-relay')) AS ok")
+          if (rows[0]!.ok) leader = c
+          else {
             await idle(idleMs)
             continue
           }
         }
-        pending = false
         const n = await publishBatch()
         if (n < batchSize) await idle(idleMs)
       } catch (err) {
@@ -80,7 +96,7 @@ export function startRelay(opts: RelayOptions) {
         await idle(idleMs)
       }
     }
-    await control.end().catch(() => {})
+    if (control) await closeClient(control)
   })()
 
   return {

@@ -203,7 +203,8 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
       await done
       await Promise.all([...owned.values()].map((o) => o.busy))
       if (killed) return
-      for (const o of owned.values()) await backend.release(o.tp)
+      // A broken connection has released everything already; leaving must not fail because of it.
+      for (const o of owned.values()) await backend.release(o.tp).catch(() => {})
       owned.clear()
       await backend.leave()
     },

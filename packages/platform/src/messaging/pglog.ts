@@ -1,6 +1,6 @@
 import pg from 'pg'
 import { randomUUID } from 'node:crypto'
-import { createDb, type Db } from '../postgres/db.js'
+import { closeClient, createDb, type Db } from '../postgres/db.js'
 import { migrate } from '../postgres/migrate.js'
 import { partitionFor } from './partitioner.js'
 import { startGroupConsumer, tpKey, type GroupBackend, type GroupConsumerOptions } from './group-consumer.js'
@@ -112,28 +112,43 @@ export async function createPgLogBus(opts: PgLogOptions): Promise<MessageBus & {
     }
     // Lock partitions in one global order so concurrent publishers cannot deadlock.
     const ordered = [...groups.values()].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1))
+    const rows = ordered.flatMap((g) => g.records.map((r, idx) => ({ g, r, idx })))
     await db.tx(async (c) => {
-      for (const g of ordered) {
-        const { rows } = await c.query<{ next_offset: number }>(
-          'UPDATE bus_partitions SET next_offset = next_offset + $3 WHERE topic = $1 AND partition = $2 RETURNING next_offset',
-          [g.topic, g.partition, g.records.length],
-        )
-        const first = rows[0]!.next_offset - g.records.length
-        await c.query(
-          `INSERT INTO bus_log (topic, partition, "offset", key, value, headers)
-           SELECT $1, $2, $3::bigint + o - 1, k, v, h FROM unnest($4::text[], $5::bytea[], $6::jsonb[]) WITH ORDINALITY AS u(k, v, h, o)`,
-          [
-            g.topic,
-            g.partition,
-            first,
-            g.records.map((r) => r.key),
-            g.records.map((r) => r.value),
-            g.records.map((r) => JSON.stringify(r.headers ?? {})),
-          ],
-        )
-      }
-      const topics = [...new Set(ordered.map((g) => g.topic))]
-      for (const t of topics) await c.query('SELECT pg_notify($1, $2)', [DATA_CHANNEL, t])
+      // Lock the partitions' counters in one global order first, so concurrent publishers cannot deadlock;
+      // then append every record of every partition in a single statement.
+      await c.query(
+        `SELECT 1 FROM bus_partitions WHERE (topic, partition) IN (SELECT * FROM unnest($1::text[], $2::int[]))
+         ORDER BY topic, partition FOR UPDATE`,
+        [ordered.map((g) => g.topic), ordered.map((g) => g.partition)],
+      )
+      await c.query(
+        `WITH c AS (SELECT * FROM unnest($1::text[], $2::int[], $3::int[]) AS c(topic, partition, n)),
+         u AS (
+           UPDATE bus_partitions p SET next_offset = p.next_offset + c.n FROM c
+           WHERE p.topic = c.topic AND p.partition = c.partition
+           RETURNING p.topic, p.partition, p.next_offset - c.n AS first
+         ),
+         i AS (
+           INSERT INTO bus_log (topic, partition, "offset", key, value, headers)
+           SELECT r.topic, r.partition, u.first + r.idx, r.key, r.value, r.headers
+           FROM unnest($4::text[], $5::int[], $6::int[], $7::text[], $8::bytea[], $9::jsonb[]) AS r(topic, partition, idx, key, value, headers)
+           JOIN u ON u.topic = r.topic AND u.partition = r.partition
+         )
+         SELECT pg_notify($10, t) FROM unnest($11::text[]) AS t`,
+        [
+          ordered.map((g) => g.topic),
+          ordered.map((g) => g.partition),
+          ordered.map((g) => g.records.length),
+          rows.map((x) => x.g.topic),
+          rows.map((x) => x.g.partition),
+          rows.map((x) => x.idx),
+          rows.map((x) => x.r.key),
+          rows.map((x) => x.r.value),
+          rows.map((x) => JSON.stringify(x.r.headers ?? {})),
+          DATA_CHANNEL,
+          [...new Set(ordered.map((g) => g.topic))],
+        ],
+      )
     })
   }
 
@@ -167,7 +182,7 @@ export async function createPgLogBus(opts: PgLogOptions): Promise<MessageBus & {
     let control = newControl()
     const backend: GroupBackend = {
       async rejoin() {
-        await control.end().catch(() => {})
+        await closeClient(control)
         control = newControl()
         await backend.join()
       },
@@ -253,9 +268,12 @@ export async function createPgLogBus(opts: PgLogOptions): Promise<MessageBus & {
         wakeFn = fn
       },
       async leave() {
-        await control.query('DELETE FROM bus_members WHERE group_id = $1 AND member_id = $2', [o.groupId, memberId])
-        await control.query('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, o.groupId])
-        await control.end()
+        // A member whose connection is already gone has left anyway (its row is swept by the others).
+        await control
+          .query('DELETE FROM bus_members WHERE group_id = $1 AND member_id = $2', [o.groupId, memberId])
+          .then(() => control.query('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, o.groupId]))
+          .catch(() => {})
+        await closeClient(control)
         consumers.delete(consumer)
       },
       kill() {

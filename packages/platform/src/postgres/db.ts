@@ -8,13 +8,18 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => {
   return n
 })
 
-export type Queryable = Pick<pg.PoolClient, 'query'>
+/** Anything that runs a query: a Db (autocommit) or the client of an open transaction. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>
+}
 
 export interface Db {
   readonly pool: pg.Pool
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>
   /** Runs fn inside one transaction; commits when it resolves, rolls back when it throws. */
   tx<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T>
+  /** Runs fn once the transaction of `client` (opened by tx()) has committed; never if it rolls back. */
+  afterCommit(client: Queryable, fn: () => void): void
   close(): Promise<void>
 }
 
@@ -32,6 +37,7 @@ export function createDb(opts: DbOptions): Db {
   })
   // An idle client that loses its server must not crash the process; the next query reconnects.
   pool.on('error', () => {})
+  const afterCommit = new WeakMap<object, Array<() => void>>()
   return {
     pool,
     query: (text, values) => pool.query(text, values as unknown[]),
@@ -41,13 +47,22 @@ export function createDb(opts: DbOptions): Db {
         await client.query('BEGIN')
         const result = await fn(client)
         await client.query('COMMIT')
+        const hooks = afterCommit.get(client)
+        afterCommit.delete(client)
+        for (const hook of hooks ?? []) hook()
         return result
       } catch (err) {
+        afterCommit.delete(client)
         await client.query('ROLLBACK').catch(() => {})
         throw err
       } finally {
         client.release()
       }
+    },
+    afterCommit(client, fn) {
+      const hooks = afterCommit.get(client)
+      if (hooks) hooks.push(fn)
+      else afterCommit.set(client, [fn])
     },
     close: () => pool.end(),
   }
@@ -75,4 +90,22 @@ export async function ensureDatabase(serverUrl: string, database: string): Promi
   } finally {
     await client.end()
   }
+}
+
+/**
+ * Closes a dedicated client without hanging: a client whose connection the server already
+ * dropped (a killed backend, a dropped database) never answers end(), so it is bounded.
+ */
+export async function closeClient(client: pg.Client, timeoutMs = 2000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([
+    client.end().catch(() => {}),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        ;(client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy()
+        resolve()
+      }, timeoutMs)
+    }),
+  ])
+  clearTimeout(timer)
 }

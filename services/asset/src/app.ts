@@ -1,0 +1,36 @@
+import { fileURLToPath } from 'node:url'
+import { TOPICS } from '@brokerage/contracts'
+import { createEventCodec, createServiceRuntime, grpcService, type ServiceConfig } from '@brokerage/platform'
+import { createAssetGrpc } from './grpc.js'
+import { createHandlers } from './handlers.js'
+import { createLedger } from './ledger.js'
+import { createMovements } from './movements.js'
+import { createOrderReservations } from './reservations.js'
+
+export const CONSUMER_GROUP = 'asset-service'
+
+/** The asset service: balances, reservations and their journal, changed only by events. */
+export async function startAssetService(opts: { config: ServiceConfig }) {
+  const runtime = await createServiceRuntime({
+    name: 'asset',
+    config: opts.config,
+    migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
+    codec: createEventCodec(),
+  })
+  try {
+    const ledger = createLedger()
+    const orders = createOrderReservations()
+    const movements = createMovements()
+
+    runtime.grpc.addService(grpcService('asset', 'brokerage.asset.v1.AssetService').service, createAssetGrpc({ db: runtime.db, ledger }))
+
+    const handlers = createHandlers({ ledger, orders, movements, outbox: runtime.outbox, log: runtime.log })
+    await runtime.consume(CONSUMER_GROUP, [TOPICS.customer, TOPICS.order], handlers)
+
+    await runtime.listen()
+  } catch (err) {
+    await runtime.stop()
+    throw err
+  }
+  return { runtime, stop: () => runtime.stop() }
+}

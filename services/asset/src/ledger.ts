@@ -1,0 +1,121 @@
+import type { Db, Queryable } from '@brokerage/platform/postgres'
+import { MARKET_CUSTOMER_ID } from './accounts.js'
+
+// Balances and their journal. Every write to `balances` goes through `change`, which
+// writes the journal row in the same statement sequence, so a balance is always the sum
+// of its journal. Reads for the API live here too.
+
+export interface Cause {
+  eventId: string
+  eventType: string
+  /** The order, movement or trade the change belongs to. */
+  referenceId: string
+}
+
+export interface BalanceChange {
+  customerId: string
+  assetName: string
+  sizeDelta: number
+  usableSizeDelta: number
+}
+
+export interface Balance {
+  customerId: string
+  assetName: string
+  size: number
+  usableSize: number
+}
+
+interface BalanceRow {
+  customer_id: string
+  asset_name: string
+  size: number
+  usable_size: number
+}
+
+const toBalance = (r: BalanceRow): Balance => ({
+  customerId: r.customer_id,
+  assetName: r.asset_name,
+  size: r.size,
+  usableSize: r.usable_size,
+})
+
+async function journal(tx: Queryable, c: BalanceChange, cause: Cause): Promise<void> {
+  await tx.query(
+    `INSERT INTO journal (customer_id, asset_name, size_delta, usable_size_delta, cause_event_id, cause_event_type, reference_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [c.customerId, c.assetName, c.sizeDelta, c.usableSizeDelta, cause.eventId, cause.eventType, cause.referenceId],
+  )
+}
+
+async function usable(tx: Queryable, account: { customerId: string; assetName: string }): Promise<number> {
+  const { rows } = await tx.query<{ usable_size: number }>('SELECT usable_size FROM balances WHERE customer_id = $1 AND asset_name = $2', [
+    account.customerId,
+    account.assetName,
+  ])
+  return rows[0]?.usable_size ?? 0
+}
+
+export function createLedger() {
+  return {
+    usable,
+
+    /**
+     * Applies a signed change (row created if missing). The table's CHECKs refuse a result
+     * outside 0 ≤ usable ≤ size, so a rule broken here fails the whole transaction.
+     */
+    async change(tx: Queryable, c: BalanceChange, cause: Cause): Promise<Balance> {
+      // Created at zero first: an INSERT … ON CONFLICT would check its candidate row (say,
+      // usable without size for a release) against the CHECKs before finding the conflict.
+      await tx.query('INSERT INTO balances (customer_id, asset_name) VALUES ($1, $2) ON CONFLICT (customer_id, asset_name) DO NOTHING', [
+        c.customerId,
+        c.assetName,
+      ])
+      const { rows } = await tx.query<BalanceRow>(
+        `UPDATE balances SET size = size + $3, usable_size = usable_size + $4, updated_at = now()
+         WHERE customer_id = $1 AND asset_name = $2
+         RETURNING customer_id, asset_name, size, usable_size`,
+        [c.customerId, c.assetName, c.sizeDelta, c.usableSizeDelta],
+      )
+      await journal(tx, c, cause)
+      return toBalance(rows[0]!)
+    },
+
+    /**
+     * Moves `amount` from usable to held if usable covers it, deciding and updating in one
+     * statement (a deposit or another reservation on the same row cannot slip between).
+     */
+    async hold(
+      tx: Queryable,
+      account: { customerId: string; assetName: string },
+      amount: number,
+      cause: Cause,
+    ): Promise<{ held: true } | { held: false; available: number }> {
+      const { rowCount } = await tx.query(
+        `UPDATE balances SET usable_size = usable_size - $3, updated_at = now()
+         WHERE customer_id = $1 AND asset_name = $2 AND usable_size >= $3`,
+        [account.customerId, account.assetName, amount],
+      )
+      if (!rowCount) return { held: false, available: await usable(tx, account) }
+      await journal(tx, { ...account, sizeDelta: 0, usableSizeDelta: -amount }, cause)
+      return { held: true }
+    },
+
+    /**
+     * Balances of the given customers (every customer but MARKET when none is given),
+     * optionally of one asset; ordered by customer then asset.
+     */
+    async list(db: Pick<Db, 'query'>, q: { customerIds: string[]; assetName: string | null }): Promise<Balance[]> {
+      const { rows } = await db.query<BalanceRow>(
+        `SELECT customer_id, asset_name, size, usable_size FROM balances
+         WHERE (CASE WHEN cardinality($1::uuid[]) = 0 THEN customer_id <> $3 ELSE customer_id = ANY($1::uuid[]) END)
+           AND ($2::text IS NULL OR asset_name = $2)
+         ORDER BY customer_id, asset_name`,
+        [q.customerIds, q.assetName, MARKET_CUSTOMER_ID],
+      )
+      return rows.map(toBalance)
+    },
+  }
+}
+
+export type Ledger = ReturnType<typeof createLedger>

@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { DEFAULT_COST, createPasswords } from './passwords.js'
+
+test('when a password is hashed with the default cost, then the parameters and a random salt are stored with it and only it verifies', async () => {
+  const passwords = createPasswords()
+  const [a, b] = await Promise.all([passwords.hash('correct horse'), passwords.hash('correct horse')])
+  assert.match(a, new RegExp(`^scrypt\\$ln=${DEFAULT_COST},r=8,p=1\\$[A-Za-z0-9+/]{22}==\\$[A-Za-z0-9+/]{43}=$`))
+  assert.notEqual(a, b, 'each hash has its own salt')
+  assert.equal(a.includes('correct horse'), false)
+  assert.equal(await passwords.verify('correct horse', a), true)
+  assert.equal(await passwords.verify('correct horse ', a), false)
+  assert.equal(await passwords.verify('', a), false)
+})
+
+test('when the cost changes, then older hashes still verify with their own parameters', async () => {
+  const cheap = await createPasswords({ cost: 10 }).hash('s3cret pass')
+  assert.equal(await createPasswords({ cost: 12 }).verify('s3cret pass', cheap), true)
+})
+
+test('when a stored hash is malformed, then nothing verifies against it', async () => {
+  const passwords = createPasswords({ cost: 10 })
+  for (const stored of ['', 'plain', 'scrypt$ln=99,r=8,p=1$AAAA$AAAA', 'scrypt$ln=10,r=8,p=1$$', 'bcrypt$2b$10$abc']) {
+    assert.equal(await passwords.verify('anything', stored), false, stored)
+  }
+  assert.equal(await passwords.burn('anything'), false)
+})
+
+test('when the cost is out of range, then creating the hasher fails loudly', () => {
+  assert.throws(() => createPasswords({ cost: 30 }))
+  assert.throws(() => createPasswords({ cost: 4.5 }))
+})

@@ -1,0 +1,63 @@
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+
+// Passwords are stored as `scrypt$ln=<log2 N>,r=<r>,p=<p>$<salt>$<key>` (base64): the
+// parameters travel with the hash, so the cost can be raised later and old hashes still verify.
+
+const KEY_LENGTH = 32
+const SALT_LENGTH = 16
+const BLOCK_SIZE = 8
+const PARALLELISM = 1
+/** 2^16 × 8 × 128 B = 64 MiB per hash: slow enough to make guessing costly, fast enough to sign in. */
+export const DEFAULT_COST = 16
+
+function derive(password: string, salt: Buffer, keyLength: number, o: { ln: number; r: number; p: number }): Promise<Buffer> {
+  const options: ScryptOptions = { N: 2 ** o.ln, r: o.r, p: o.p, maxmem: 2 * 128 * 2 ** o.ln * o.r + 1024 * 1024 }
+  return new Promise((resolve, reject) => scrypt(password, salt, keyLength, options, (err, key) => (err ? reject(err) : resolve(key))))
+}
+
+interface Parsed {
+  ln: number
+  r: number
+  p: number
+  salt: Buffer
+  key: Buffer
+}
+
+function parse(stored: string): Parsed | null {
+  const m = /^scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/.exec(stored)
+  if (!m) return null
+  const [ln, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  if (ln < 10 || ln > 20 || r < 1 || p < 1) return null
+  return { ln, r, p, salt: Buffer.from(m[4]!, 'base64'), key: Buffer.from(m[5]!, 'base64') }
+}
+
+export function createPasswords(opts: { cost?: number } = {}) {
+  const ln = opts.cost ?? DEFAULT_COST
+  if (!Number.isInteger(ln) || ln < 10 || ln > 20) throw new Error(`password cost must be an integer from 10 to 20, got ${ln}`)
+
+  async function hash(password: string): Promise<string> {
+    const salt = randomBytes(SALT_LENGTH)
+    const key = await derive(password, salt, KEY_LENGTH, { ln, r: BLOCK_SIZE, p: PARALLELISM })
+    return `scrypt$ln=${ln},r=${BLOCK_SIZE},p=${PARALLELISM}$${salt.toString('base64')}$${key.toString('base64')}`
+  }
+
+  async function verify(password: string, stored: string): Promise<boolean> {
+    const parsed = parse(stored)
+    if (!parsed || !parsed.key.length) return false
+    const key = await derive(password, parsed.salt, parsed.key.length, parsed)
+    return timingSafeEqual(key, parsed.key)
+  }
+
+  // Verifying against this when the user is unknown makes both failures take the same time,
+  // so the answer's latency does not tell which usernames exist.
+  let decoy: Promise<string> | undefined
+  async function burn(password: string): Promise<false> {
+    decoy ??= hash(randomBytes(16).toString('hex'))
+    await verify(password, await decoy)
+    return false
+  }
+
+  return { hash, verify, burn }
+}
+
+export type Passwords = ReturnType<typeof createPasswords>

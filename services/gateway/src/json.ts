@@ -1,0 +1,177 @@
+import type * as pb from './grpc-types.js'
+
+// gRPC messages → the REST API's JSON (camelCase, absent values as null, integers as is).
+// proto3 has no null: an empty string means "none" (common.proto), which JSON says with null.
+
+const orNull = (s: string): string | null => (s === '' ? null : s)
+
+export function page<T, J>(res: pb.Paged<T>, map: (item: T) => J, requested: { page: number; size: number }) {
+  return {
+    content: res.content.map(map),
+    page: res.page?.page ?? requested.page,
+    size: res.page?.size || requested.size,
+    totalElements: res.page?.total_elements ?? res.content.length,
+  }
+}
+
+export function customer(c: pb.Customer) {
+  return {
+    id: c.id,
+    name: c.name,
+    email: c.email,
+    tier: c.tier,
+    status: c.status,
+    brokerId: orNull(c.broker_id),
+    createdAt: c.created_at,
+    updatedAt: c.updated_at,
+  }
+}
+
+export function broker(b: pb.Broker) {
+  return { id: b.id, name: b.name, email: b.email, createdAt: b.created_at }
+}
+
+export function movement(m: pb.Movement) {
+  return {
+    id: m.id,
+    customerId: m.customer_id,
+    kind: m.kind,
+    assetName: m.asset_name,
+    amount: m.amount,
+    iban: orNull(m.iban),
+    status: m.status,
+    rejectionReason: orNull(m.rejection_reason),
+    createdAt: m.created_at,
+    updatedAt: m.updated_at,
+  }
+}
+
+export function balance(b: pb.Balance) {
+  return { customerId: b.customer_id, assetName: b.asset_name, size: b.size, usableSize: b.usable_size }
+}
+
+export function order(o: pb.Order) {
+  return {
+    id: o.id,
+    customerId: o.customer_id,
+    assetName: o.asset_name,
+    side: o.side,
+    size: o.size,
+    price: o.price,
+    filledSize: o.filled_size,
+    status: o.status,
+    rejectionReason: orNull(o.rejection_reason),
+    createdAt: o.created_at,
+    updatedAt: o.updated_at,
+  }
+}
+
+export function orderWithHistory(o: pb.Order) {
+  return {
+    ...order(o),
+    history: o.history.map((h) => ({
+      status: h.status,
+      at: h.at,
+      eventId: orNull(h.event_id),
+      eventType: orNull(h.event_type),
+      reason: orNull(h.reason),
+    })),
+  }
+}
+
+export function trade(t: pb.Trade) {
+  return {
+    tradeId: t.trade_id,
+    orderId: t.order_id,
+    assetName: t.asset_name,
+    side: t.side,
+    size: t.size,
+    price: t.price,
+    settledAt: t.settled_at,
+  }
+}
+
+export function market(m: pb.Market) {
+  return { assetName: m.asset_name, crossing: m.crossing, updatedAt: orNull(m.updated_at) }
+}
+
+export function orderBook(b: pb.OrderBook) {
+  const level = (l: pb.PriceLevel) => ({ price: l.price, size: l.size, orders: l.orders })
+  return { assetName: b.asset_name, bids: b.bids.map(level), asks: b.asks.map(level), asOf: b.as_of }
+}
+
+export function notification(n: pb.Notification) {
+  return {
+    id: n.id,
+    customerId: n.customer_id,
+    eventId: n.event_id,
+    eventType: n.event_type,
+    title: n.title,
+    body: n.body,
+    createdAt: n.created_at,
+    deliveries: n.deliveries.map((d) => ({
+      channel: d.channel,
+      status: d.status,
+      attempts: d.attempts,
+      lastError: orNull(d.last_error),
+      sentAt: orNull(d.sent_at),
+    })),
+  }
+}
+
+export function preferences(p: pb.Preferences) {
+  return {
+    customerId: p.customer_id,
+    preferences: p.preferences.map((x) => ({ eventType: x.event_type, channel: x.channel, enabled: x.enabled })),
+  }
+}
+
+export function auditEvent(e: pb.AuditEvent) {
+  return {
+    sequence: e.sequence,
+    eventId: e.event_id,
+    type: e.type,
+    version: e.version,
+    topic: e.topic,
+    key: e.key,
+    occurredAt: e.occurred_at,
+    recordedAt: e.recorded_at,
+    correlationId: orNull(e.correlation_id),
+    causationId: orNull(e.causation_id),
+    data: parseData(e.data_json),
+    hash: e.hash,
+    prevHash: e.prev_hash,
+  }
+}
+
+function parseData(json: string): unknown {
+  if (json === '') return null
+  try {
+    return JSON.parse(json)
+  } catch {
+    // The audit log is evidence: show what was stored rather than fail the whole page.
+    return json
+  }
+}
+
+export function complianceReport(r: pb.ComplianceReport) {
+  return {
+    generatedAt: r.generated_at,
+    from: orNull(r.from),
+    to: orNull(r.to),
+    chainIntact: r.chain_intact,
+    firstBrokenSequence: r.first_broken_sequence === 0 ? null : r.first_broken_sequence,
+    headHash: r.head_hash,
+    eventCount: r.event_count,
+    events: r.events.map(auditEvent),
+  }
+}
+
+export function analytics(a: pb.Analytics) {
+  const d = a.saga_durations
+  return {
+    volume: a.volume.map((v) => ({ assetName: v.asset_name, day: v.day, size: v.size, notional: v.notional, trades: v.trades })),
+    orderStatuses: a.order_statuses.map((s) => ({ status: s.status, orders: s.orders })),
+    sagaDurations: { count: d?.count ?? 0, p50Ms: d?.p50_ms ?? 0, p95Ms: d?.p95_ms ?? 0, maxMs: d?.max_ms ?? 0 },
+  }
+}

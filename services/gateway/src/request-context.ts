@@ -1,0 +1,63 @@
+import type { FastifyRequest } from 'fastify'
+import { AppError, currentTraceparent } from '@brokerage/platform'
+import type { Actor, Role } from './grpc-types.js'
+import { downstreamKey } from './idempotency.js'
+import type { AuthPrincipal } from './tokens.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** No token needed (sign-in). */
+    public?: boolean
+    /** Roles allowed to call the route at all; others get 403. Unset: any signed-in user. */
+    roles?: readonly Role[]
+  }
+}
+
+interface RequestAuth {
+  principal: AuthPrincipal
+  /** Set while this request owns an idempotency key, until its response is stored. */
+  idempotency?: { principal: string; key: string }
+}
+
+// Per-request state without decorating fastify's request type.
+const auth = new WeakMap<FastifyRequest, RequestAuth>()
+
+export function setPrincipal(req: FastifyRequest, principal: AuthPrincipal): void {
+  auth.set(req, { principal })
+}
+
+export function requestAuth(req: FastifyRequest): RequestAuth | undefined {
+  return auth.get(req)
+}
+
+export function principalOf(req: FastifyRequest): AuthPrincipal {
+  const a = auth.get(req)
+  // Routes are authenticated unless marked public; a public route asking is a bug.
+  if (!a) throw new Error(`no principal on ${req.method} ${req.url}`)
+  return a.principal
+}
+
+/** Rate limits and idempotency keys belong to this string. */
+export function principalKey(p: AuthPrincipal): string {
+  return `${p.role}:${p.subject}`
+}
+
+/** The caller as services record it (audit, requestedBy, correlation id). */
+export function actorOf(req: FastifyRequest): Actor {
+  const p = principalOf(req)
+  return { subject: p.subject, role: p.role, request_id: req.id, traceparent: currentTraceparent() ?? '' }
+}
+
+/** The idempotency key handed to the service ("" when the client sent none). */
+export function idempotencyKeyOf(req: FastifyRequest): string {
+  const key = req.headers['idempotency-key']
+  return downstreamKey(principalKey(principalOf(req)), typeof key === 'string' ? key : undefined)
+}
+
+export function badField(field: string, message: string): AppError {
+  return new AppError('VALIDATION_FAILED', 'Request validation failed', { details: [{ field, message }] })
+}
+
+export function forbidden(message: string): AppError {
+  return new AppError('FORBIDDEN', message)
+}

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto'
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose'
+import { AppError } from '@brokerage/platform'
+import type { Role } from './grpc-types.js'
+import { UUID_PATTERN } from './schemas.js'
+import { SIGNING_ALG, type SigningKeys } from './signing-keys.js'
+
+/** Who is calling, as a verified token says. */
+export interface AuthPrincipal {
+  subject: string
+  role: Role
+  /** Set for CUSTOMER. */
+  customerId?: string
+  /** Set for BROKER. */
+  brokerId?: string
+}
+
+export type TokenVerifier = (token: string) => Promise<AuthPrincipal>
+
+// A token's clock and ours may disagree by a few seconds (several gateway instances).
+const CLOCK_TOLERANCE_SECONDS = 5
+
+/** The built-in issuer: JWTs signed with the gateway's stored key. */
+export function createTokenIssuer(opts: {
+  keys: SigningKeys
+  issuer: () => string
+  audience: string
+  ttlSeconds: number
+  now: () => number
+}) {
+  return {
+    async issue(p: AuthPrincipal & { username?: string }) {
+      const iat = Math.floor(opts.now() / 1000)
+      const claims: JWTPayload = { role: p.role }
+      if (p.customerId) claims['customer_id'] = p.customerId
+      if (p.brokerId) claims['broker_id'] = p.brokerId
+      if (p.username) claims['preferred_username'] = p.username
+      const token = await new SignJWT(claims)
+        .setProtectedHeader({ alg: SIGNING_ALG, kid: opts.keys.current.kid, typ: 'JWT' })
+        .setIssuer(opts.issuer())
+        .setAudience(opts.audience)
+        .setSubject(p.subject)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + opts.ttlSeconds)
+        .setJti(randomUUID())
+        .sign(opts.keys.current.key)
+      return { access_token: token, token_type: 'Bearer' as const, expires_in: opts.ttlSeconds }
+    },
+  }
+}
+
+/** Verifies tokens of the built-in issuer against its own JWKS. */
+export function createLocalVerifier(opts: { keys: SigningKeys; issuer: () => string; audience: string; now: () => number }): TokenVerifier {
+  const keySet = createLocalJWKSet(opts.keys.jwks)
+  return async (token) => {
+    const payload = await verify(token, keySet, {
+      issuer: opts.issuer(),
+      audience: opts.audience,
+      algorithms: [SIGNING_ALG],
+      now: opts.now,
+    })
+    return principalFromClaims(payload)
+  }
+}
+
+/**
+ * Verifies tokens of an external OpenID Connect provider (Keycloak, …): its discovery
+ * document names the JWKS, whose keys jose fetches and caches (refetching on an unknown
+ * kid, so the provider can rotate keys). Discovery runs on first use and again after a
+ * failure, so the gateway starts even while the provider is down.
+ */
+export function createOidcVerifier(opts: { issuerUrl: string; audience: string; now: () => number }): TokenVerifier {
+  let discovered: Promise<{ issuer: string; keySet: JWTVerifyGetKey }> | undefined
+  const configured = opts.issuerUrl.replace(/\/+$/, '')
+
+  async function discover() {
+    const res = await fetch(`${configured}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5000) })
+    if (!res.ok) throw new Error(`discovery answered ${res.status}`)
+    const doc = (await res.json()) as { issuer?: unknown; jwks_uri?: unknown }
+    // OIDC Discovery §4.3: the document must name the issuer it was fetched for.
+    if (typeof doc.issuer !== 'string' || doc.issuer.replace(/\/+$/, '') !== configured) {
+      throw new Error(`discovery names issuer ${String(doc.issuer)}, expected ${configured}`)
+    }
+    if (typeof doc.jwks_uri !== 'string') throw new Error('discovery has no jwks_uri')
+    return { issuer: doc.issuer, keySet: createRemoteJWKSet(new URL(doc.jwks_uri), { timeoutDuration: 5000 }) }
+  }
+
+  return async (token) => {
+    discovered ??= discover().catch((err: unknown) => {
+      discovered = undefined
+      throw new AppError('UNAVAILABLE', 'The identity provider cannot be reached', { cause: err, retryAfterSeconds: 5 })
+    })
+    const { issuer, keySet } = await discovered
+    const payload = await verify(token, keySet, { issuer, audience: opts.audience, now: opts.now })
+    return principalFromClaims(payload)
+  }
+}
+
+async function verify(
+  token: string,
+  keySet: JWTVerifyGetKey,
+  o: { issuer: string; audience: string; algorithms?: string[]; now: () => number },
+): Promise<JWTPayload> {
+  try {
+    const { payload } = await jwtVerify(token, keySet, {
+      issuer: o.issuer,
+      audience: o.audience,
+      ...(o.algorithms ? { algorithms: o.algorithms } : {}),
+      currentDate: new Date(o.now()),
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      requiredClaims: ['sub', 'exp'],
+    })
+    return payload
+  } catch (err) {
+    if (err instanceof errors.JWTExpired) throw unauthenticated('Token expired', err)
+    if (err instanceof errors.JWKSTimeout) {
+      throw new AppError('UNAVAILABLE', 'The identity provider cannot be reached', { cause: err, retryAfterSeconds: 5 })
+    }
+    if (err instanceof errors.JOSEError) throw unauthenticated('Invalid token', err)
+    if (err instanceof AppError) throw err
+    // fetch failures of the remote JWKS: the provider, not the token, is the problem.
+    throw new AppError('UNAVAILABLE', 'The identity provider cannot be reached', { cause: err, retryAfterSeconds: 5 })
+  }
+}
+
+const ROLES: readonly Role[] = ['ADMIN', 'BROKER', 'CUSTOMER']
+const uuidRe = new RegExp(UUID_PATTERN)
+
+/**
+ * Maps a verified token's claims to a principal. The role comes from a `role` claim (the
+ * built-in issuer's), a `roles` array, or Keycloak's `realm_access.roles`; names are
+ * matched case-insensitively and the most privileged one wins.
+ */
+export function principalFromClaims(claims: JWTPayload): AuthPrincipal {
+  const names = new Set<string>()
+  const add = (v: unknown) => {
+    if (typeof v === 'string') names.add(v.toUpperCase())
+    if (Array.isArray(v)) for (const x of v) if (typeof x === 'string') names.add(x.toUpperCase())
+  }
+  add(claims['role'])
+  add(claims['roles'])
+  const realm = claims['realm_access']
+  if (realm && typeof realm === 'object') add((realm as { roles?: unknown }).roles)
+  const role = ROLES.find((r) => names.has(r))
+  if (!role) throw unauthenticated('Token carries no brokerage role')
+  const subject = claims.sub
+  if (typeof subject !== 'string' || subject === '') throw unauthenticated('Token has no subject')
+  const p: AuthPrincipal = { subject, role }
+  if (role === 'CUSTOMER') {
+    const id = claims['customer_id']
+    if (typeof id !== 'string' || !uuidRe.test(id)) throw unauthenticated('Customer token has no customer_id')
+    p.customerId = id
+  }
+  if (role === 'BROKER') {
+    const id = claims['broker_id']
+    if (typeof id !== 'string' || !uuidRe.test(id)) throw unauthenticated('Broker token has no broker_id')
+    p.brokerId = id
+  }
+  return p
+}
+
+export function unauthenticated(message: string, cause?: unknown): AppError {
+  return new AppError('UNAUTHENTICATED', message, cause === undefined ? {} : { cause })
+}

@@ -1,0 +1,34 @@
+import { createRequire } from 'node:module'
+import type { FastifySchemaCompiler } from 'fastify'
+
+// Fastify's default Ajv options coerce types everywhere and silently drop unknown
+// properties (removeAdditional). The API must refuse both in a JSON body ("10" is not an
+// amount, an unknown field is a mistake worth reporting), while a query string or path
+// parameter arrives as text and needs coercion. So the gateway compiles its schemas with
+// two Ajv configurations from fastify's own compiler package (resolved through fastify,
+// whose dependency it is, so the same Ajv and formats are used).
+type RouteSchema = { schema: object; method: string; url: string; httpPart?: string }
+type BuildCompiler = (
+  externals: object,
+  options: { customOptions: object },
+) => (route: RouteSchema) => ReturnType<FastifySchemaCompiler<object>>
+
+const fromHere = createRequire(import.meta.url)
+const fromFastify = createRequire(fromHere.resolve('fastify'))
+const { AjvCompiler } = fromFastify('@fastify/ajv-compiler') as { AjvCompiler: () => BuildCompiler }
+
+const common = {
+  removeAdditional: false,
+  useDefaults: true,
+  // Every bad field at once; bodies are capped at 16 KiB, so this cannot be abused.
+  allErrors: true,
+  strict: true,
+}
+
+export function createValidatorCompiler(): FastifySchemaCompiler<object> {
+  const build = AjvCompiler()
+  const forBody = build({}, { customOptions: { ...common, coerceTypes: false } })
+  // `true`, not fastify's 'array': a repeated query parameter is an error, not a list.
+  const forText = build({}, { customOptions: { ...common, coerceTypes: true } })
+  return (route) => (route.httpPart === 'body' ? forBody(route) : forText(route))
+}

@@ -1,0 +1,446 @@
+import { randomUUID } from 'node:crypto'
+import type { TestContext } from 'node:test'
+import { AppError, createGrpcServer, createLogger, grpcService, type UnaryHandler } from '@brokerage/platform'
+import { createTestDatabase } from '@brokerage/platform/testing'
+import { startGatewayService, type GatewayOptions } from '../src/app.js'
+import type { ServiceAddresses } from '../src/clients.js'
+import type * as pb from '../src/grpc-types.js'
+
+// Small but real stand-ins for the services: a gRPC server built from the contracts' protos
+// with the platform's createGrpcServer, answering from in-memory data and recording every
+// call, so a test can assert both what the gateway answered and what it asked.
+
+export interface RecordedCall {
+  method: string
+  request: Record<string, unknown>
+}
+
+const AT = '2025-01-31T09:30:00.000Z'
+
+export const ids = {
+  broker1: randomUUID(),
+  broker2: randomUUID(),
+  c1: randomUUID(), // broker1's customer
+  c2: randomUUID(), // broker2's customer
+  c3: randomUUID(), // no broker
+  order1: randomUUID(), // c1's
+  order2: randomUUID(), // c2's
+  missing: randomUUID(), // exists nowhere
+}
+
+export const PASSWORD = 'correct horse battery'
+
+function customer(id: string, name: string, email: string, brokerId: string, tier = 'STANDARD'): pb.Customer {
+  return { id, name, email, tier, status: 'ACTIVE', broker_id: brokerId, created_at: AT, updated_at: AT }
+}
+
+function order(id: string, customerId: string): pb.Order {
+  return {
+    id,
+    customer_id: customerId,
+    asset_name: 'AAPL',
+    side: 'BUY',
+    size: 10,
+    price: 15_000,
+    filled_size: 0,
+    status: 'CONFIRMED',
+    rejection_reason: '',
+    created_at: AT,
+    updated_at: AT,
+    history: [
+      { status: 'PENDING', at: AT, event_id: '', event_type: '', reason: '' },
+      { status: 'CONFIRMED', at: AT, event_id: randomUUID(), event_type: 'AssetReserved', reason: '' },
+    ],
+  }
+}
+
+function paged<T>(items: T[], page: { page: number; size: number } | undefined) {
+  const p = page?.page ?? 0
+  const size = page?.size || 20
+  return { content: items.slice(p * size, p * size + size), page: { page: p, size, total_elements: items.length } }
+}
+
+const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`)
+
+export function createWorld() {
+  const calls: RecordedCall[] = []
+  const customers = new Map<string, pb.Customer>([
+    [ids.c1, customer(ids.c1, 'Ada', 'ada@example.com', ids.broker1)],
+    [ids.c2, customer(ids.c2, 'Bob', 'bob@example.com', ids.broker2)],
+    [ids.c3, customer(ids.c3, 'Cem', 'cem@example.com', '')],
+  ])
+  const brokers = new Map<string, pb.Broker>([
+    [ids.broker1, { id: ids.broker1, name: 'Broker One', email: 'b1@example.com', created_at: AT }],
+    [ids.broker2, { id: ids.broker2, name: 'Broker Two', email: 'b2@example.com', created_at: AT }],
+  ])
+  const accounts = new Map<string, pb.Principal>([
+    ['ada@example.com', principal(ids.c1, 'CUSTOMER', 'ada@example.com')],
+    ['bob@example.com', principal(ids.c2, 'CUSTOMER', 'bob@example.com')],
+    ['cem@example.com', principal(ids.c3, 'CUSTOMER', 'cem@example.com')],
+    ['b1@example.com', principal(ids.broker1, 'BROKER', 'b1@example.com')],
+    ['b2@example.com', principal(ids.broker2, 'BROKER', 'b2@example.com')],
+  ])
+  const orders = new Map<string, pb.Order>([
+    [ids.order1, order(ids.order1, ids.c1)],
+    [ids.order2, order(ids.order2, ids.c2)],
+  ])
+  const movements: pb.Movement[] = []
+  const balances: pb.Balance[] = [
+    { customer_id: ids.c1, asset_name: 'TRY', size: 1_000_000, usable_size: 900_000 },
+    { customer_id: ids.c2, asset_name: 'TRY', size: 500_000, usable_size: 500_000 },
+    { customer_id: ids.c3, asset_name: 'AAPL', size: 7, usable_size: 7 },
+  ]
+  /** Replace one method's behaviour, keyed `Service.Method` (e.g. `OrderService.CreateOrder`). */
+  const overrides = new Map<string, UnaryHandler>()
+
+  function principal(id: string, role: 'CUSTOMER' | 'BROKER', username: string): pb.Principal {
+    return {
+      subject: id,
+      role,
+      username,
+      customer_id: role === 'CUSTOMER' ? id : '',
+      broker_id: role === 'BROKER' ? id : '',
+      status: 'ACTIVE',
+    }
+  }
+
+  function getCustomer(id: string) {
+    const c = customers.get(id)
+    if (!c) throw notFound('Customer')
+    return c
+  }
+  function getOrder(id: string) {
+    const o = orders.get(id)
+    if (!o) throw notFound('Order')
+    return o
+  }
+  function movement(kind: string, r: Record<string, unknown>): pb.Movement {
+    getCustomer(String(r['customer_id']))
+    const m: pb.Movement = {
+      id: randomUUID(),
+      customer_id: String(r['customer_id']),
+      kind,
+      asset_name: String(r['asset_name'] || 'TRY'),
+      amount: Number(r['amount']),
+      iban: String(r['iban'] ?? ''),
+      status: 'REQUESTED',
+      rejection_reason: '',
+      created_at: AT,
+      updated_at: AT,
+    }
+    movements.unshift(m)
+    return m
+  }
+
+  /* eslint-disable @typescript-eslint/no-explicit-any */
+  const services: Record<string, Record<string, (r: any) => unknown>> = {
+    IdentityService: {
+      Authenticate: (r) => {
+        const a = accounts.get(r.username)
+        if (!a || r.password !== PASSWORD) throw new AppError('UNAUTHENTICATED', 'wrong username or password')
+        return a
+      },
+      SetPassword: () => {
+        throw new AppError('NOT_FOUND', 'not used')
+      },
+    },
+    CustomerService: {
+      CreateCustomer: (r) => {
+        if ([...customers.values()].some((c) => c.email === r.email)) throw new AppError('ALREADY_EXISTS', 'Email already registered')
+        const c = customer(randomUUID(), r.name, r.email, r.broker_id, r.tier === 'TIER_UNSPECIFIED' ? 'STANDARD' : r.tier)
+        customers.set(c.id, c)
+        return c
+      },
+      GetCustomer: (r) => getCustomer(r.id),
+      ListCustomers: (r) =>
+        paged(
+          [...customers.values()].filter(
+            (c) =>
+              (!r.broker_id || c.broker_id === r.broker_id) &&
+              (r.tier === 'TIER_UNSPECIFIED' || c.tier === r.tier) &&
+              (r.status === 'CUSTOMER_STATUS_UNSPECIFIED' || c.status === r.status),
+          ),
+          r.page,
+        ),
+      SetTier: (r) => Object.assign(getCustomer(r.id), { tier: r.tier }),
+      SetStatus: (r) => Object.assign(getCustomer(r.id), { status: r.status }),
+      AssignBroker: (r) => Object.assign(getCustomer(r.id), { broker_id: r.broker_id }),
+      CreateBroker: (r) => {
+        const b = { id: randomUUID(), name: r.name, email: r.email, created_at: AT }
+        brokers.set(b.id, b)
+        return b
+      },
+      ListBrokers: (r) => paged([...brokers.values()], r.page),
+      RequestDeposit: (r) => movement('DEPOSIT', r),
+      RequestWithdrawal: (r) => movement('WITHDRAWAL', r),
+      ListMovements: (r) =>
+        paged(
+          movements.filter((m) => m.customer_id === r.customer_id),
+          r.page,
+        ),
+    },
+    AssetService: {
+      ListBalances: (r) => ({
+        balances: balances.filter(
+          (b) =>
+            (r.customer_ids.length === 0 || r.customer_ids.includes(b.customer_id)) && (!r.asset_name || b.asset_name === r.asset_name),
+        ),
+      }),
+    },
+    OrderService: {
+      CreateOrder: (r) => {
+        getCustomer(r.customer_id)
+        const o: pb.Order = {
+          ...order(randomUUID(), r.customer_id),
+          asset_name: r.asset_name,
+          side: r.side,
+          size: r.size,
+          price: r.price,
+          status: 'PENDING',
+          history: [],
+        }
+        orders.set(o.id, o)
+        return { order: o, replayed: false }
+      },
+      GetOrder: (r) => getOrder(r.id),
+      ListOrders: (r) =>
+        paged(
+          [...orders.values()].filter((o) => !r.customer_id || o.customer_id === r.customer_id),
+          r.page,
+        ),
+      CancelOrder: (r) => {
+        const o = getOrder(r.id)
+        if (o.status === 'CANCELED') throw new AppError('CONFLICT', 'Order is already canceled')
+        return { ...o, history: [] }
+      },
+      MatchOrder: (r) => ({ ...getOrder(r.id), history: [] }),
+      ListTrades: (r) => {
+        const o = getOrder(r.order_id)
+        return {
+          trades: [
+            { trade_id: randomUUID(), order_id: o.id, asset_name: o.asset_name, side: o.side, size: 4, price: 14_900, settled_at: AT },
+          ],
+        }
+      },
+    },
+    ProcessorService: {
+      ListMarkets: () => ({ markets: [{ asset_name: 'AAPL', crossing: false, updated_at: AT }] }),
+      SetMarket: (r) => ({ asset_name: r.asset_name, crossing: r.crossing, updated_at: AT }),
+      GetOrderBook: (r) => ({
+        asset_name: r.asset_name,
+        bids: [{ price: 15_000, size: 10, orders: 1 }],
+        asks: [{ price: 15_100, size: 3, orders: 2 }],
+        as_of: AT,
+      }),
+    },
+    NotificationService: {
+      ListNotifications: (r) =>
+        paged(
+          [
+            {
+              id: randomUUID(),
+              customer_id: r.customer_id,
+              event_id: randomUUID(),
+              event_type: 'OrderCancelled',
+              title: 'Order cancelled',
+              body: 'Your order was cancelled',
+              created_at: AT,
+              deliveries: [{ channel: 'EMAIL', status: 'SENT', attempts: 1, last_error: '', sent_at: AT }],
+            },
+          ],
+          r.page,
+        ),
+      GetPreferences: (r) => ({
+        customer_id: r.customer_id,
+        preferences: [{ event_type: 'OrderCancelled', channel: 'EMAIL', enabled: true }],
+      }),
+      SetPreferences: (r) => ({ customer_id: r.customer_id, preferences: r.preferences }),
+    },
+    AuditService: {
+      ListEvents: (r) =>
+        paged(
+          [
+            {
+              sequence: 7,
+              event_id: randomUUID(),
+              type: 'OrderCreated',
+              version: 1,
+              topic: 'order.events',
+              key: r.customer_id || ids.c1,
+              occurred_at: AT,
+              recorded_at: AT,
+              correlation_id: 'req-1',
+              causation_id: '',
+              data_json: JSON.stringify({ orderId: r.order_id || ids.order1, size: 10 }),
+              hash: 'ab',
+              prev_hash: 'aa',
+            },
+          ],
+          r.page,
+        ),
+      GetComplianceReport: (r) => ({
+        generated_at: AT,
+        from: r.from,
+        to: r.to,
+        chain_intact: true,
+        first_broken_sequence: 0,
+        head_hash: 'ab',
+        event_count: 0,
+        events: [],
+      }),
+      GetAnalytics: () => ({
+        volume: [{ asset_name: 'AAPL', day: '2025-01-31', size: 4, notional: 59_600, trades: 1 }],
+        order_statuses: [{ status: 'MATCHED', orders: 1 }],
+        saga_durations: { count: 1, p50_ms: 40, p95_ms: 40, max_ms: 40 },
+      }),
+    },
+  }
+  /* eslint-enable @typescript-eslint/no-explicit-any */
+
+  return {
+    calls,
+    customers,
+    orders,
+    movements,
+    overrides,
+    services,
+    /** Calls of one method (`CreateOrder`), requests only. */
+    requests(method: string) {
+      return calls.filter((c) => c.method === method).map((c) => c.request)
+    },
+    /** Calls other than the rate limiter's tier lookups. */
+    work() {
+      return calls.filter((c) => c.method !== 'GetCustomer')
+    },
+  }
+}
+
+export type World = ReturnType<typeof createWorld>
+
+const PROTOS = [
+  ['identity', 'brokerage.identity.v1.IdentityService'],
+  ['customer', 'brokerage.customer.v1.CustomerService'],
+  ['asset', 'brokerage.asset.v1.AssetService'],
+  ['order', 'brokerage.order.v1.OrderService'],
+  ['processor', 'brokerage.processor.v1.ProcessorService'],
+  ['notification', 'brokerage.notification.v1.NotificationService'],
+  ['audit', 'brokerage.audit.v1.AuditService'],
+] as const
+
+/** Every service of the platform on one real gRPC server, answering from `world`. */
+export async function startStubServices(t: TestContext, world: World): Promise<string> {
+  const server = createGrpcServer({ log: createLogger({ service: 'stubs', level: 'silent' }) })
+  for (const [proto, fullName] of PROTOS) {
+    const serviceName = fullName.split('.').at(-1)!
+    const methods = world.services[serviceName]!
+    const impl: Record<string, UnaryHandler> = {}
+    for (const [method, fn] of Object.entries(methods)) {
+      impl[method] = async (request, ctx) => {
+        world.calls.push({ method, request })
+        const override = world.overrides.get(`${serviceName}.${method}`)
+        return override ? override(request, ctx) : fn(request)
+      }
+    }
+    server.addService(grpcService(proto, fullName).service, impl)
+  }
+  const port = await server.listen(0)
+  t.after(() => server.stop(100))
+  return `127.0.0.1:${port}`
+}
+
+export function allServices(address: string): ServiceAddresses {
+  return { customer: address, asset: address, order: address, processor: address, notification: address, audit: address }
+}
+
+/** A clock the test moves by hand. */
+export function createClock(start = Date.now()) {
+  let t = start
+  return {
+    now: () => t,
+    advance(ms: number) {
+      t += ms
+    },
+  }
+}
+
+export interface RequestOptions {
+  token?: string
+  body?: unknown
+  headers?: Record<string, string>
+}
+
+/**
+ * The gateway in-process on a fresh database, against the stubs, with an injected clock.
+ * Stopped (before its database is dropped) when the test ends.
+ */
+export async function startGateway(
+  t: TestContext,
+  opts: { world?: World; services?: ServiceAddresses; gateway?: Partial<GatewayOptions>; databaseUrl?: string } = {},
+) {
+  const world = opts.world ?? createWorld()
+  const services = opts.services ?? allServices(await startStubServices(t, world))
+  const clock = createClock()
+  const cleanups: Array<() => Promise<void> | void> = []
+  const databaseUrl = opts.databaseUrl ?? (await createTestDatabase({ after: (fn) => cleanups.push(fn) }, 'gateway'))
+  const gw = await startGatewayService({
+    config: { databaseUrl, bus: { kind: 'memory' }, httpPort: 0, logLevel: 'silent' },
+    gateway: { services, admin: { username: 'admin', password: 'admin' }, now: clock.now, ...opts.gateway },
+  })
+  t.after(async () => {
+    await gw.stop()
+    for (const fn of cleanups) await fn()
+  })
+
+  async function request(method: string, url: string, o: RequestOptions = {}) {
+    const res = await gw.runtime.http.inject({
+      method: method as 'GET',
+      url,
+      ...(o.body === undefined ? {} : { payload: o.body as object }),
+      headers: { ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...o.headers },
+    })
+    return res
+  }
+
+  async function login(username: string, password = PASSWORD): Promise<string> {
+    const res = await request('POST', '/api/auth/login', { body: { username, password } })
+    if (res.statusCode !== 200) throw new Error(`login ${username} answered ${res.statusCode}: ${res.body}`)
+    return res.json().access_token as string
+  }
+
+  return {
+    gw,
+    world,
+    clock,
+    databaseUrl,
+    request,
+    login,
+    /** Tokens of the fixture's people; the sign-in calls are then forgotten. */
+    async tokens() {
+      const tokens = {
+        admin: await login('admin', 'admin'),
+        c1: await login('ada@example.com'),
+        c2: await login('bob@example.com'),
+        b1: await login('b1@example.com'),
+        b2: await login('b2@example.com'),
+      }
+      world.calls.length = 0
+      return tokens
+    },
+  }
+}
+
+export type TestGateway = Awaited<ReturnType<typeof startGateway>>
+
+export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+/** Asserts the one error shape and returns its error part. */
+export function errorOf(res: { statusCode: number; json: () => unknown; headers: Record<string, unknown> }) {
+  const body = res.json() as { error?: { code?: unknown; message?: unknown; details?: unknown }; requestId?: unknown }
+  if (!body.error || typeof body.error.code !== 'string' || typeof body.error.message !== 'string') {
+    throw new Error(`not the error shape: ${JSON.stringify(body)}`)
+  }
+  if (typeof body.requestId !== 'string' || body.requestId !== res.headers['x-request-id']) {
+    throw new Error(`error body requestId ${String(body.requestId)} does not match X-Request-Id ${String(res.headers['x-request-id'])}`)
+  }
+  return body.error as { code: string; message: string; details?: Array<{ field: string; message: string }> }
+}

@@ -1,0 +1,67 @@
+import { newEnvelope } from '@brokerage/contracts'
+import { AppError, type Db, type EventEnvelope, type Outbox, type ServiceImpl } from '@brokerage/platform'
+import { depth } from './engine/book.js'
+import type { createBookStore, createMarketStore, MarketRow } from './store.js'
+
+// brokerage.processor.v1.ProcessorService: market settings and order book depth.
+
+const ASSET_NAME = /^[A-Z][A-Z0-9]{1,11}$/
+
+type FieldError = { field: string; message: string }
+
+function checkAsset(problems: FieldError[], value: unknown) {
+  if (typeof value !== 'string' || !ASSET_NAME.test(value)) {
+    problems.push({ field: 'asset_name', message: 'must be 2–12 capital letters or digits, starting with a letter' })
+  } else if (value === 'TRY') problems.push({ field: 'asset_name', message: 'TRY is the cash asset and has no market' })
+}
+
+function done(problems: FieldError[]) {
+  if (problems.length) throw new AppError('VALIDATION_FAILED', 'Request validation failed', { details: problems })
+}
+
+const toMarket = (m: MarketRow) => ({ asset_name: m.assetName, crossing: m.crossing, updated_at: m.updatedAt.toISOString() })
+
+export function createProcessorGrpc(deps: {
+  db: Db
+  books: ReturnType<typeof createBookStore>
+  markets: ReturnType<typeof createMarketStore>
+  outbox: Outbox
+  now: () => Date
+}): ServiceImpl {
+  const { db, books, markets, outbox, now } = deps
+  return {
+    async ListMarkets() {
+      return { markets: (await markets.list(db)).map(toMarket) }
+    },
+
+    async SetMarket(req: { actor: { subject: string; request_id: string } | null; asset_name: string; crossing: boolean }) {
+      const problems: FieldError[] = []
+      checkAsset(problems, req.asset_name)
+      // Recorded as changedBy: who changed a market is part of the audit trail.
+      if (!req.actor?.subject) problems.push({ field: 'actor.subject', message: 'is required' })
+      done(problems)
+      const at = now()
+      return db.tx(async (tx) => {
+        const market = await markets.set(tx, { assetName: req.asset_name, crossing: req.crossing, changedBy: req.actor!.subject, at })
+        // The engine applies it when this reaches its input, between two orders, never during one.
+        const changed = newEnvelope(
+          'MarketSettingsChanged',
+          { assetName: req.asset_name, crossing: req.crossing, changedBy: req.actor!.subject, changedAt: at.toISOString() },
+          { correlationId: req.actor!.request_id || undefined, now: at },
+        )
+        await outbox.add(tx, changed as EventEnvelope)
+        return toMarket(market)
+      })
+    },
+
+    async GetOrderBook(req: { asset_name: string; depth: number }) {
+      const problems: FieldError[] = []
+      checkAsset(problems, req.asset_name)
+      if (!Number.isInteger(req.depth) || req.depth < 0) problems.push({ field: 'depth', message: 'must be 0 (every level) or more' })
+      done(problems)
+      const book = await books.read(db, req.asset_name)
+      const levels = book ? depth(book, req.depth) : { bids: [], asks: [] }
+      return { asset_name: req.asset_name, ...levels, as_of: now().toISOString() }
+    },
+  }
+}

@@ -1,0 +1,221 @@
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { test, type TestContext } from 'node:test'
+import { newEnvelope, topicOf, type AnyEnvelope, type Envelope, type EventData, type EventType } from '@brokerage/contracts'
+import { AppError, createDb, createEventCodec, createGrpcClient, grpcService } from '@brokerage/platform'
+import { createPgLogBus } from '@brokerage/platform/messaging/pglog'
+import { createCollector, createTestDatabase, eventually } from '@brokerage/platform/testing'
+import { startOrderProcessorService } from '../src/app.js'
+
+// The order-processor in-process on its own database and bus, fed engine commands on the
+// real pglog bus and read over real gRPC.
+
+interface OrderBook {
+  asset_name: string
+  bids: Array<{ price: number; size: number; orders: number }>
+  asks: Array<{ price: number; size: number; orders: number }>
+  as_of: string
+}
+
+async function setup(t: TestContext) {
+  // Registered first so it runs first (after-hooks run in order): everything stops before the databases are dropped.
+  const cleanup: Array<() => Promise<unknown>> = []
+  t.after(async () => {
+    for (const fn of cleanup.reverse()) await fn()
+  })
+  const databaseUrl = await createTestDatabase(t, 'processor')
+  const busUrl = await createTestDatabase(t, 'bus')
+  const bus = await createPgLogBus({ url: busUrl })
+  cleanup.push(() => bus.close())
+  const db = createDb({ url: databaseUrl })
+  cleanup.push(() => db.close())
+  const codec = createEventCodec()
+
+  const events = createCollector<AnyEnvelope>()
+  const topics = ['processor.events', 'engine.commands']
+  for (const topic of topics) await bus.ensureTopic(topic)
+  const consumer = await bus.consume({
+    groupId: `test-${randomUUID()}`,
+    topics,
+    handleBatch: async (batch) => {
+      for (const m of batch.messages) events.push((await codec.decode(m.value)) as AnyEnvelope)
+    },
+  })
+  cleanup.push(() => consumer.stop())
+
+  async function start() {
+    const svc = await startOrderProcessorService({
+      config: { databaseUrl, bus: { kind: 'pglog', url: busUrl }, httpPort: 0, grpcPort: 0, logLevel: 'silent' },
+    })
+    const client = createGrpcClient(
+      grpcService('processor', 'brokerage.processor.v1.ProcessorService'),
+      `127.0.0.1:${svc.runtime.ports.grpc}`,
+      'order-processor',
+    )
+    let stopped = false
+    const stop = async () => {
+      if (stopped) return
+      stopped = true
+      client.close()
+      await svc.stop()
+    }
+    cleanup.push(stop)
+    return { svc, stop, call: <R>(method: string, req: object) => client.call<R>(method, req) }
+  }
+
+  /** Publishes commands and waits until the engine's group has committed past them. */
+  async function send<T extends EventType>(type: T, data: EventData<T>): Promise<Envelope<T>> {
+    const e = newEnvelope(type, data)
+    await bus.publish([{ topic: topicOf(type), key: e.key, value: await codec.encode(e as AnyEnvelope) }])
+    await eventually(async () => (await bus.lag('order-processor-engine', [topicOf(type)])).every((p) => p.lag === 0), {
+      what: `${type} handled`,
+    })
+    return e
+  }
+
+  async function next<T extends EventType>(type: T, orderId?: string): Promise<Envelope<T>> {
+    const match = (e: AnyEnvelope) => e.type === type && (!orderId || (e.data as { orderId?: string }).orderId === orderId)
+    return (await events.until((all) => all.some(match), { what: type })).find(match) as Envelope<T>
+  }
+
+  return { start, send, next, events, db }
+}
+
+const order = (o: Partial<EventData<'OrderConfirmed'>> = {}): EventData<'OrderConfirmed'> => ({
+  orderId: randomUUID(),
+  customerId: randomUUID(),
+  assetName: 'THYAO',
+  side: 'BUY',
+  size: 10,
+  price: 25_000,
+  tier: 'STANDARD',
+  createdAt: new Date().toISOString(),
+  confirmedAt: new Date().toISOString(),
+  ...o,
+})
+
+const cancelOf = (o: EventData<'OrderConfirmed'>): EventData<'OrderCancelRequested'> => ({
+  orderId: o.orderId,
+  customerId: o.customerId,
+  assetName: o.assetName,
+  reason: 'REQUESTED',
+  requestedAt: new Date().toISOString(),
+})
+
+test('when an order is confirmed, then it rests in the book; when its cancel comes, then OrderRemovedFromBook answers with the remainder', async (t) => {
+  const h = await setup(t)
+  const p = await h.start()
+  const bid = order({ price: 25_000, size: 10 })
+  const bid2 = order({ price: 25_000, size: 5, tier: 'VIP' })
+  const ask = order({ side: 'SELL', price: 26_000, size: 3 })
+  for (const o of [bid, bid2, ask]) await h.send('OrderConfirmed', o)
+
+  const book = await p.call<OrderBook>('GetOrderBook', { asset_name: 'THYAO' })
+  assert.deepEqual(
+    { bids: book.bids, asks: book.asks },
+    { bids: [{ price: 25_000, size: 15, orders: 2 }], asks: [{ price: 26_000, size: 3, orders: 1 }] },
+  )
+
+  const request = await h.send('OrderCancelRequested', cancelOf(bid))
+
+  const removed = await h.next('OrderRemovedFromBook', bid.orderId)
+  assert.equal(removed.key, bid.customerId, 'processor.events are keyed by customer')
+  assert.equal(removed.causationId, request.id)
+  assert.deepEqual(
+    { ...removed.data, removedAt: undefined },
+    {
+      orderId: bid.orderId,
+      customerId: bid.customerId,
+      assetName: 'THYAO',
+      side: 'BUY',
+      price: 25_000,
+      remainingSize: 10,
+      removedAt: undefined,
+    },
+  )
+  const after = await p.call<OrderBook>('GetOrderBook', { asset_name: 'THYAO', depth: 1 })
+  assert.deepEqual(after.bids, [{ price: 25_000, size: 5, orders: 1 }])
+  const { rows } = await h.db.query('SELECT remaining, resting FROM book_orders WHERE order_id = $1', [bid.orderId])
+  assert.deepEqual(rows, [{ remaining: 0, resting: false }])
+})
+
+test('when the processor restarts, then its books are as they were and an early cancel stored before still gets its answer', async (t) => {
+  const h = await setup(t)
+  const first = await h.start()
+  const resting = order({ side: 'SELL', price: 900, size: 4 })
+  const late = order({ assetName: 'ASELS', price: 50, size: 6 })
+  await h.send('OrderConfirmed', resting)
+  // A cancel that overtook its order: answered once the order shows up, even across a restart.
+  await h.send('OrderCancelRequested', cancelOf(late))
+  await first.stop()
+
+  const second = await h.start()
+  const book = await second.call<OrderBook>('GetOrderBook', { asset_name: 'THYAO' })
+  assert.deepEqual(book.asks, [{ price: 900, size: 4, orders: 1 }])
+
+  await h.send('OrderConfirmed', late)
+  const answer = await h.next('OrderRemovedFromBook', late.orderId)
+  assert.equal(answer.data.remainingSize, 6)
+  assert.deepEqual((await second.call<OrderBook>('GetOrderBook', { asset_name: 'ASELS' })).bids, [])
+
+  await h.send('OrderCancelRequested', cancelOf(resting))
+  assert.equal((await h.next('OrderRemovedFromBook', resting.orderId)).data.remainingSize, 4)
+  assert.deepEqual((await second.call<OrderBook>('GetOrderBook', { asset_name: 'THYAO' })).asks, [])
+})
+
+test('when an admin sets a market, then it is stored, MarketSettingsChanged reaches the engine, and ListMarkets shows it', async (t) => {
+  const h = await setup(t)
+  const p = await h.start()
+  await h.send('OrderConfirmed', order({ assetName: 'ASELS' }))
+
+  const market = await p.call<{ asset_name: string; crossing: boolean; updated_at: string }>('SetMarket', {
+    actor: { subject: 'admin', role: 'ADMIN', request_id: 'req-42' },
+    asset_name: 'THYAO',
+    crossing: true,
+  })
+
+  assert.deepEqual([market.asset_name, market.crossing], ['THYAO', true])
+  const changed = await h.next('MarketSettingsChanged')
+  assert.deepEqual([changed.key, changed.data.crossing, changed.data.changedBy, changed.correlationId], ['THYAO', true, 'admin', 'req-42'])
+  await eventually(async () => (await h.db.query("SELECT crossing FROM books WHERE asset_name = 'THYAO'")).rows[0]?.crossing === true, {
+    what: 'the engine to apply the setting',
+  })
+  const { markets } = await p.call<{ markets: Array<{ asset_name: string; crossing: boolean }> }>('ListMarkets', {})
+  assert.deepEqual(
+    markets.map((m) => [m.asset_name, m.crossing]),
+    [
+      ['ASELS', false],
+      ['THYAO', true],
+    ],
+  )
+})
+
+test('when the processor gets bad requests, then VALIDATION_FAILED names each field; an unknown asset has an empty book', async (t) => {
+  const h = await setup(t)
+  const p = await h.start()
+  const fail = async (method: string, req: object) => {
+    try {
+      await p.call(method, req)
+    } catch (err) {
+      if (err instanceof AppError) return err
+      throw err
+    }
+    throw new Error('expected a failure')
+  }
+  const set = await fail('SetMarket', { asset_name: 'try', crossing: true })
+  assert.equal(set.code, 'VALIDATION_FAILED')
+  assert.deepEqual(
+    (set.details as Array<{ field: string }>).map((d) => d.field),
+    ['asset_name', 'actor.subject'],
+  )
+  const book = await fail('GetOrderBook', { asset_name: 'TRY', depth: -1 })
+  assert.deepEqual(
+    (book.details as Array<{ field: string }>).map((d) => d.field),
+    ['asset_name', 'depth'],
+  )
+  const { rows } = await h.db.query('SELECT count(*)::int AS n FROM markets')
+  assert.equal(rows[0]!.n, 0)
+
+  const empty = await p.call<OrderBook>('GetOrderBook', { asset_name: 'GARAN' })
+  assert.deepEqual([empty.asset_name, empty.bids, empty.asks], ['GARAN', [], []])
+})

@@ -1,0 +1,59 @@
+import { fileURLToPath } from 'node:url'
+import { createEventCodec, createServiceRuntime, grpcService, type ServiceConfig } from '@brokerage/platform'
+import { createCustomerReplica } from './customer-replica.js'
+import { createOrderGrpc } from './grpc.js'
+import { CONSUMED_TOPICS, createHandlers } from './handlers.js'
+import { createOrders } from './orders.js'
+import { startStatusListener } from './status-listener.js'
+import { createOrderStore } from './store.js'
+import { createReservationSweeper } from './sweeper.js'
+
+export interface OrderServiceOptions {
+  config: ServiceConfig
+  /** A PENDING order older than this is rejected (RESERVATION_TIMEOUT). */
+  reservationTimeoutMs?: number
+  /** How often the sweeper looks for them; 0 runs no timer (tests call sweepReservations()). */
+  sweepIntervalMs?: number
+  /** The clock every timestamp and the timeout are read from; tests move it instead of sleeping. */
+  now?: () => Date
+}
+
+export async function startOrderService(opts: OrderServiceOptions) {
+  const now = opts.now ?? (() => new Date())
+  const runtime = await createServiceRuntime({
+    name: 'order',
+    config: opts.config,
+    migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
+    codec: createEventCodec(),
+  })
+
+  const store = createOrderStore()
+  const replica = createCustomerReplica()
+  const orders = createOrders({ db: runtime.db, store, replica, outbox: runtime.outbox, now, log: runtime.log, metrics: runtime.metrics })
+  runtime.metrics.registerOrdersByStatus(async () =>
+    (await store.countByStatus(runtime.db)).map((r) => ({ labels: { status: r.status }, value: r.n })),
+  )
+
+  const listener = await startStatusListener({ url: opts.config.databaseUrl, log: runtime.log })
+  runtime.grpc.addService(grpcService('order', 'brokerage.order.v1.OrderService').service, createOrderGrpc({ orders, listener }))
+
+  await runtime.consume('order', CONSUMED_TOPICS, createHandlers({ orders, replica }))
+
+  const sweeper = createReservationSweeper({
+    orders,
+    now,
+    timeoutMs: opts.reservationTimeoutMs ?? 30_000,
+    intervalMs: opts.sweepIntervalMs ?? 1_000,
+    log: runtime.log,
+  })
+
+  await runtime.listen()
+  sweeper.start()
+  // Stop callbacks run last-added first: waiting calls answer and the sweeper ends before the servers close.
+  runtime.onStop(() => listener.close())
+  runtime.onStop(() => sweeper.stop())
+
+  return { runtime, stop: () => runtime.stop(), sweepReservations: () => sweeper.sweep() }
+}
+
+export type OrderService = Awaited<ReturnType<typeof startOrderService>>

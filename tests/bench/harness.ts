@@ -1,0 +1,60 @@
+// Shared benchmark plumbing: a throw-away embedded PostgreSQL, a pgbench baseline against
+// the same server in the same run, and min/median/max summaries (these machines are noisy,
+// so figures are ratios against a baseline measured alongside).
+import { execFile } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { databaseUrl, ensureDatabase, startEmbeddedPostgres } from '@brokerage/platform/postgres'
+import { freePort } from '@brokerage/platform/testing'
+
+const run = promisify(execFile)
+
+export async function benchServer() {
+  if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: async () => {} }
+  const dir = await mkdtemp(join(tmpdir(), 'brokerage-bench-pg-'))
+  const server = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), persistent: false })
+  return {
+    url: server.url,
+    stop: async () => {
+      await server.stop()
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** `pgbench -N` (simple-update, single-row transactions) TPS against the same server. */
+export async function pgbenchTps(serverUrl: string, opts: { seconds: number; clients: number }): Promise<number> {
+  await ensureDatabase(serverUrl, 'bench_pgbench')
+  const u = new URL(databaseUrl(serverUrl, 'bench_pgbench'))
+  const env = { ...process.env, PGPASSWORD: decodeURIComponent(u.password) }
+  const conn = ['-h', u.hostname, '-p', u.port, '-U', decodeURIComponent(u.username)]
+  try {
+    await run('pgbench', [...conn, '-i', '-q', '-s', '10', 'bench_pgbench'], { env })
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT')
+      throw new Error('pgbench not found: apt-get install postgresql-client', { cause: err })
+    throw err
+  }
+  const { stdout } = await run(
+    'pgbench',
+    [...conn, '-N', '-c', String(opts.clients), '-j', '2', '-T', String(opts.seconds), 'bench_pgbench'],
+    { env },
+  )
+  const m = /tps = ([\d.]+)/.exec(stdout)
+  if (!m) throw new Error(`cannot read pgbench output:\n${stdout}`)
+  return Number(m[1])
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+
+export function summary(values: number[]) {
+  const s = [...values].sort((a, b) => a - b)
+  return { min: s[0]!, median: s[Math.floor((s.length - 1) / 2)]!, max: s[s.length - 1]! }
+}
+
+export const fmt = (n: number, digits = 0) => n.toFixed(digits)

@@ -1,0 +1,137 @@
+// The whole platform for end-to-end tests: every service as its own process, started the
+// way `npm start` starts them (scripts/platform.ts), on fresh databases of the shared test
+// PostgreSQL, on free ports. Tests talk to the gateway over real HTTP.
+import type { TestContext } from 'node:test'
+import { randomUUID } from 'node:crypto'
+import { mkdtemp, readFile, readdir } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { databaseUrl } from '@brokerage/platform/postgres'
+import { freePort, testServerUrl } from '@brokerage/platform/testing'
+import {
+  existingServices,
+  serviceEnv,
+  startService,
+  startServices,
+  stopServices,
+  type RunningService,
+  type StartOptions,
+} from '../../scripts/platform.js'
+import { BUS_DATABASE, TOPOLOGY } from '../../scripts/topology.js'
+
+export interface ApiResponse<T = any> {
+  status: number
+  headers: Headers
+  body: T
+}
+
+export interface PlatformOptions {
+  serviceEnv?: Record<string, Record<string, string>>
+}
+
+export async function startPlatform(t: TestContext, o: PlatformOptions = {}) {
+  const serverUrl = await testServerUrl()
+  const prefix = `e2e_${randomUUID().replaceAll('-', '').slice(0, 10)}`
+  const ports: Record<string, { http: number; grpc: number }> = {}
+  for (const s of existingServices()) ports[s.name] = { http: await freePort(), grpc: await freePort() }
+  const logDir = await mkdtemp(join(tmpdir(), `${prefix}-logs-`))
+  const opts: StartOptions = {
+    serverUrl,
+    logDir,
+    ports,
+    databasePrefix: prefix,
+    env: { LOG_LEVEL: 'info', ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin' },
+    serviceEnv: o.serviceEnv,
+  }
+  let services: RunningService[] = []
+  try {
+    services = await startServices(opts)
+  } catch (err) {
+    await dumpLogs(logDir)
+    throw err
+  }
+  t.after(async () => {
+    await stopServices(services)
+    const c = new pg.Client({ connectionString: databaseUrl(serverUrl, 'postgres') })
+    await c.connect()
+    for (const name of [BUS_DATABASE, ...TOPOLOGY.map((s) => s.database)])
+      await c.query(`DROP DATABASE IF EXISTS ${prefix}_${name} WITH (FORCE)`)
+    await c.end()
+  })
+  const find = (name: string) => {
+    const s = services.find((x) => x.spec.name === name)
+    if (!s) throw new Error(`no service ${name}`)
+    return s
+  }
+  const gateway = find('gateway')
+
+  async function api<T = any>(
+    method: string,
+    path: string,
+    init: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...init.headers }
+    if (init.token) headers.authorization = `Bearer ${init.token}`
+    let body: string | undefined = init.raw
+    if (init.body !== undefined) {
+      body = JSON.stringify(init.body)
+      headers['content-type'] ??= 'application/json'
+    }
+    const res = await fetch(`${gateway.httpUrl}${path}`, { method, headers, body })
+    const text = await res.text()
+    let parsed: unknown = text
+    try {
+      parsed = text ? JSON.parse(text) : null
+    } catch {}
+    return { status: res.status, headers: res.headers, body: parsed as T }
+  }
+
+  return {
+    url: gateway.httpUrl,
+    services,
+    logDir,
+    api,
+    /** A direct connection to one service's own database (to assert stored state). */
+    db(service: string) {
+      const spec = TOPOLOGY.find((s) => s.name === service)!
+      const pool = new pg.Pool({ connectionString: databaseUrl(serverUrl, `${prefix}_${spec.database}`), max: 2 })
+      t.after(() => pool.end())
+      return pool
+    },
+    busUrl: databaseUrl(serverUrl, `${prefix}_${BUS_DATABASE}`),
+    async login(username: string, password: string): Promise<string> {
+      const res = await api<{ access_token: string }>('POST', '/api/auth/login', { body: { username, password } })
+      if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`)
+      return res.body.access_token
+    },
+    /** SIGKILL: the process dies at once, whatever it was doing. */
+    async kill(name: string) {
+      const s = find(name)
+      const exited = new Promise((r) => s.child.once('exit', r))
+      s.child.kill('SIGKILL')
+      await exited
+    },
+    /** SIGTERM: a graceful stop. */
+    async stop(name: string) {
+      await stopServices([find(name)])
+    },
+    /** Starts a stopped or killed service again, same ports and databases. */
+    async restart(name: string) {
+      const old = find(name)
+      const fresh = await startService(old.spec, old.env, opts)
+      services[services.indexOf(old)] = fresh
+    },
+    serviceEnv: (name: string) => serviceEnv(find(name).spec, opts, new Map()),
+    dumpLogs: () => dumpLogs(logDir),
+  }
+}
+
+export type Platform = Awaited<ReturnType<typeof startPlatform>>
+
+async function dumpLogs(dir: string) {
+  for (const f of await readdir(dir).catch(() => [])) {
+    const text = await readFile(join(dir, f), 'utf8').catch(() => '')
+    console.error(`----- ${f} (last lines) -----\n${text.split('\n').slice(-40).join('\n')}`)
+  }
+}
