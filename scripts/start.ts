@@ -3,8 +3,9 @@
 // creates every service's database, starts each service as its own process in the
 // topology's order, waits until each is ready, and prints where everything is.
 // Ctrl-C stops the services (gracefully, in reverse order) and then the database.
+import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { startEmbeddedPostgres } from '@brokerage/platform/postgres'
+import { createInterface } from 'node:readline'
 import { ROOT, startServices, stopServices, type RunningService } from './platform.js'
 
 const dataDir = process.env.DATA_DIR ?? join(ROOT, '.data')
@@ -12,7 +13,28 @@ const pgPort = Number(process.env.PG_PORT ?? 54329)
 const gatewayPort = Number(process.env.PORT ?? 8080)
 
 console.log(`Starting PostgreSQL (data in ${dataDir}, port ${pgPort}) …`)
-const pg = await startEmbeddedPostgres({ dataDir, port: pgPort })
+const pgProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'postgres.ts')], {
+  cwd: ROOT,
+  env: { ...process.env, DATA_DIR: dataDir, PG_PORT: String(pgPort) },
+  stdio: ['ignore', 'pipe', 'inherit'],
+  detached: true,
+})
+process.once('exit', () => {
+  if (pgProcess.exitCode === null) pgProcess.kill('SIGTERM')
+})
+const pgExited = new Promise((r) => pgProcess.once('exit', r))
+const pg = {
+  url: await new Promise<string>((resolve, reject) => {
+    createInterface({ input: pgProcess.stdout! }).on('line', (line) => {
+      if (line.startsWith('ready ')) resolve(line.slice(6))
+    })
+    pgProcess.once('exit', (code) => reject(new Error(`PostgreSQL exited with code ${code} before it was ready`)))
+  }),
+  async stop() {
+    pgProcess.kill('SIGTERM')
+    await pgExited
+  },
+}
 let services: RunningService[] = []
 let stopping = false
 

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process'
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startEmbeddedPostgres } from '@brokerage/platform/postgres'
+import { startEmbeddedPostgres } from '@brokerage/platform/postgres/embedded'
 import { freePort } from '@brokerage/platform/testing'
 
 // Node 20's test runner does not expand globs, so the files are found here.

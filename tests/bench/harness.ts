@@ -6,7 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { databaseUrl, ensureDatabase, startEmbeddedPostgres } from '@brokerage/platform/postgres'
+import { databaseUrl, ensureDatabase } from '@brokerage/platform/postgres'
+import { startEmbeddedPostgres } from '@brokerage/platform/postgres/embedded'
 import { freePort } from '@brokerage/platform/testing'
 
 const run = promisify(execFile)

@@ -96,6 +96,7 @@ export async function startPlatform(t: TestContext, o: PlatformOptions = {}) {
     db(service: string) {
       const spec = TOPOLOGY.find((s) => s.name === service)!
       const pool = new pg.Pool({ connectionString: databaseUrl(serverUrl, `${prefix}_${spec.database}`), max: 2 })
+      pool.on('error', () => {}) // the database is dropped at the end of the test
       t.after(() => pool.end())
       return pool
     },

@@ -59,6 +59,7 @@ export async function eventually<T>(
 ): Promise<T> {
   const deadline = Date.now() + (opts.timeoutMs ?? 15_000)
   let last: unknown
+  let pause = 10
   for (;;) {
     try {
       const v = await check()
@@ -67,7 +68,9 @@ export async function eventually<T>(
       last = err
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${last ? `: ${String(last)}` : ''}`)
-    await new Promise((r) => setTimeout(r, 20))
+    // Quick at first (most waits are a few ms), then gentler, so a wait never floods what it watches.
+    await new Promise((r) => setTimeout(r, pause))
+    pause = Math.min(pause * 2, 200)
   }
 }
 

@@ -132,7 +132,7 @@ export function createWorld() {
     return m
   }
 
-  /* eslint-disable @typescript-eslint/no-explicit-any */
+   
   const services: Record<string, Record<string, (r: any) => unknown>> = {
     IdentityService: {
       Authenticate: (r) => {
@@ -295,7 +295,7 @@ export function createWorld() {
       }),
     },
   }
-  /* eslint-enable @typescript-eslint/no-explicit-any */
+   
 
   return {
     calls,
