@@ -1,21 +1,19 @@
-import { createRequire } from 'node:module'
 import type { FastifySchemaCompiler } from 'fastify'
+import { AjvCompiler as createAjvCompiler } from '@fastify/ajv-compiler'
 
 // Fastify's default Ajv options coerce types everywhere and silently drop unknown
 // properties (removeAdditional). The API must refuse both in a JSON body ("10" is not an
 // amount, an unknown field is a mistake worth reporting), while a query string or path
 // parameter arrives as text and needs coercion. So the gateway compiles its schemas with
-// two Ajv configurations from fastify's own compiler package (resolved through fastify,
-// whose dependency it is, so the same Ajv and formats are used).
+// two Ajv configurations from fastify's own compiler package (the same major version
+// fastify uses, so the same Ajv and formats).
 type RouteSchema = { schema: object; method: string; url: string; httpPart?: string }
 type BuildCompiler = (
   externals: object,
   options: { customOptions: object },
 ) => (route: RouteSchema) => ReturnType<FastifySchemaCompiler<object>>
 
-const fromHere = createRequire(import.meta.url)
-const fromFastify = createRequire(fromHere.resolve('fastify'))
-const { AjvCompiler } = fromFastify('@fastify/ajv-compiler') as { AjvCompiler: () => BuildCompiler }
+const AjvCompiler = createAjvCompiler as unknown as () => BuildCompiler
 
 const common = {
   removeAdditional: false,
