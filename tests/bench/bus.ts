@@ -48,6 +48,9 @@ async function phase(serverUrl: string, label: string, seconds: number, rate: nu
   const relay = startRelay({ db: producer.db, bus: logBus, url: producer.url })
 
   const latencies: number[] = []
+  const commitLatencies: number[] = []
+  const logLatencies: number[] = []
+  const committedAt = new Map<string, number>()
   let consumed = 0
   let lastConsumedAt = 0
   let produced = 0
@@ -62,7 +65,8 @@ async function phase(serverUrl: string, label: string, seconds: number, rate: nu
     topics: ['customer.events'],
     maxBatchSize: 500,
     handlers: {
-      DepositRequested: async (event, { tx }) => {
+      DepositRequested: async (event, { tx, message }) => {
+        logLatencies.push(Date.now() - message.timestamp.getTime())
         const data = event.data as { movementId: string; amount: number }
         await tx.query('INSERT INTO effects (id, amount) VALUES ($1, $2)', [data.movementId, data.amount])
       },
@@ -76,6 +80,8 @@ async function phase(serverUrl: string, label: string, seconds: number, rate: nu
     around: async (event, fn) => {
       const result = await fn()
       latencies.push(Date.now() - Date.parse(event.occurredAt))
+      const c = committedAt.get(event.id)
+      if (c !== undefined) commitLatencies.push(performance.now() - c)
       return result
     },
   })
@@ -105,6 +111,8 @@ async function phase(serverUrl: string, label: string, seconds: number, rate: nu
           await tx.query('INSERT INTO deposits (id, amount) SELECT unnest($1::uuid[]), 100', [events.map((e) => e.data.movementId)])
           await outbox.add(tx, ...events)
         })
+        const now = performance.now()
+        for (const e of events) committedAt.set(e.id, now)
         produced += EVENTS_PER_TX
       }
     }),
@@ -119,6 +127,12 @@ async function phase(serverUrl: string, label: string, seconds: number, rate: nu
   await producer.db.close()
   await consumer.db.close()
   latencies.sort((a, b) => a - b)
+  commitLatencies.sort((a, b) => a - b)
+  logLatencies.sort((a, b) => a - b)
+  if (process.env.DEBUG_LATENCY)
+    console.log(`  appended→handled p50 ${fmt(percentile(logLatencies, 50))} p99 ${fmt(percentile(logLatencies, 99))}`)
+  if (process.env.DEBUG_LATENCY)
+    console.log(`  commit→consumed p50 ${fmt(percentile(commitLatencies, 50))} p99 ${fmt(percentile(commitLatencies, 99))}`)
   const r = { produced, consumed, eventsPerSecond: consumed / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) }
   console.log(
     `  ${label}: ${r.consumed} events in ${fmt(elapsed, 1)} s = ${fmt(r.eventsPerSecond)} events/s, latency p50 ${r.p50} ms p99 ${r.p99} ms`,

@@ -19,7 +19,11 @@ const CUSTOMERS = Number(process.env.CUSTOMERS ?? 40)
 async function call(url: string, method: string, path: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${url}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
     body: body ? JSON.stringify(body) : undefined,
   })
   const json = (await res.json().catch(() => null)) as any // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -40,7 +44,10 @@ try {
     const email = `bench-${i}-${Date.now()}@example.com`
     const c = await call(url, 'POST', '/api/customers', admin, { name: `Bench ${i}`, email, password: 'bench-password', tier: 'VIP' })
     await call(url, 'POST', `/api/customers/${c.id}/deposits`, admin, { amount: 1_000_000_000_000 })
-    customers.push({ id: c.id, token: (await call(url, 'POST', '/api/auth/login', null, { username: email, password: 'bench-password' })).access_token })
+    customers.push({
+      id: c.id,
+      token: (await call(url, 'POST', '/api/auth/login', null, { username: email, password: 'bench-password' })).access_token,
+    })
   }
   // Wait until every deposit landed, so no order is refused for funds.
   for (const c of customers) {
@@ -69,7 +76,14 @@ try {
           const c = customers[next++ % customers.length]!
           const t0 = performance.now()
           try {
-            const o = await call(url, 'POST', '/api/orders', c.token, { customerId: c.id, assetName: 'BENCH', side: 'BUY', size: 1, price: 100 }, { prefer: 'wait=10' })
+            const o = await call(
+              url,
+              'POST',
+              '/api/orders',
+              c.token,
+              { customerId: c.id, assetName: 'BENCH', side: 'BUY', size: 1, price: 100 },
+              { prefer: 'wait=10' },
+            )
             if (o.status === 'CONFIRMED') latencies.push(performance.now() - t0)
             else failed++
           } catch {
@@ -101,7 +115,9 @@ try {
   show('p99 ms create→CONFIRMED', p99s)
   show('pgbench -N tps', tpss)
   show('ratio orders/pgbench', ratios, 2)
-  console.log(`orders_per_s=${fmt(summary(rates).median)} p99_ms=${fmt(summary(p99s).median)} pgbench_tps=${fmt(summary(tpss).median)} ratio=${fmt(summary(ratios).median, 2)}`)
+  console.log(
+    `orders_per_s=${fmt(summary(rates).median)} p99_ms=${fmt(summary(p99s).median)} pgbench_tps=${fmt(summary(tpss).median)} ratio=${fmt(summary(ratios).median, 2)}`,
+  )
 } finally {
   await stopServices(services)
   await server.stop()

@@ -75,6 +75,9 @@ export interface PgLogOptions {
  */
 export async function createPgLogBus(opts: PgLogOptions): Promise<MessageBus & { db: Db }> {
   const db = createDb({ url: opts.url, max: opts.poolSize ?? 6, applicationName: 'bus' })
+  // Offset commits need not wait for the disk: one lost in a crash only means redelivery,
+  // which the consumers' inboxes absorb. Appends (publish) stay fully durable.
+  const offsetDb = createDb({ url: opts.url, max: 2, applicationName: 'bus-offsets', options: '-c synchronous_commit=off' })
   await migrate(db, 'bus', MIGRATIONS)
   const defaultPartitions = opts.defaultPartitions ?? DEFAULT_PARTITIONS
   const partitionCache = new Map<string, number>()
@@ -113,43 +116,41 @@ export async function createPgLogBus(opts: PgLogOptions): Promise<MessageBus & {
     // Lock partitions in one global order so concurrent publishers cannot deadlock.
     const ordered = [...groups.values()].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1))
     const rows = ordered.flatMap((g) => g.records.map((r, idx) => ({ g, r, idx })))
-    await db.tx(async (c) => {
-      // Lock the partitions' counters in one global order first, so concurrent publishers cannot deadlock;
-      // then append every record of every partition in a single statement.
-      await c.query(
-        `SELECT 1 FROM bus_partitions WHERE (topic, partition) IN (SELECT * FROM unnest($1::text[], $2::int[]))
-         ORDER BY topic, partition FOR UPDATE`,
-        [ordered.map((g) => g.topic), ordered.map((g) => g.partition)],
-      )
-      await c.query(
-        `WITH c AS (SELECT * FROM unnest($1::text[], $2::int[], $3::int[]) AS c(topic, partition, n)),
-         u AS (
-           UPDATE bus_partitions p SET next_offset = p.next_offset + c.n FROM c
-           WHERE p.topic = c.topic AND p.partition = c.partition
-           RETURNING p.topic, p.partition, p.next_offset - c.n AS first
-         ),
-         i AS (
-           INSERT INTO bus_log (topic, partition, "offset", key, value, headers)
-           SELECT r.topic, r.partition, u.first + r.idx, r.key, r.value, r.headers
-           FROM unnest($4::text[], $5::int[], $6::int[], $7::text[], $8::bytea[], $9::jsonb[]) AS r(topic, partition, idx, key, value, headers)
-           JOIN u ON u.topic = r.topic AND u.partition = r.partition
-         )
-         SELECT pg_notify($10, t) FROM unnest($11::text[]) AS t`,
-        [
-          ordered.map((g) => g.topic),
-          ordered.map((g) => g.partition),
-          ordered.map((g) => g.records.length),
-          rows.map((x) => x.g.topic),
-          rows.map((x) => x.g.partition),
-          rows.map((x) => x.idx),
-          rows.map((x) => x.r.key),
-          rows.map((x) => x.r.value),
-          rows.map((x) => JSON.stringify(x.r.headers ?? {})),
-          DATA_CHANNEL,
-          [...new Set(ordered.map((g) => g.topic))],
-        ],
-      )
-    })
+    // One statement, so one round trip and its own transaction: lock the partitions'
+    // counters in one global order (so concurrent publishers cannot deadlock), advance
+    // them, append every record at its offset, and wake the consumers at commit.
+    await db.query(
+      `WITH c AS (SELECT * FROM unnest($1::text[], $2::int[], $3::int[]) AS c(topic, partition, n)),
+       locked AS (
+         SELECT p.topic, p.partition FROM bus_partitions p JOIN c ON p.topic = c.topic AND p.partition = c.partition
+         ORDER BY p.topic, p.partition FOR UPDATE OF p
+       ),
+       u AS (
+         UPDATE bus_partitions p SET next_offset = p.next_offset + c.n FROM c, locked l
+         WHERE p.topic = c.topic AND p.partition = c.partition AND l.topic = c.topic AND l.partition = c.partition
+         RETURNING p.topic, p.partition, p.next_offset - c.n AS first
+       ),
+       i AS (
+         INSERT INTO bus_log (topic, partition, "offset", key, value, headers)
+         SELECT r.topic, r.partition, u.first + r.idx, r.key, r.value, r.headers
+         FROM unnest($4::text[], $5::int[], $6::int[], $7::text[], $8::bytea[], $9::jsonb[]) AS r(topic, partition, idx, key, value, headers)
+         JOIN u ON u.topic = r.topic AND u.partition = r.partition
+       )
+       SELECT pg_notify($10, t) FROM unnest($11::text[]) AS t`,
+      [
+        ordered.map((g) => g.topic),
+        ordered.map((g) => g.partition),
+        ordered.map((g) => g.records.length),
+        rows.map((x) => x.g.topic),
+        rows.map((x) => x.g.partition),
+        rows.map((x) => x.idx),
+        rows.map((x) => x.r.key),
+        rows.map((x) => x.r.value),
+        rows.map((x) => JSON.stringify(x.r.headers ?? {})),
+        DATA_CHANNEL,
+        [...new Set(ordered.map((g) => g.topic))],
+      ],
+    )
   }
 
   type LogRow = { topic: string; partition: number; offset: number; key: string; value: Buffer; headers: Record<string, string>; ts: Date }
@@ -257,7 +258,7 @@ export async function createPgLogBus(opts: PgLogOptions): Promise<MessageBus & {
         return rows.map(toMessage)
       },
       async commit(offsets) {
-        await db.query(
+        await offsetDb.query(
           `INSERT INTO bus_offsets (group_id, topic, partition, committed)
            SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bigint[])
            ON CONFLICT (group_id, topic, partition) DO UPDATE SET committed = EXCLUDED.committed, updated_at = now()`,
@@ -329,6 +330,7 @@ export async function createPgLogBus(opts: PgLogOptions): Promise<MessageBus & {
     },
     async close() {
       await Promise.all([...consumers].map((c) => c.stop()))
+      await offsetDb.close()
       await db.close()
     },
   }

@@ -27,6 +27,8 @@ export interface DbOptions {
   url: string
   max?: number
   applicationName?: string
+  /** Server settings for every connection, e.g. `-c synchronous_commit=off`. */
+  options?: string
 }
 
 export function createDb(opts: DbOptions): Db {
@@ -34,6 +36,7 @@ export function createDb(opts: DbOptions): Db {
     connectionString: opts.url,
     max: opts.max ?? 10,
     application_name: opts.applicationName,
+    options: opts.options,
   })
   // An idle client that loses its server must not crash the process; the next query reconnects.
   pool.on('error', () => {})
