@@ -26,7 +26,7 @@ async function call(url: string, method: string, path: string, token: string | n
     },
     body: body ? JSON.stringify(body) : undefined,
   })
-  const json = (await res.json().catch(() => null)) as any // eslint-disable-line @typescript-eslint/no-explicit-any
+  const json = (await res.json().catch(() => null)) as any
   if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
   return json
 }

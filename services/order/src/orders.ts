@@ -61,7 +61,12 @@ export function createOrders(deps: Deps) {
     await store.setStatus(tx, order.id, to, at, change.rejectionReason ?? null)
     await store.addHistory(tx, order.id, to, at, change.cause, change.reason)
     await outbox.add(tx, ...(events as EventEnvelope[]))
-    await store.notifyStatus(tx, order.id)
+    // Woken after commit, outside the transaction: a NOTIFY inside it would hold a global
+    // lock through every status change's commit and serialize them. A wake-up lost to a
+    // crash only makes a waiting CreateOrder answer at its deadline, with the right status.
+    db.afterCommit(tx, () => {
+      store.notifyStatus(db, order.id).catch((err: unknown) => log.warn({ err, orderId: order.id }, 'status wake-up not sent'))
+    })
     if (order.status === 'PENDING' && to !== 'PENDING') {
       deps.metrics?.sagaDuration.observe({ saga: 'order_reservation', outcome: to }, (at.getTime() - order.createdAt.getTime()) / 1000)
     }
