@@ -44,8 +44,8 @@ async function phase(serverUrl: string, label: string, seconds: number, rate: nu
   const logBus = await createPgLogBus({ url: bus.url })
   await logBus.ensureTopic('customer.events')
   const codec = createEventCodec()
-  const outbox = createOutbox(codec, { db: producer.db })
   const relay = startRelay({ db: producer.db, bus: logBus, url: producer.url })
+  const outbox = createOutbox(codec, { db: producer.db, localRelay: () => relay })
 
   const latencies: number[] = []
   const commitLatencies: number[] = []

@@ -59,7 +59,6 @@ export async function createServiceRuntime(opts: ServiceOptions) {
   const bus: MessageBus = await connectBus({ ...config.bus, log: (o, m) => log.warn(o, m) })
   stopper.add(() => bus.close())
 
-  const outbox = createOutbox(opts.codec, { db })
   const relay = startRelay({
     db,
     bus,
@@ -67,6 +66,7 @@ export async function createServiceRuntime(opts: ServiceOptions) {
     onError: (err) => log.error({ err }, 'outbox relay failed; retrying'),
   })
   stopper.add(() => relay.stop())
+  const outbox = createOutbox(opts.codec, { db, localRelay: () => relay })
   metrics.registerGaugeSource('outbox_backlog', 'Events committed but not yet published', [], async () => [
     { labels: {}, value: await outboxBacklog(db) },
   ])

@@ -34,8 +34,22 @@ export type Outbox = ReturnType<typeof createOutbox>
  * publishes them afterwards. Encoding happens here, so an event that does not match its
  * schema fails the caller's transaction with a clear error instead of reaching the broker.
  */
-export function createOutbox(codec: EventCodec, opts: { db?: Db } = {}) {
-  const wake = opts.db ? createWakeUp(opts.db) : () => {}
+export interface OutboxOptions {
+  db?: Db
+  /**
+   * The relay of this process, if it has one: while it leads, it is woken directly,
+   * without a round trip through the database.
+   */
+  localRelay?: () => { isLeader(): boolean; wake(): void } | undefined
+}
+
+export function createOutbox(codec: EventCodec, opts: OutboxOptions = {}) {
+  const notify = opts.db ? createWakeUp(opts.db) : () => {}
+  const wake = () => {
+    const relay = opts.localRelay?.()
+    if (relay?.isLeader()) relay.wake()
+    else notify()
+  }
   return {
     async add(tx: Queryable, ...given: EventEnvelope[]): Promise<void> {
       if (!given.length) return

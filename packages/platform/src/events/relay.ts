@@ -79,6 +79,7 @@ export function startRelay(opts: RelayOptions) {
     return rows.length
   }
 
+  let leaderNow = false
   const done = (async () => {
     let leader: pg.Client | null = null
     while (running) {
@@ -90,23 +91,29 @@ export function startRelay(opts: RelayOptions) {
           const { rows } = await c.query<{ ok: boolean }>("SELECT pg_try_advisory_lock(hashtext('outbox-relay')) AS ok")
           if (rows[0]!.ok) leader = c
           else {
+            leaderNow = false
             await idle(idleMs)
             continue
           }
         }
+        leaderNow = leader === control
         const n = await publishBatch()
         if (n < batchSize) await idle(idleMs)
       } catch (err) {
+        leaderNow = false
         opts.onError?.(err)
         await idle(idleMs)
       }
     }
+    leaderNow = false
     if (control) await closeClient(control)
   })()
 
   return {
     /** Publishes what is committed now, without waiting for a wake-up (tests, shutdown). */
     wake,
+    /** Whether this relay holds the lock and publishes (the others stand by). */
+    isLeader: () => leaderNow,
     async stop() {
       running = false
       wake()
