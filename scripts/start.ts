@@ -75,7 +75,7 @@ console.log('')
 console.log('Brokerage is up.')
 console.log(`  PostgreSQL     ${pg.url.replace(/:[^:@/]*@/, ':***@')}`)
 for (const s of services) {
-  console.log(`  ${s.spec.name.padEnd(15)}http ${s.httpUrl}${s.grpcAddress ? `  grpc ${s.grpcAddress}` : ''}`)
+  console.log(`  ${s.spec.name.padEnd(16)}http ${s.httpUrl}${s.grpcAddress ? `  grpc ${s.grpcAddress}` : ''}`)
 }
 const gateway = services.find((s) => s.spec.name === 'gateway')
 if (gateway) {
