@@ -140,51 +140,49 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
   }
 
   async function iterate() {
-    {
-      if (Date.now() >= nextRebalanceAt) {
-        await rebalance()
-        // While a partition is still held by a leaving member, try again soon.
-        nextRebalanceAt = Date.now() + (balanced ? rebalanceIntervalMs : Math.min(100, rebalanceIntervalMs))
+    if (Date.now() >= nextRebalanceAt) {
+      await rebalance()
+      // While a partition is still held by a leaving member, try again soon.
+      nextRebalanceAt = Date.now() + (balanced ? rebalanceIntervalMs : Math.min(100, rebalanceIntervalMs))
+    }
+    if (!running) return
+    wakePending = false
+    const now = Date.now()
+    const idle = [...owned.values()].filter((o) => !o.busy && o.pausedUntil <= now)
+    let started = 0
+    if (idle.length) {
+      const messages = await backend.fetch(
+        idle.map((o) => ({ ...o.tp, offset: o.position })),
+        maxBatch,
+      )
+      const byTp = new Map<string, Message[]>()
+      for (const m of messages) {
+        const key = tpKey(m)
+        const list = byTp.get(key)
+        if (list) list.push(m)
+        else byTp.set(key, [m])
       }
-      if (!running) return
-      wakePending = false
-      const now = Date.now()
-      const idle = [...owned.values()].filter((o) => !o.busy && o.pausedUntil <= now)
-      let started = 0
-      if (idle.length) {
-        const messages = await backend.fetch(
-          idle.map((o) => ({ ...o.tp, offset: o.position })),
-          maxBatch,
-        )
-        const byTp = new Map<string, Message[]>()
-        for (const m of messages) {
-          const key = tpKey(m)
-          const list = byTp.get(key)
-          if (list) list.push(m)
-          else byTp.set(key, [m])
+      for (const [key, msgs] of byTp) {
+        const o = owned.get(key)
+        if (!o || !running) continue
+        started++
+        o.busy = process(o, msgs)
+          .catch((err) => opts.onError?.(err, { topic: o.tp.topic, partition: o.tp.partition, offset: o.position }))
+          .finally(() => {
+            o.busy = null
+            wake()
+          })
+      }
+    }
+    if (started === 0 && running && !wakePending) {
+      const until = Math.min(pollIntervalMs, Math.max(1, nextRebalanceAt - Date.now()))
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(wake, until)
+        wakeLocal = () => {
+          clearTimeout(timer)
+          resolve()
         }
-        for (const [key, msgs] of byTp) {
-          const o = owned.get(key)
-          if (!o || !running) continue
-          started++
-          o.busy = process(o, msgs)
-            .catch((err) => opts.onError?.(err, { topic: o.tp.topic, partition: o.tp.partition, offset: o.position }))
-            .finally(() => {
-              o.busy = null
-              wake()
-            })
-        }
-      }
-      if (started === 0 && running && !wakePending) {
-        const until = Math.min(pollIntervalMs, Math.max(1, nextRebalanceAt - Date.now()))
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(wake, until)
-          wakeLocal = () => {
-            clearTimeout(timer)
-            resolve()
-          }
-        })
-      }
+      })
     }
   }
 
