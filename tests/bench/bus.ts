@@ -1,7 +1,7 @@
 // npm run bench:bus — events through outbox → relay → PostgreSQL log → consumer with inbox,
 // beside pgbench -N TPS on the same server in the same run.
 //   RUNS (3), SECONDS (10) per phase, PRODUCERS (8) concurrent producer transactions.
-// Last line: events_per_s=N pgbench_tps=M ratio=R (medians over the runs).
+// Last line: events_per_s=N p99_ms=L pgbench_tps=M ratio=R (medians over the runs; p99_ms at half the peak rate).
 import { randomUUID } from 'node:crypto'
 import { newEnvelope } from '@brokerage/contracts'
 import { createDb, databaseUrl, ensureDatabase, migrate, type Db } from '@brokerage/platform/postgres'
@@ -171,7 +171,9 @@ try {
   show('ratio events/pgbench', ratios, 2)
   show('p50 ms at half peak', halfP50)
   show('p99 ms at half peak', halfP99)
-  console.log(`events_per_s=${fmt(summary(peaks).median)} pgbench_tps=${fmt(summary(tpss).median)} ratio=${fmt(summary(ratios).median, 2)}`)
+  console.log(
+    `events_per_s=${fmt(summary(peaks).median)} p99_ms=${fmt(summary(halfP99).median)} pgbench_tps=${fmt(summary(tpss).median)} ratio=${fmt(summary(ratios).median, 2)}`,
+  )
 } finally {
   await server.stop()
 }

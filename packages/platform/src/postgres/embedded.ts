@@ -19,6 +19,8 @@ export interface EmbeddedOptions {
   password?: string
   /** Keep the data folder on stop (default true); false deletes it, for throw-away test servers. */
   persistent?: boolean
+  /** Extra server settings (`-c name=value`), e.g. shared_preload_libraries for a profiling run. */
+  settings?: Record<string, string>
   onLog?: (line: string) => void
 }
 
@@ -41,7 +43,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     persistent: opts.persistent ?? true,
     createPostgresUser: true,
     // Enough connections for seven services, their relays and consumers, and tests.
-    postgresFlags: ['-c', 'max_connections=400', '-c', 'listen_addresses=127.0.0.1'],
+    postgresFlags: [
+      ...['-c', 'max_connections=400', '-c', 'listen_addresses=127.0.0.1'],
+      ...Object.entries(opts.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+    ],
     onLog: opts.onLog ?? (() => {}),
     onError: (e: unknown) => opts.onLog?.(String(e)),
   })
