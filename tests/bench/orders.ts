@@ -316,8 +316,10 @@ try {
     let rate = Math.min(startRate, MAX_RATE)
     for (let first = true; ; first = false) {
       const seconds = Math.min(3 * STEP_SECONDS, Math.max(STEP_SECONDS, MIN_ORDERS / rate))
-      // The budget bounds the run: a step that would end past it is not started (but one always is).
-      if (!first && performance.now() + seconds * 1000 > deadline) break
+      // The budget bounds the run: a step that would end past it is not started (but one always
+      // is, and a run with no passing step yet gets up to twice the budget to find one).
+      const limit = best ? deadline : deadline + SEARCH_SECONDS * 1000
+      if (!first && performance.now() + seconds * 1000 > limit) break
       const s = await step(rate, seconds)
       if (s.pass) best = s
       else lowestFail = Math.min(lowestFail, rate)
@@ -376,22 +378,25 @@ try {
       [...s.cpuMs].filter(([g]) => isPlatform(g)).reduce((a, [, v]) => a + v, 0),
     ),
   )
-  console.log(
-    `\nCPU per CONFIRMED order at each run's highest passing rate (/proc utime+stime, median of ${passed.length} runs; ` +
-      `CPU % of one core under that load and idle)`,
-  )
-  console.log(`${'process'.padEnd(34)} ${'ms/order'.padStart(9)} ${'load %'.padStart(7)} ${'idle %'.padStart(7)}`)
-  for (const r of rowsOf)
+  if (!passed.length) console.log('\nno run passed: no per-process profile')
+  else {
     console.log(
-      `${r.g.padEnd(34)} ${fmt(summary(r.v).median, 2).padStart(9)} ${fmt(summary(r.pct).median).padStart(7)} ` +
-        `${fmt((idleMs.get(r.g) ?? 0) / idleSeconds / 10).padStart(7)}`,
+      `\nCPU per CONFIRMED order at each run's highest passing rate (/proc utime+stime, median of ${passed.length} runs; ` +
+        `CPU % of one core under that load and idle)`,
     )
-  const aboveIdle = passed.map((s, i) => cpuTotals[i]! - (idleTotal * s.windowMs) / 1000 / Math.max(1, s.confirmed))
-  console.log(`${'total (platform)'.padEnd(34)} ${fmt(summary(cpuTotals).median, 2).padStart(9)}`)
-  console.log(`${'  of which above idle'.padEnd(34)} ${fmt(summary(aboveIdle.length ? aboveIdle : [NaN]).median, 2).padStart(9)}`)
-  console.log(
-    `${'load generator (not counted)'.padEnd(34)} ${fmt(summary(passed.map((s) => perOrder(s, s.driverCpuMs))).median, 2).padStart(9)}`,
-  )
+    console.log(`${'process'.padEnd(34)} ${'ms/order'.padStart(9)} ${'load %'.padStart(7)} ${'idle %'.padStart(7)}`)
+    for (const r of rowsOf)
+      console.log(
+        `${r.g.padEnd(34)} ${fmt(summary(r.v).median, 2).padStart(9)} ${fmt(summary(r.pct).median).padStart(7)} ` +
+          `${fmt((idleMs.get(r.g) ?? 0) / idleSeconds / 10).padStart(7)}`,
+      )
+    const aboveIdle = passed.map((s, i) => cpuTotals[i]! - (idleTotal * s.windowMs) / 1000 / Math.max(1, s.confirmed))
+    console.log(`${'total (platform)'.padEnd(34)} ${fmt(summary(cpuTotals).median, 2).padStart(9)}`)
+    console.log(`${'  of which above idle'.padEnd(34)} ${fmt(summary(aboveIdle.length ? aboveIdle : [NaN]).median, 2).padStart(9)}`)
+    console.log(
+      `${'load generator (not counted)'.padEnd(34)} ${fmt(summary(passed.map((s) => perOrder(s, s.driverCpuMs))).median, 2).padStart(9)}`,
+    )
+  }
 
   if (statementsOn && passed.length) {
     const dbs = [...new Set(passed.flatMap((s) => s.statements.map((r) => r.datname)))].sort()
@@ -425,8 +430,12 @@ try {
     } else console.log(`\nno batch-size metrics exposed on /metrics (statement rows/call above shows fetch sizes with STATEMENTS=1)`)
   }
 
+  // Latencies and costs exist only for runs with a passing step; the rates of the others are 0.
+  const measured = (v: number[]) => v.filter((x) => !Number.isNaN(x))
+  const med = (v: number[], d = 0) => (measured(v).length ? fmt(summary(measured(v)).median, d) : 'NaN')
   const show = (name: string, v: number[], d = 0) => {
-    const s = summary(v)
+    if (!measured(v).length) return console.log(`${name.padEnd(30)} no run passed`)
+    const s = summary(measured(v))
     console.log(`${name.padEnd(30)} min ${fmt(s.min, d)}  median ${fmt(s.median, d)}  max ${fmt(s.max, d)}`)
   }
   const rates = results.map((r) => (r.best ? r.best.confirmed / r.best.seconds : 0))
@@ -442,12 +451,12 @@ try {
     results.map((r) => r.best?.p50 ?? NaN),
   )
   show('p99 ms create→CONFIRMED', p99s)
-  show('CPU ms per order (platform)', cpuTotals.length ? cpuTotals : [NaN], 2)
+  show('CPU ms per order (platform)', cpuTotals, 2)
   show('pgbench -N tps', tpss)
   show('ratio orders/pgbench', ratios, 3)
   console.log(
-    `orders_per_s=${fmt(summary(rates).median)} p99_ms=${fmt(summary(p99s).median)} cpu_ms_per_order=${fmt(cpuTotals.length ? summary(cpuTotals).median : NaN, 2)} ` +
-      `pgbench_tps=${fmt(summary(tpss).median)} ratio=${fmt(summary(ratios).median, 3)}`,
+    `orders_per_s=${med(rates)} p99_ms=${med(p99s)} cpu_ms_per_order=${med(cpuTotals, 2)} ` +
+      `pgbench_tps=${med(tpss)} ratio=${med(ratios, 3)}`,
   )
 } finally {
   await stopServices(services)
