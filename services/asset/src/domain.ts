@@ -1,3 +1,4 @@
+import type { EventData } from '@brokerage/contracts'
 import { CASH_ASSET } from './accounts.js'
 
 // The balance rules of SPEC §2 that need no database: what an order must hold, what a
@@ -50,7 +51,8 @@ export function cancelRelease(o: { side: Side; price: number; held: number; canc
   return wanted < BigInt(o.held) ? Number(wanted) : o.held
 }
 
-export type WithdrawalRejection = 'INSUFFICIENT_BALANCE' | 'IBAN_REQUIRED' | 'INVALID_AMOUNT'
+export type WithdrawalRejection = EventData<'WithdrawalRejected'>['reason']
+export type DepositRejection = EventData<'DepositRejected'>['reason']
 
 /** The checks that need no balance; INSUFFICIENT_BALANCE is decided by the reserving update itself. */
 export function withdrawalRefusal(w: { assetName: string; amount: number; iban: string | null }): WithdrawalRejection | null {

@@ -76,10 +76,11 @@ export function mayActFor(actor: Actor, customer: Pick<Customer, 'id' | 'brokerI
 }
 
 /** The asset service's answers about a movement. */
-export type MovementAnswer = 'DepositCompleted' | 'WithdrawalReserved' | 'WithdrawalRejected' | 'WithdrawalCompleted'
+export type MovementAnswer = 'DepositCompleted' | 'DepositRejected' | 'WithdrawalReserved' | 'WithdrawalRejected' | 'WithdrawalCompleted'
 
 const KIND_OF: Record<MovementAnswer, MovementKind> = {
   DepositCompleted: 'DEPOSIT',
+  DepositRejected: 'DEPOSIT',
   WithdrawalReserved: 'WITHDRAWAL',
   WithdrawalRejected: 'WITHDRAWAL',
   WithdrawalCompleted: 'WITHDRAWAL',
@@ -105,6 +106,10 @@ export function transition(movement: Pick<Movement, 'kind' | 'status'>, answer: 
       return from === 'REQUESTED'
         ? { kind: 'apply', status: 'COMPLETED', payOut: false }
         : { kind: 'ignore', unexpected: from !== 'COMPLETED' }
+    case 'DepositRejected':
+      return from === 'REQUESTED'
+        ? { kind: 'apply', status: 'REJECTED', payOut: false }
+        : { kind: 'ignore', unexpected: from !== 'REJECTED' }
     case 'WithdrawalReserved':
       // COMPLETED first means the payout already happened: WithdrawalCompleted follows WithdrawalSent.
       return from === 'REQUESTED'
