@@ -1,11 +1,8 @@
-import type { EventData } from '@brokerage/contracts'
-import { CASH_ASSET } from './accounts.js'
+import { CASH_ASSET, type EventData, type Side } from '@brokerage/contracts'
 
 // The balance rules of SPEC §2 that need no database: what an order must hold, what a
 // cancel gives back, whether a withdrawal may even be tried. BigInt for every product,
 // so an amount that does not fit a safe integer is refused rather than rounded.
-
-export type Side = 'BUY' | 'SELL'
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 

@@ -1,14 +1,12 @@
 // The customer service's model and its rules, free of I/O.
 
-export const TIERS = ['STANDARD', 'PREMIUM', 'VIP'] as const
-export const CUSTOMER_STATUSES = ['ACTIVE', 'SUSPENDED'] as const
-export const ROLES = ['CUSTOMER', 'BROKER', 'ADMIN'] as const
+import type { CustomerStatus, MovementKind, MovementStatus, Tier } from '@brokerage/contracts'
 
-export type Tier = (typeof TIERS)[number]
-export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number]
+// The words shared with the other services and the gateway come from the contracts' vocabulary.
+export { CUSTOMER_STATUSES, TIERS, type CustomerStatus, type MovementKind, type MovementStatus, type Tier } from '@brokerage/contracts'
+
+export const ROLES = ['CUSTOMER', 'BROKER', 'ADMIN'] as const
 export type Role = (typeof ROLES)[number]
-export type MovementKind = 'DEPOSIT' | 'WITHDRAWAL'
-export type MovementStatus = 'REQUESTED' | 'RESERVED' | 'COMPLETED' | 'REJECTED'
 
 /** Who asks, as the gateway authenticated them. */
 export interface Actor {

@@ -1,6 +1,6 @@
+import type { CustomerStatus, Tier } from '@brokerage/contracts'
 import { AppError, type GrpcClient } from '@brokerage/platform'
-import type { CustomerFacts, CustomerStatus } from './customer-replica.js'
-import type { Tier } from './domain.js'
+import type { CustomerFacts } from './customer-replica.js'
 
 // The customer service itself, asked only when the replica has not heard of a customer.
 // The replica follows customer.events, so right after a customer is created it can lag;

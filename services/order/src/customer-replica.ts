@@ -1,11 +1,9 @@
-import type { Tier } from './domain.js'
+import type { CustomerStatus, Tier } from '@brokerage/contracts'
 import type { Sql } from './store.js'
 
 // The order service's copy of each customer's tier, status and broker (customer.events).
 // Each field is last-writer-wins by the time of the event that set it, so a stale event
 // (replayed, or overtaken) never undoes a newer one, whatever order they arrive in.
-
-export type CustomerStatus = 'ACTIVE' | 'SUSPENDED'
 
 export interface CustomerFacts {
   customerId: string
