@@ -19,7 +19,7 @@ export const BUS_DATABASE = 'brokerage_bus'
 export const TOPOLOGY: ServiceSpec[] = [
   { name: 'customer', database: 'brokerage_customers', httpPort: 8081, grpcPort: 9081, calls: [] },
   { name: 'asset', database: 'brokerage_assets', httpPort: 8082, grpcPort: 9082, calls: [] },
-  { name: 'order', database: 'brokerage_orders', httpPort: 8083, grpcPort: 9083, calls: [] },
+  { name: 'order', database: 'brokerage_orders', httpPort: 8083, grpcPort: 9083, calls: ['customer'] },
   { name: 'order-processor', database: 'brokerage_processor', httpPort: 8084, grpcPort: 9084, calls: [] },
   { name: 'notification', database: 'brokerage_notifications', httpPort: 8085, grpcPort: 9085, calls: [] },
   { name: 'audit', database: 'brokerage_audit', httpPort: 8086, grpcPort: 9086, calls: [] },

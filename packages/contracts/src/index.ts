@@ -1,8 +1,27 @@
-// Event schemas (Avro), their wire format, and the gRPC protos: the contracts
-// between the platform's services. No domain logic lives here.
+// Event schemas (Avro), their wire format, the gRPC protos and the shared vocabulary:
+// the contracts between the platform's services. No domain logic lives here.
 
 export type { AvroSchema, AvroRecord, AvroEnum, AvroField, InferAvro } from './avro/infer.js'
 export { isUuid, isIsoDateTime } from './avro/logical-types.js'
+
+export {
+  ASSET_NAME,
+  ASSET_NAME_PATTERN,
+  ASSET_NAME_RULE,
+  CASH_ASSET,
+  SIDES,
+  TIERS,
+  CUSTOMER_STATUSES,
+  ORDER_STATUSES,
+  MOVEMENT_KINDS,
+  MOVEMENT_STATUSES,
+  type Side,
+  type Tier,
+  type CustomerStatus,
+  type OrderStatus,
+  type MovementKind,
+  type MovementStatus,
+} from './vocabulary.js'
 export { normalizeSchema, parseSchema } from './avro/parse.js'
 
 export { TOPICS, TOPIC_KEY, type Topic, type TopicName, type KeyField } from './events/topics.js'

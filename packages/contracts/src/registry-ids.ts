@@ -31,4 +31,5 @@ export const REGISTRY_IDS: Readonly<Record<string, number>> = {
   'SettlementCompleted@1': 25,
   'OrderFailed@1': 26,
   'WithdrawalSent@1': 27,
+  'DepositRejected@1': 28,
 }

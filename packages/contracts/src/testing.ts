@@ -30,6 +30,7 @@ export const SAMPLE_DATA: { readonly [T in EventType]: EventData<T> } = {
   WithdrawalSent: { movementId, customerId, assetName: 'TRY', amount: 250_000, iban: 'TR330006100519786457841326', sentAt: at },
 
   DepositCompleted: { movementId, customerId, assetName: 'TRY', amount: 1_000_000, completedAt: at },
+  DepositRejected: { movementId, customerId, assetName: 'TRY', amount: 1_000_000, reason: 'BALANCE_LIMIT_EXCEEDED', rejectedAt: at },
   WithdrawalReserved: { movementId, customerId, assetName: 'TRY', amount: 250_000, reservedAt: at },
   WithdrawalRejected: { movementId, customerId, assetName: 'TRY', amount: 250_000, reason: 'INSUFFICIENT_BALANCE', rejectedAt: at },
   WithdrawalCompleted: { movementId, customerId, assetName: 'TRY', amount: 250_000, completedAt: at },

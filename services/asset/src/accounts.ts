@@ -5,6 +5,3 @@
  * migrations/001_init.sql exempts exactly this id from the balance CHECKs.
  */
 export const MARKET_CUSTOMER_ID = '00000000-0000-0000-0000-000000000001'
-
-/** Cash, in kuruş: what a BUY reserves and a SELL is paid in. */
-export const CASH_ASSET = 'TRY'

@@ -27,7 +27,7 @@ export async function checkConservation(db: Pick<Db, 'query'>): Promise<Violatio
 
   const assets = await db.query<{ asset_name: string; total: string; expected: string }>(
     `WITH held AS (SELECT asset_name, sum(size) AS total FROM balances GROUP BY asset_name),
-          deposited AS (SELECT asset_name, sum(amount) AS total FROM deposits GROUP BY asset_name),
+          deposited AS (SELECT asset_name, sum(amount) AS total FROM deposits WHERE rejection_reason IS NULL GROUP BY asset_name),
           withdrawn AS (SELECT asset_name, sum(amount) AS total FROM withdrawals WHERE status = 'COMPLETED' GROUP BY asset_name),
           names AS (SELECT asset_name FROM held UNION SELECT asset_name FROM deposited UNION SELECT asset_name FROM withdrawn)
      SELECT asset_name,

@@ -1,10 +1,8 @@
-import { CASH_ASSET } from './accounts.js'
+import { CASH_ASSET, type EventData, type Side } from '@brokerage/contracts'
 
 // The balance rules of SPEC §2 that need no database: what an order must hold, what a
 // cancel gives back, whether a withdrawal may even be tried. BigInt for every product,
 // so an amount that does not fit a safe integer is refused rather than rounded.
-
-export type Side = 'BUY' | 'SELL'
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 
@@ -50,7 +48,8 @@ export function cancelRelease(o: { side: Side; price: number; held: number; canc
   return wanted < BigInt(o.held) ? Number(wanted) : o.held
 }
 
-export type WithdrawalRejection = 'INSUFFICIENT_BALANCE' | 'IBAN_REQUIRED' | 'INVALID_AMOUNT'
+export type WithdrawalRejection = EventData<'WithdrawalRejected'>['reason']
+export type DepositRejection = EventData<'DepositRejected'>['reason']
 
 /** The checks that need no balance; INSUFFICIENT_BALANCE is decided by the reserving update itself. */
 export function withdrawalRefusal(w: { assetName: string; amount: number; iban: string | null }): WithdrawalRejection | null {

@@ -1,6 +1,6 @@
 import { newEnvelope, type Envelope, type EventData, type EventType } from '@brokerage/contracts'
 import { addLogFields, PermanentError, type EventHandler, type HandlerContext, type Logger, type Outbox } from '@brokerage/platform'
-import { cancelRelease, orderNeed, withdrawalRefusal, type WithdrawalRejection } from './domain.js'
+import { cancelRelease, orderNeed, withdrawalRefusal, type DepositRejection, type WithdrawalRejection } from './domain.js'
 import type { Cause, Ledger } from './ledger.js'
 import type { Movements } from './movements.js'
 import type { CreatedOrder, OrderReservations } from './reservations.js'
@@ -45,15 +45,26 @@ export function createHandlers(deps: HandlerDeps) {
     DepositRequested: on<'DepositRequested'>(async (event, tx) => {
       const { movementId, customerId, assetName, amount } = event.data
       addLogFields({ customerId })
+      const reject = (reason: DepositRejection) =>
+        emit(tx, event, 'DepositRejected', { movementId, customerId, assetName, amount, reason, rejectedAt: at() })
       if (!Number.isSafeInteger(amount) || amount <= 0) {
-        // No event can refuse a deposit; the customer service validates amounts, so this is a broken producer.
-        throw new PermanentError(`DepositRequested ${movementId} has amount ${amount}, not a positive whole number`)
+        // The customer service validates amounts, so this is a broken producer; refusing it
+        // still closes the movement, and nothing is recorded because nothing was credited.
+        log.warn({ movementId, amount }, 'deposit refused: not a positive whole number')
+        return reject('INVALID_AMOUNT')
       }
       if (!(await movements.recordDeposit(tx, event.data, event.id))) {
-        log.warn({ movementId }, 'deposit already credited; a re-sent request is not applied again')
+        log.warn({ movementId }, 'deposit already answered; a re-sent request is not applied again')
         return
       }
-      await ledger.change(tx, { customerId, assetName, sizeDelta: amount, usableSizeDelta: amount }, causeOf(event, movementId))
+      // Refused, not thrown: a balance CHECK failing would be retried, dead-lettered and fail
+      // again on every replay, leaving the movement REQUESTED for ever.
+      const credit = await ledger.credit(tx, { customerId, assetName }, amount, causeOf(event, movementId))
+      if (!credit.credited) {
+        log.warn({ movementId, amount, size: credit.size }, 'deposit refused: the balance would pass 2^53−1')
+        await movements.rejectDeposit(tx, movementId, 'BALANCE_LIMIT_EXCEEDED')
+        return reject('BALANCE_LIMIT_EXCEEDED')
+      }
       await emit(tx, event, 'DepositCompleted', { movementId, customerId, assetName, amount, completedAt: at() })
     }),
 

@@ -82,6 +82,37 @@ export function createLedger() {
     },
 
     /**
+     * Adds `amount` to size and usable unless that would take either past 2^53−1, the most
+     * a balance holds exactly (the table's CHECK): deciding in the updating statement turns
+     * what would be a failed transaction, retried for ever, into an answer.
+     */
+    async credit(
+      tx: Queryable,
+      account: { customerId: string; assetName: string },
+      amount: number,
+      cause: Cause,
+    ): Promise<{ credited: true } | { credited: false; size: number }> {
+      await tx.query('INSERT INTO balances (customer_id, asset_name) VALUES ($1, $2) ON CONFLICT (customer_id, asset_name) DO NOTHING', [
+        account.customerId,
+        account.assetName,
+      ])
+      const { rowCount } = await tx.query(
+        `UPDATE balances SET size = size + $3::bigint, usable_size = usable_size + $3::bigint, updated_at = now()
+         WHERE customer_id = $1 AND asset_name = $2 AND size <= $4::bigint - $3::bigint AND usable_size <= $4::bigint - $3::bigint`,
+        [account.customerId, account.assetName, amount, Number.MAX_SAFE_INTEGER],
+      )
+      if (!rowCount) {
+        const { rows } = await tx.query<{ size: number }>('SELECT size FROM balances WHERE customer_id = $1 AND asset_name = $2', [
+          account.customerId,
+          account.assetName,
+        ])
+        return { credited: false, size: rows[0]!.size }
+      }
+      await journal(tx, { ...account, sizeDelta: amount, usableSizeDelta: amount }, cause)
+      return { credited: true }
+    },
+
+    /**
      * Moves `amount` from usable to held if usable covers it, deciding and updating in one
      * statement (a deposit or another reservation on the same row cannot slip between).
      */

@@ -1,5 +1,5 @@
 import type { Queryable } from '@brokerage/platform/postgres'
-import type { WithdrawalRejection } from './domain.js'
+import type { DepositRejection, WithdrawalRejection } from './domain.js'
 
 // Deposits and withdrawals, by the customer service's movement id: a second request
 // for the same movement (a re-sent event with a new id) is recognised and not applied
@@ -18,7 +18,7 @@ export interface Withdrawal extends Movement {
 
 export function createMovements() {
   return {
-    /** False if this movement was already credited. */
+    /** False if this movement was already answered (credited or rejected). */
     async recordDeposit(tx: Queryable, m: Movement, eventId: string): Promise<boolean> {
       const { rowCount } = await tx.query(
         `INSERT INTO deposits (movement_id, customer_id, asset_name, amount, event_id) VALUES ($1, $2, $3, $4, $5)
@@ -26,6 +26,11 @@ export function createMovements() {
         [m.movementId, m.customerId, m.assetName, m.amount, eventId],
       )
       return rowCount === 1
+    },
+
+    /** Marks a deposit recorded in this transaction as refused: it credited nothing. */
+    async rejectDeposit(tx: Queryable, movementId: string, reason: DepositRejection): Promise<void> {
+      await tx.query('UPDATE deposits SET rejection_reason = $2 WHERE movement_id = $1', [movementId, reason])
     },
 
     async lockWithdrawal(tx: Queryable, movementId: string): Promise<Withdrawal | null> {

@@ -1,5 +1,5 @@
 import type { Queryable } from '@brokerage/platform/postgres'
-import type { Side } from './domain.js'
+import type { Side } from '@brokerage/contracts'
 
 // What is held for each order. Amounts only ever move from held to released (cancel,
 // reject) or consumed (a settled fill, later), so a release is exact and a fill can take

@@ -4,13 +4,21 @@ import { mayActFor, transition, type Actor, type MovementAnswer, type MovementSt
 
 const statuses: MovementStatus[] = ['REQUESTED', 'RESERVED', 'COMPLETED', 'REJECTED']
 
-test('when a deposit is answered, then only REQUESTED moves (to COMPLETED)', () => {
+test('when a deposit is answered, then only REQUESTED moves (to COMPLETED or REJECTED)', () => {
   assert.deepEqual(transition({ kind: 'DEPOSIT', status: 'REQUESTED' }, 'DepositCompleted'), {
     kind: 'apply',
     status: 'COMPLETED',
     payOut: false,
   })
   assert.deepEqual(transition({ kind: 'DEPOSIT', status: 'COMPLETED' }, 'DepositCompleted'), { kind: 'ignore', unexpected: false })
+  assert.deepEqual(transition({ kind: 'DEPOSIT', status: 'REQUESTED' }, 'DepositRejected'), {
+    kind: 'apply',
+    status: 'REJECTED',
+    payOut: false,
+  })
+  assert.deepEqual(transition({ kind: 'DEPOSIT', status: 'REJECTED' }, 'DepositRejected'), { kind: 'ignore', unexpected: false })
+  assert.deepEqual(transition({ kind: 'DEPOSIT', status: 'COMPLETED' }, 'DepositRejected'), { kind: 'ignore', unexpected: true })
+  assert.deepEqual(transition({ kind: 'DEPOSIT', status: 'REJECTED' }, 'DepositCompleted'), { kind: 'ignore', unexpected: true })
   for (const answer of ['WithdrawalReserved', 'WithdrawalRejected', 'WithdrawalCompleted'] as MovementAnswer[]) {
     assert.deepEqual(transition({ kind: 'DEPOSIT', status: 'REQUESTED' }, answer), { kind: 'mismatch' })
   }
@@ -19,6 +27,7 @@ test('when a deposit is answered, then only REQUESTED moves (to COMPLETED)', () 
 test('when a withdrawal is answered, then each state moves forward only, paying out exactly on REQUESTED → RESERVED', () => {
   const expected: Record<MovementAnswer, Record<MovementStatus, string>> = {
     DepositCompleted: { REQUESTED: 'mismatch', RESERVED: 'mismatch', COMPLETED: 'mismatch', REJECTED: 'mismatch' },
+    DepositRejected: { REQUESTED: 'mismatch', RESERVED: 'mismatch', COMPLETED: 'mismatch', REJECTED: 'mismatch' },
     WithdrawalReserved: { REQUESTED: 'RESERVED+pay', RESERVED: 'ignore', COMPLETED: 'ignore', REJECTED: 'ignore!' },
     WithdrawalRejected: { REQUESTED: 'REJECTED', RESERVED: 'ignore!', COMPLETED: 'ignore!', REJECTED: 'ignore' },
     WithdrawalCompleted: { REQUESTED: 'COMPLETED', RESERVED: 'COMPLETED', COMPLETED: 'ignore', REJECTED: 'ignore!' },

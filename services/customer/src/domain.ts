@@ -1,14 +1,12 @@
 // The customer service's model and its rules, free of I/O.
 
-export const TIERS = ['STANDARD', 'PREMIUM', 'VIP'] as const
-export const CUSTOMER_STATUSES = ['ACTIVE', 'SUSPENDED'] as const
-export const ROLES = ['CUSTOMER', 'BROKER', 'ADMIN'] as const
+import type { CustomerStatus, MovementKind, MovementStatus, Tier } from '@brokerage/contracts'
 
-export type Tier = (typeof TIERS)[number]
-export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number]
+// The words shared with the other services and the gateway come from the contracts' vocabulary.
+export { CUSTOMER_STATUSES, TIERS, type CustomerStatus, type MovementKind, type MovementStatus, type Tier } from '@brokerage/contracts'
+
+export const ROLES = ['CUSTOMER', 'BROKER', 'ADMIN'] as const
 export type Role = (typeof ROLES)[number]
-export type MovementKind = 'DEPOSIT' | 'WITHDRAWAL'
-export type MovementStatus = 'REQUESTED' | 'RESERVED' | 'COMPLETED' | 'REJECTED'
 
 /** Who asks, as the gateway authenticated them. */
 export interface Actor {
@@ -76,10 +74,11 @@ export function mayActFor(actor: Actor, customer: Pick<Customer, 'id' | 'brokerI
 }
 
 /** The asset service's answers about a movement. */
-export type MovementAnswer = 'DepositCompleted' | 'WithdrawalReserved' | 'WithdrawalRejected' | 'WithdrawalCompleted'
+export type MovementAnswer = 'DepositCompleted' | 'DepositRejected' | 'WithdrawalReserved' | 'WithdrawalRejected' | 'WithdrawalCompleted'
 
 const KIND_OF: Record<MovementAnswer, MovementKind> = {
   DepositCompleted: 'DEPOSIT',
+  DepositRejected: 'DEPOSIT',
   WithdrawalReserved: 'WITHDRAWAL',
   WithdrawalRejected: 'WITHDRAWAL',
   WithdrawalCompleted: 'WITHDRAWAL',
@@ -105,6 +104,10 @@ export function transition(movement: Pick<Movement, 'kind' | 'status'>, answer: 
       return from === 'REQUESTED'
         ? { kind: 'apply', status: 'COMPLETED', payOut: false }
         : { kind: 'ignore', unexpected: from !== 'COMPLETED' }
+    case 'DepositRejected':
+      return from === 'REQUESTED'
+        ? { kind: 'apply', status: 'REJECTED', payOut: false }
+        : { kind: 'ignore', unexpected: from !== 'REJECTED' }
     case 'WithdrawalReserved':
       // COMPLETED first means the payout already happened: WithdrawalCompleted follows WithdrawalSent.
       return from === 'REQUESTED'

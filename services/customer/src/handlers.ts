@@ -62,6 +62,7 @@ export function createMovementHandlers(deps: { store: Store; outbox: Outbox; pay
 
   return {
     DepositCompleted: handler('DepositCompleted'),
+    DepositRejected: handler('DepositRejected'),
     WithdrawalReserved: handler('WithdrawalReserved'),
     WithdrawalRejected: handler('WithdrawalRejected'),
     WithdrawalCompleted: handler('WithdrawalCompleted'),

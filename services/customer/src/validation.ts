@@ -1,4 +1,4 @@
-import { isUuid } from '@brokerage/contracts'
+import { ASSET_NAME, ASSET_NAME_PATTERN, CASH_ASSET, isUuid } from '@brokerage/contracts'
 import { AppError } from '@brokerage/platform'
 import { normalizeIban } from './iban.js'
 
@@ -10,8 +10,8 @@ export interface FieldError {
   message: string
 }
 
-export const ASSET_NAME = /^[A-Z][A-Z0-9]{1,11}$/
-export const DEFAULT_ASSET = 'TRY'
+/** A deposit or withdrawal that names no asset moves cash. */
+export const DEFAULT_ASSET = CASH_ASSET
 export const MAX_PAGE_SIZE = 100
 export const DEFAULT_PAGE_SIZE = 20
 const MAX_PAGE = 2 ** 31 - 1
@@ -125,7 +125,7 @@ export function createChecker() {
     /** "" means TRY. */
     assetName(field: string, value: unknown): string {
       if (value === '' || value === undefined || value === null) return DEFAULT_ASSET
-      if (typeof value !== 'string' || !ASSET_NAME.test(value)) return (fail(field, `must match ${ASSET_NAME.source}`), DEFAULT_ASSET)
+      if (typeof value !== 'string' || !ASSET_NAME.test(value)) return (fail(field, `must match ${ASSET_NAME_PATTERN}`), DEFAULT_ASSET)
       return value
     },
 

@@ -1,3 +1,4 @@
+import { ASSET_NAME_PATTERN, ASSET_NAME_RULE, CUSTOMER_STATUSES, ORDER_STATUSES, SIDES, TIERS } from '@brokerage/contracts'
 import { errorBodySchema } from '@brokerage/platform'
 
 // JSON schemas of the REST API (SPEC §8). Each one both validates requests and documents
@@ -11,19 +12,14 @@ export const uuid = { type: 'string', format: 'uuid', pattern: UUID_PATTERN } as
 /** Amounts, sizes and prices: whole minor units, exact as JSON integers. */
 export const positiveInt = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const
 
+/** The services' own rule (contracts' vocabulary): the gateway accepts no name they refuse. */
 export const assetName = {
   type: 'string',
-  minLength: 1,
-  maxLength: 32,
-  pattern: '^[A-Z0-9][A-Z0-9._-]*$',
-  description: 'Upper-case asset symbol; TRY is cash',
+  pattern: ASSET_NAME_PATTERN,
+  description: `Asset symbol: ${ASSET_NAME_RULE}; TRY is cash`,
 } as const
 
 export const dateTime = { type: 'string', format: 'date-time', maxLength: 40 } as const
-export const TIERS = ['STANDARD', 'PREMIUM', 'VIP'] as const
-export const CUSTOMER_STATUSES = ['ACTIVE', 'SUSPENDED'] as const
-export const SIDES = ['BUY', 'SELL'] as const
-export const ORDER_STATUSES = ['PENDING', 'CONFIRMED', 'PARTIALLY_FILLED', 'MATCHED', 'REJECTED', 'CANCELED', 'FAILED'] as const
 export const CHANNELS = ['EMAIL', 'SMS', 'WEB_PUSH', 'WEBSOCKET'] as const
 
 export const tier = { type: 'string', enum: TIERS } as const

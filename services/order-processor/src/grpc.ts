@@ -1,18 +1,16 @@
-import { newEnvelope } from '@brokerage/contracts'
+import { ASSET_NAME, ASSET_NAME_RULE, CASH_ASSET, newEnvelope } from '@brokerage/contracts'
 import { AppError, type Db, type EventEnvelope, type Outbox, type ServiceImpl } from '@brokerage/platform'
 import { depth } from './engine/book.js'
 import type { createBookStore, createMarketStore, MarketRow } from './store.js'
 
 // brokerage.processor.v1.ProcessorService: market settings and order book depth.
 
-const ASSET_NAME = /^[A-Z][A-Z0-9]{1,11}$/
-
 type FieldError = { field: string; message: string }
 
 function checkAsset(problems: FieldError[], value: unknown) {
   if (typeof value !== 'string' || !ASSET_NAME.test(value)) {
-    problems.push({ field: 'asset_name', message: 'must be 2–12 capital letters or digits, starting with a letter' })
-  } else if (value === 'TRY') problems.push({ field: 'asset_name', message: 'TRY is the cash asset and has no market' })
+    problems.push({ field: 'asset_name', message: `must be ${ASSET_NAME_RULE}` })
+  } else if (value === CASH_ASSET) problems.push({ field: 'asset_name', message: `${CASH_ASSET} is the cash asset and has no market` })
 }
 
 function done(problems: FieldError[]) {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
-import { createEventCodec, createServiceRuntime, grpcService, type ServiceConfig } from '@brokerage/platform'
+import { createEventCodec, createGrpcClient, createServiceRuntime, grpcService, type ServiceConfig } from '@brokerage/platform'
+import { createCustomerDirectory, type CustomerDirectory } from './customer-directory.js'
 import { createCustomerReplica } from './customer-replica.js'
 import { createOrderGrpc } from './grpc.js'
 import { CONSUMED_TOPICS, createHandlers } from './handlers.js'
@@ -14,6 +15,11 @@ export interface OrderServiceOptions {
   reservationTimeoutMs?: number
   /** How often the sweeper looks for them; 0 runs no timer (tests call sweepReservations()). */
   sweepIntervalMs?: number
+  /**
+   * The customer service's gRPC address, asked about a customer the replica has not seen yet
+   * (just created, CustomerCreated not consumed). Without it such an order answers NOT_FOUND.
+   */
+  customerGrpcUrl?: string
   /** The clock every timestamp and the timeout are read from; tests move it instead of sleeping. */
   now?: () => Date
 }
@@ -29,7 +35,24 @@ export async function startOrderService(opts: OrderServiceOptions) {
 
   const store = createOrderStore()
   const replica = createCustomerReplica()
-  const orders = createOrders({ db: runtime.db, store, replica, outbox: runtime.outbox, now, log: runtime.log, metrics: runtime.metrics })
+  let directory: CustomerDirectory | null = null
+  if (opts.customerGrpcUrl) {
+    const customers = createGrpcClient(grpcService('customer', 'brokerage.customer.v1.CustomerService'), opts.customerGrpcUrl, 'customer')
+    runtime.onStop(async () => customers.close())
+    directory = createCustomerDirectory(customers)
+  } else {
+    runtime.log.warn('no customer service address: an order for a customer not yet replicated answers NOT_FOUND')
+  }
+  const orders = createOrders({
+    db: runtime.db,
+    store,
+    replica,
+    directory,
+    outbox: runtime.outbox,
+    now,
+    log: runtime.log,
+    metrics: runtime.metrics,
+  })
   runtime.metrics.registerOrdersByStatus(async () =>
     (await store.countByStatus(runtime.db)).map((r) => ({ labels: { status: r.status }, value: r.n })),
   )

@@ -1,11 +1,9 @@
-import type { Tier } from './domain.js'
+import type { CustomerStatus, Tier } from '@brokerage/contracts'
 import type { Sql } from './store.js'
 
 // The order service's copy of each customer's tier, status and broker (customer.events).
 // Each field is last-writer-wins by the time of the event that set it, so a stale event
 // (replayed, or overtaken) never undoes a newer one, whatever order they arrive in.
-
-export type CustomerStatus = 'ACTIVE' | 'SUSPENDED'
 
 export interface CustomerFacts {
   customerId: string
@@ -32,20 +30,26 @@ export function createCustomerReplica() {
     return rowCount === 1
   }
 
-  return {
-    async created(
-      db: Sql,
-      c: { customerId: string; tier: Tier; status: CustomerStatus; brokerId: string | null; createdAt: string },
-    ): Promise<void> {
-      await db.query(
-        `INSERT INTO customers (customer_id, registered, tier, tier_at, status, status_at, broker_id, broker_at)
+  async function created(db: Sql, c: CustomerFacts & { createdAt: string }): Promise<void> {
+    await db.query(
+      `INSERT INTO customers (customer_id, registered, tier, tier_at, status, status_at, broker_id, broker_at)
          VALUES ($1, true, $2, $5, $3, $5, $4, $5)
          ON CONFLICT (customer_id) DO UPDATE SET registered = true, ${pick('tier')}, ${pick('status')},
            broker_id = CASE WHEN ${newer('broker')} THEN excluded.broker_id ELSE customers.broker_id END,
            broker_at = CASE WHEN ${newer('broker')} THEN excluded.broker_at ELSE customers.broker_at END`,
-        [c.customerId, c.tier, c.status, c.brokerId, c.createdAt],
-      )
-    },
+      [c.customerId, c.tier, c.status, c.brokerId, c.createdAt],
+    )
+  }
+
+  return {
+    created,
+
+    /**
+     * What the customer service answered for a customer not seen here yet: registered, every
+     * field stamped with the time of the customer's last change, so the events that led there
+     * (CustomerCreated included) change nothing when they arrive and later ones still apply.
+     */
+    learned: (db: Sql, c: CustomerFacts, asOf: string) => created(db, { ...c, createdAt: asOf }),
 
     /** True when the change was applied (it is not older than what is stored). */
     tierChanged: (db: Sql, customerId: string, tier: Tier, at: string) => setField(db, customerId, 'tier', tier, at),

@@ -2,23 +2,16 @@
 // and what just happened, what becomes of it. No I/O here; orders.ts carries a decision
 // out (row, history, events) in one transaction.
 
-export const ORDER_STATUSES = ['PENDING', 'CONFIRMED', 'PARTIALLY_FILLED', 'MATCHED', 'REJECTED', 'CANCELED', 'FAILED'] as const
-export type OrderStatus = (typeof ORDER_STATUSES)[number]
+import type { OrderStatus } from '@brokerage/contracts'
 
-export const SIDES = ['BUY', 'SELL'] as const
-export type Side = (typeof SIDES)[number]
-
-export const TIERS = ['STANDARD', 'PREMIUM', 'VIP'] as const
-export type Tier = (typeof TIERS)[number]
+// The words shared with the other services and the gateway come from the contracts' vocabulary.
+export { ORDER_STATUSES, SIDES, TIERS, type OrderStatus, type Side, type Tier } from '@brokerage/contracts'
 
 export type RejectionReason = 'INSUFFICIENT_BALANCE' | 'RESERVATION_TIMEOUT' | 'CUSTOMER_SUSPENDED' | 'INVALID_ORDER'
 export type CancelReason = 'REQUESTED' | 'CUSTOMER_SUSPENDED'
 
-/** No way out of these: nothing is reserved any more and nothing can fill. */
-export const FINAL_STATUSES: readonly OrderStatus[] = ['MATCHED', 'REJECTED', 'CANCELED', 'FAILED']
 /** In the engine's book: only the engine knows what is still unfilled. */
 export const BOOKED_STATUSES: readonly OrderStatus[] = ['CONFIRMED', 'PARTIALLY_FILLED']
-export const OPEN_STATUSES: readonly OrderStatus[] = ['PENDING', ...BOOKED_STATUSES]
 
 export interface OrderFacts {
   status: OrderStatus
@@ -79,8 +72,4 @@ export function decideRemovedFromBook(
   if (!BOOKED_STATUSES.includes(status)) return null
   if (remainingSize > 0) return { kind: 'cancel', cancelledSize: remainingSize }
   return { kind: 'nothing-left' }
-}
-
-export function isOpen(status: OrderStatus): boolean {
-  return OPEN_STATUSES.includes(status)
 }

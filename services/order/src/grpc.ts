@@ -1,4 +1,4 @@
-import { isUuid } from '@brokerage/contracts'
+import { ASSET_NAME, ASSET_NAME_RULE, CASH_ASSET, isUuid } from '@brokerage/contracts'
 import { AppError, type CallContext, type ServiceImpl } from '@brokerage/platform'
 import { ORDER_STATUSES, SIDES, type OrderStatus, type Side } from './domain.js'
 import type { Orders } from './orders.js'
@@ -9,7 +9,6 @@ import type { HistoryRow, OrderFilter, OrderRow, TradeRow } from './store.js'
 // nothing touched) and mapping between proto messages (snake_case, enums as names, int64
 // as numbers) and the order service's rows.
 
-export const ASSET_NAME = /^[A-Z][A-Z0-9]{1,11}$/
 export const MAX_WAIT_MS = 30_000
 const MAX_PAGE_SIZE = 100
 const DEFAULT_PAGE_SIZE = 20
@@ -46,8 +45,8 @@ function checker() {
 }
 
 function checkAssetName(c: ReturnType<typeof checker>, field: string, value: unknown) {
-  if (typeof value !== 'string' || !ASSET_NAME.test(value)) c.add(field, 'must be 2–12 capital letters or digits, starting with a letter')
-  else if (value === 'TRY') c.add(field, 'TRY is the cash asset and cannot be ordered')
+  if (typeof value !== 'string' || !ASSET_NAME.test(value)) c.add(field, `must be ${ASSET_NAME_RULE}`)
+  else if (value === CASH_ASSET) c.add(field, `${CASH_ASSET} is the cash asset and cannot be ordered`)
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/
@@ -176,8 +175,7 @@ export function createOrderGrpc(deps: { orders: Orders; listener: StatusListener
       const p = page(c, req.page)
       c.uuid('customer_id', req.customer_id, false)
       c.uuid('broker_id', req.broker_id, false)
-      if (req.asset_name && !ASSET_NAME.test(req.asset_name))
-        c.add('asset_name', 'must be 2–12 capital letters or digits, starting with a letter')
+      if (req.asset_name && !ASSET_NAME.test(req.asset_name)) c.add('asset_name', `must be ${ASSET_NAME_RULE}`)
       const side = req.side && req.side !== 'SIDE_UNSPECIFIED' ? req.side : undefined
       if (side !== undefined && !SIDES.includes(side as Side)) c.add('side', 'must be BUY or SELL')
       const status = req.status && req.status !== 'ORDER_STATUS_UNSPECIFIED' ? req.status : undefined

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { AnyEnvelope, EventData } from '@brokerage/contracts'
 import { AppError, type Db, type EventEnvelope, type Logger, type Metrics, type Outbox, type Queryable } from '@brokerage/platform'
-import type { CustomerReplica } from './customer-replica.js'
+import type { CustomerDirectory } from './customer-directory.js'
+import type { CustomerFacts, CustomerReplica } from './customer-replica.js'
 import {
   decideCancel,
   decideMatch,
@@ -31,6 +32,8 @@ interface Deps {
   db: Db
   store: OrderStore
   replica: CustomerReplica
+  /** Asked when the replica misses a customer; without it such an order answers NOT_FOUND. */
+  directory?: CustomerDirectory | null
   outbox: Outbox
   now: () => Date
   log: Logger
@@ -43,7 +46,7 @@ const causeOf = (event: AnyEnvelope): Cause => ({ eventId: event.id, eventType: 
 const fingerprint = (o: NewOrder) => JSON.stringify([o.customerId, o.assetName, o.side, o.size, o.price])
 
 export function createOrders(deps: Deps) {
-  const { db, store, replica, outbox, now, log } = deps
+  const { db, store, replica, directory, outbox, now, log } = deps
 
   async function reload(tx: Queryable, id: string): Promise<OrderRow> {
     return (await store.get(tx, id))!
@@ -87,6 +90,19 @@ export function createOrders(deps: Deps) {
     return decision
   }
 
+  /**
+   * A customer the replica has not seen may just have been created (CustomerCreated not
+   * consumed yet): the customer service decides, and its answer goes into the replica in
+   * this transaction, so a suspension consumed meanwhile waits for this order and cancels it.
+   */
+  async function catchUp(tx: Queryable, customerId: string): Promise<CustomerFacts | null> {
+    const found = await directory?.lookup(customerId)
+    if (!found) return null
+    log.info({ customerId }, 'customer not in the replica yet; taken from the customer service')
+    await replica.learned(tx, found.facts, found.asOf)
+    return replica.getForOrder(tx, customerId)
+  }
+
   /** Locks the order for a reaction; an event about an order this service never stored changes nothing. */
   async function lockFor(tx: Queryable, event: AnyEnvelope, orderId: string): Promise<OrderRow | null> {
     const order = await store.get(tx, orderId, { lock: true })
@@ -117,7 +133,7 @@ export function createOrders(deps: Deps) {
             return { order: await reload(tx, earlier.orderId), replayed: true }
           }
         }
-        const customer = await replica.getForOrder(tx, req.customerId)
+        const customer = (await replica.getForOrder(tx, req.customerId)) ?? (await catchUp(tx, req.customerId))
         if (!customer) throw new AppError('NOT_FOUND', 'customer not found')
         const suspended = customer.status === 'SUSPENDED'
         const order: OrderRow = {

@@ -33,6 +33,7 @@ export const EVENTS = {
   WithdrawalSent: define({ schema: customer.WithdrawalSent, version: 1, topic: 'customer.events', producer: 'customer' }),
 
   DepositCompleted: define({ schema: asset.DepositCompleted, version: 1, topic: 'asset.events', producer: 'asset' }),
+  DepositRejected: define({ schema: asset.DepositRejected, version: 1, topic: 'asset.events', producer: 'asset' }),
   WithdrawalReserved: define({ schema: asset.WithdrawalReserved, version: 1, topic: 'asset.events', producer: 'asset' }),
   WithdrawalRejected: define({ schema: asset.WithdrawalRejected, version: 1, topic: 'asset.events', producer: 'asset' }),
   WithdrawalCompleted: define({ schema: asset.WithdrawalCompleted, version: 1, topic: 'asset.events', producer: 'asset' }),

@@ -18,6 +18,26 @@ export const DepositCompleted = {
   fields: [...movementFields, { name: 'completedAt', type: timestamp }],
 } as const
 
+export const DepositRejected = {
+  type: 'record',
+  name: 'DepositRejected',
+  namespace: NAMESPACE,
+  doc: 'Answer to DepositRequested when nothing could be credited; no balance changed.',
+  fields: [
+    ...movementFields,
+    {
+      name: 'reason',
+      type: {
+        type: 'enum',
+        name: 'DepositRejectionReason',
+        doc: 'BALANCE_LIMIT_EXCEEDED: the balance would pass 2^53−1 minor units, the most the platform holds exactly.',
+        symbols: ['BALANCE_LIMIT_EXCEEDED', 'INVALID_AMOUNT'],
+      },
+    },
+    { name: 'rejectedAt', type: timestamp },
+  ],
+} as const
+
 export const WithdrawalReserved = {
   type: 'record',
   name: 'WithdrawalReserved',

@@ -1,3 +1,5 @@
+import { CUSTOMER_STATUSES, SIDES, TIERS } from '../vocabulary.js'
+
 // Building blocks shared by the event schemas. Named types (enums, records)
 // are written once here and inlined wherever used; `normalizeSchema` turns
 // repeats into Avro name references.
@@ -12,9 +14,11 @@ export const timestamp = { type: 'string', logicalType: 'iso-datetime' } as cons
 /** Kuruş for TRY, whole units for other assets, minor units per unit for prices (SPEC §2). */
 export const amount = 'long'
 
-export const Side = { type: 'enum', name: 'Side', symbols: ['BUY', 'SELL'] } as const
-export const Tier = { type: 'enum', name: 'Tier', symbols: ['STANDARD', 'PREMIUM', 'VIP'] } as const
-export const CustomerStatus = { type: 'enum', name: 'CustomerStatus', symbols: ['ACTIVE', 'SUSPENDED'] } as const
+// From the vocabulary, so an event cannot carry a word the services refuse; changing a list
+// changes these published schemas, which the compatibility check then judges.
+export const Side = { type: 'enum', name: 'Side', symbols: SIDES } as const
+export const Tier = { type: 'enum', name: 'Tier', symbols: TIERS } as const
+export const CustomerStatus = { type: 'enum', name: 'CustomerStatus', symbols: CUSTOMER_STATUSES } as const
 
 export const CancelReason = {
   type: 'enum',

@@ -1,0 +1,31 @@
+// The platform's words, each defined once: the gateway's JSON schemas, every service's
+// request checks and domain types, and the Avro enums (schemas/common.ts) all take them
+// from here, so the gateway never accepts what a service refuses. The SQL CHECKs in the
+// services' migrations spell the same lists. No logic beyond the lists and the pattern.
+
+/** An asset symbol: 2–12 capital letters or digits, starting with a letter (AAPL, XU030, TRY). */
+export const ASSET_NAME_PATTERN = '^[A-Z][A-Z0-9]{1,11}$'
+export const ASSET_NAME = new RegExp(ASSET_NAME_PATTERN)
+/** How to say what ASSET_NAME_PATTERN wants, in an error's field message. */
+export const ASSET_NAME_RULE = '2–12 capital letters or digits, starting with a letter'
+
+/** The cash asset (kuruş): the default of a deposit or withdrawal, what a BUY reserves, never traded. */
+export const CASH_ASSET = 'TRY'
+
+export const SIDES = ['BUY', 'SELL'] as const
+export type Side = (typeof SIDES)[number]
+
+export const TIERS = ['STANDARD', 'PREMIUM', 'VIP'] as const
+export type Tier = (typeof TIERS)[number]
+
+export const CUSTOMER_STATUSES = ['ACTIVE', 'SUSPENDED'] as const
+export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number]
+
+export const ORDER_STATUSES = ['PENDING', 'CONFIRMED', 'PARTIALLY_FILLED', 'MATCHED', 'REJECTED', 'CANCELED', 'FAILED'] as const
+export type OrderStatus = (typeof ORDER_STATUSES)[number]
+
+export const MOVEMENT_KINDS = ['DEPOSIT', 'WITHDRAWAL'] as const
+export type MovementKind = (typeof MOVEMENT_KINDS)[number]
+
+export const MOVEMENT_STATUSES = ['REQUESTED', 'RESERVED', 'COMPLETED', 'REJECTED'] as const
+export type MovementStatus = (typeof MOVEMENT_STATUSES)[number]
