@@ -43,7 +43,7 @@ export interface PgGroupBackendOptions {
 /**
  * One member of a consumer group on the pglog tables: membership rows, partition
  * ownership through session advisory locks on one control connection, fetches from the
- * log and offset commits.
+ * log and offset commits that only move forward.
  */
 export function createPgGroupBackend(o: PgGroupBackendOptions): GroupBackend {
   const { db, offsetDb, groupId } = o
@@ -138,10 +138,14 @@ export function createPgGroupBackend(o: PgGroupBackendOptions): GroupBackend {
       return rows.map(toMessage)
     },
     async commit(offsets) {
+      // Commits go through their own pool, not the control connection, so a member whose
+      // locks are gone (its connection dropped mid-batch) can still commit after its
+      // successor did: only a newer offset may replace the stored one.
       await offsetDb.query(
-        `INSERT INTO bus_offsets (group_id, topic, partition, committed)
+        `INSERT INTO bus_offsets AS stored (group_id, topic, partition, committed)
          SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bigint[])
-         ON CONFLICT (group_id, topic, partition) DO UPDATE SET committed = EXCLUDED.committed, updated_at = now()`,
+         ON CONFLICT (group_id, topic, partition) DO UPDATE SET committed = EXCLUDED.committed, updated_at = now()
+         WHERE stored.committed < EXCLUDED.committed`,
         [groupId, offsets.map((c) => c.topic), offsets.map((c) => c.partition), offsets.map((c) => c.offset)],
       )
     },
