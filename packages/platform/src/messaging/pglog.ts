@@ -3,15 +3,7 @@ import { migrate } from '../postgres/migrate.js'
 import { partitionFor } from './partitioner.js'
 import { startGroupConsumer, tpKey, type GroupConsumerOptions } from './group-consumer.js'
 import { createPgGroupBackend, DATA_CHANNEL, toMessage, type LogRow } from './pglog-group.js'
-import {
-  DEFAULT_PARTITIONS,
-  type Assignment,
-  type Consumer,
-  type Message,
-  type MessageBus,
-  type OutgoingRecord,
-  type PartitionLag,
-} from './port.js'
+import { DEFAULT_PARTITIONS, type Consumer, type MessageBus, type OutgoingRecord, type PartitionLag } from './port.js'
 
 const MIGRATIONS = [
   {
