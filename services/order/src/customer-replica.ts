@@ -1,5 +1,5 @@
 import type { Tier } from './domain.js'
-import type { Sql } from './store.js'
+import type { Queryable } from '@brokerage/platform'
 
 // The order service's copy of each customer's tier, status and broker (customer.events).
 // Each field is last-writer-wins by the time of the event that set it, so a stale event
@@ -21,7 +21,7 @@ const pick = (field: string) =>
    ${field}_at = CASE WHEN ${newer(field)} THEN excluded.${field}_at ELSE customers.${field}_at END`
 
 export function createCustomerReplica() {
-  async function setField(db: Sql, customerId: string, field: 'tier' | 'status' | 'broker_id', value: string | null, at: string) {
+  async function setField(db: Queryable, customerId: string, field: 'tier' | 'status' | 'broker_id', value: string | null, at: string) {
     const stamp = field === 'broker_id' ? 'broker' : field
     const { rowCount } = await db.query(
       `INSERT INTO customers (customer_id, ${field}, ${stamp}_at) VALUES ($1, $2, $3)
@@ -34,7 +34,7 @@ export function createCustomerReplica() {
 
   return {
     async created(
-      db: Sql,
+      db: Queryable,
       c: { customerId: string; tier: Tier; status: CustomerStatus; brokerId: string | null; createdAt: string },
     ): Promise<void> {
       await db.query(
@@ -48,9 +48,10 @@ export function createCustomerReplica() {
     },
 
     /** True when the change was applied (it is not older than what is stored). */
-    tierChanged: (db: Sql, customerId: string, tier: Tier, at: string) => setField(db, customerId, 'tier', tier, at),
-    statusChanged: (db: Sql, customerId: string, status: CustomerStatus, at: string) => setField(db, customerId, 'status', status, at),
-    brokerAssigned: (db: Sql, customerId: string, brokerId: string | null, at: string) =>
+    tierChanged: (db: Queryable, customerId: string, tier: Tier, at: string) => setField(db, customerId, 'tier', tier, at),
+    statusChanged: (db: Queryable, customerId: string, status: CustomerStatus, at: string) =>
+      setField(db, customerId, 'status', status, at),
+    brokerAssigned: (db: Queryable, customerId: string, brokerId: string | null, at: string) =>
       setField(db, customerId, 'broker_id', brokerId, at),
 
     /**
@@ -58,7 +59,7 @@ export function createCustomerReplica() {
      * order being placed to commit and then cancels it with the others, or goes first and the
      * order sees SUSPENDED.
      */
-    async getForOrder(db: Sql, customerId: string): Promise<CustomerFacts | null> {
+    async getForOrder(db: Queryable, customerId: string): Promise<CustomerFacts | null> {
       const { rows } = await db.query<CustomerFacts>(
         `SELECT customer_id AS "customerId", tier, status, broker_id AS "brokerId" FROM customers
          WHERE customer_id = $1 AND registered FOR SHARE`,
