@@ -5,7 +5,8 @@ import type { Consumer, MessageBus } from './messaging/port.js'
 import { DEFAULT_RETRY, type RetryPolicy } from './messaging/retry.js'
 import { createOutbox, OUTBOX_MIGRATIONS } from './events/outbox.js'
 import { outboxBacklog, startRelay } from './events/relay.js'
-import { startEventConsumer, type EventHandler } from './events/consumer.js'
+import { startEventConsumer } from './events/consumer.js'
+import type { EventHandlers } from './events/handlers.js'
 import type { EventCodec } from './events/types.js'
 import { createLogger, withLogContext } from './observability/log.js'
 import { createMetrics } from './observability/metrics.js'
@@ -111,7 +112,7 @@ export async function createServiceRuntime(opts: ServiceOptions) {
 
   const grpc = createGrpcServer({ log, metrics })
 
-  async function consume(groupId: string, topics: string[], handlers: Record<string, EventHandler>, o: { maxBatchSize?: number } = {}) {
+  async function consume(groupId: string, topics: string[], handlers: EventHandlers, o: { maxBatchSize?: number } = {}) {
     for (const t of topics) await bus.ensureTopic(t)
     const consumer = await startEventConsumer({
       db,

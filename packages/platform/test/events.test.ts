@@ -8,6 +8,7 @@ import { listDeadLetters } from '../src/messaging/dlq.js'
 import {
   createEventCodec,
   createOutbox,
+  defineHandlers,
   OUTBOX_MIGRATIONS,
   startEventConsumer,
   startRelay,
@@ -112,9 +113,9 @@ test('when the same event arrives twice, a malformed message or an unknown schem
     groupId: 'effects',
     topics: ['customer.events'],
     retry: FAST,
-    handlers: {
+    handlers: defineHandlers({
       DepositRequested: async (event, { tx }) => {
-        const amount = (event.data as { amount: number }).amount
+        const { amount } = event.data
         if (amount === 13) {
           failures++
           throw new Error('unlucky amount')
@@ -122,7 +123,7 @@ test('when the same event arrives twice, a malformed message or an unknown schem
         await tx.query('INSERT INTO effects (event_id, amount) VALUES ($1, $2)', [event.id, amount])
         seen.push(event.id)
       },
-    },
+    }),
   })
   const once = deposit(1, customerId)
   const unlucky = deposit(13, customerId)
@@ -166,12 +167,12 @@ for (const path of ['batch', 'one by one'] as const) {
       topics: ['customer.events'],
       retry: FAST,
       batchTransactions: path === 'batch',
-      handlers: {
+      handlers: defineHandlers({
         DepositRequested: async (event, { tx }) => {
-          await tx.query('INSERT INTO effects (event_id, amount) VALUES ($1, $2)', [event.id, (event.data as { amount: number }).amount])
+          await tx.query('INSERT INTO effects (event_id, amount) VALUES ($1, $2)', [event.id, event.data.amount])
           seen.push(event.id)
         },
-      },
+      }),
     })
     const customerId = randomUUID()
     const events = [deposit(1, customerId), { ...deposit(2, customerId), id: randomUUID().toUpperCase() }, deposit(3, customerId)]
