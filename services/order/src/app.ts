@@ -30,7 +30,7 @@ export async function startOrderService(opts: OrderServiceOptions) {
   const store = createOrderStore()
   const replica = createCustomerReplica()
   const orders = createOrders({ db: runtime.db, store, replica, outbox: runtime.outbox, now, log: runtime.log, metrics: runtime.metrics })
-  runtime.metrics.registerOrdersByStatus(async () =>
+  runtime.metrics.registerGaugeSource('orders_by_status', 'Orders currently in each status', ['status'], async () =>
     (await store.countByStatus(runtime.db)).map((r) => ({ labels: { status: r.status }, value: r.n })),
   )
 
