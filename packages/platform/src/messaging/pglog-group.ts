@@ -52,9 +52,11 @@ export function createPgGroupBackend(o: PgGroupBackendOptions): GroupBackend {
   const topics = new Set(o.topics)
   // The control connection carries membership, partition locks and wake-ups; when it
   // dies the server drops its locks, and the member joins again on a new one.
+  const dead = new WeakSet<pg.Client>()
   const newControl = () => {
     const c = new pg.Client({ connectionString: o.url, application_name: `bus:${groupId}` })
-    c.on('error', () => {})
+    c.on('error', () => dead.add(c))
+    c.on('end', () => dead.add(c))
     c.on('notification', (n) => {
       if (n.channel === DATA_CHANNEL && n.payload && topics.has(n.payload)) wakeFn('data')
       else if (n.channel === GROUP_CHANNEL && n.payload === groupId) wakeFn('group')
@@ -62,6 +64,11 @@ export function createPgGroupBackend(o: PgGroupBackendOptions): GroupBackend {
     return c
   }
   let control = newControl()
+  // pg leaves a query on a client whose connection ended while connecting pending for ever
+  // (no socket, so nothing ever settles it): a member would hang in its next rebalance, or
+  // in stop(), instead of failing over to a new connection. Queries on a dead one fail at once.
+  const q = <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) =>
+    dead.has(control) ? Promise.reject(new Error('the control connection is closed')) : control.query<R>(text, values)
   const lockKey = (tp: Assignment) => [groupId, `${tp.topic}/${tp.partition}`]
 
   const backend: GroupBackend = {
@@ -71,43 +78,45 @@ export function createPgGroupBackend(o: PgGroupBackendOptions): GroupBackend {
       await backend.join()
     },
     async join() {
-      await control.connect()
-      await control.query(`LISTEN ${DATA_CHANNEL}`)
-      await control.query(`LISTEN ${GROUP_CHANNEL}`)
-      await control.query(
+      await control.connect().catch((err: unknown) => {
+        dead.add(control)
+        throw err
+      })
+      await q(`LISTEN ${DATA_CHANNEL}`)
+      await q(`LISTEN ${GROUP_CHANNEL}`)
+      await q(
         `INSERT INTO bus_members (group_id, member_id, pid, backend_start)
          SELECT $1, $2, pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()`,
         [groupId, memberId],
       )
-      await control.query('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, groupId])
+      await q('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, groupId])
     },
     async desiredAssignment() {
       // Members whose connection is gone are dead: forget them, and tell the others.
-      const { rowCount } = await control.query(
+      const { rowCount } = await q(
         `DELETE FROM bus_members m WHERE group_id = $1 AND NOT EXISTS
            (SELECT 1 FROM pg_stat_activity a WHERE a.pid = m.pid AND a.backend_start = m.backend_start)`,
         [groupId],
       )
-      if (rowCount) await control.query('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, groupId])
-      const { rows: members } = await control.query<{ member_id: string }>(
-        'SELECT member_id FROM bus_members WHERE group_id = $1 ORDER BY member_id',
-        [groupId],
-      )
+      if (rowCount) await q('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, groupId])
+      const { rows: members } = await q<{ member_id: string }>('SELECT member_id FROM bus_members WHERE group_id = $1 ORDER BY member_id', [
+        groupId,
+      ])
       const index = members.findIndex((m) => m.member_id === memberId)
       if (index < 0) return []
-      const { rows: parts } = await control.query<Assignment>(
+      const { rows: parts } = await q<Assignment>(
         'SELECT topic, partition FROM bus_partitions WHERE topic = ANY($1) ORDER BY topic, partition',
         [o.topics],
       )
       return parts.filter((_, i) => i % members.length === index)
     },
     async acquire(tp) {
-      const { rows } = await control.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS ok', lockKey(tp))
+      const { rows } = await q<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS ok', lockKey(tp))
       return rows[0]!.ok
     },
     async release(tp) {
-      await control.query('SELECT pg_advisory_unlock(hashtext($1), hashtext($2))', lockKey(tp))
-      await control.query('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, groupId])
+      await q('SELECT pg_advisory_unlock(hashtext($1), hashtext($2))', lockKey(tp))
+      await q('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, groupId])
     },
     async committed(tps) {
       const { rows } = await db.query<{ topic: string; partition: number; committed: number }>(
@@ -154,9 +163,8 @@ export function createPgGroupBackend(o: PgGroupBackendOptions): GroupBackend {
     },
     async leave() {
       // A member whose connection is already gone has left anyway (its row is swept by the others).
-      await control
-        .query('DELETE FROM bus_members WHERE group_id = $1 AND member_id = $2', [groupId, memberId])
-        .then(() => control.query('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, groupId]))
+      await q('DELETE FROM bus_members WHERE group_id = $1 AND member_id = $2', [groupId, memberId])
+        .then(() => q('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, groupId]))
         .catch(() => {})
       await closeClient(control)
       o.onGone()
