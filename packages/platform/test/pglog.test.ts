@@ -35,7 +35,7 @@ test('when a member loses its connection and cannot reconnect at first, then it 
     [`bus:${group}`],
   )
   assert.equal(rows[0]!.n, 1)
-  // A member that failed to reconnect once used to wedge on its dead connection, never trying again.
+  // Each refused reconnect is reported, and the member keeps trying rather than waiting on a dead connection.
   await failures.until((errs) => errs.filter((e) => e.code === '55000').length >= 2, { what: 'reconnects refused by the database' })
   await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`)
 
