@@ -1,4 +1,4 @@
-import type { Logger } from './observability/log.js'
+import { createLogger, type Logger } from './observability/log.js'
 
 /** The slice of `process` runMain touches, so tests can drive signals and observe exits. */
 export interface ProcessPort {
@@ -82,6 +82,15 @@ export async function runMain(start: () => Promise<Stoppable>, opts: RunMainOpti
   proc.on('SIGTERM', onSignal)
   // Only now: whoever waits for this line (a supervisor, a test) may signal at once.
   log.info('started')
+}
+
+/**
+ * The whole of a service's main.ts. Reading the configuration belongs inside `start`, so
+ * a bad variable fails the way an unreachable database does (one fatal JSON line, exit 1)
+ * rather than as a raw stack trace from a top-level await.
+ */
+export function runService(service: string, start: () => Promise<Stoppable>, opts: Omit<RunMainOptions, 'log'> = {}): Promise<void> {
+  return runMain(start, { ...opts, log: createLogger({ service }) })
 }
 
 export type StopFn = () => Promise<void> | void

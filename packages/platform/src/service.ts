@@ -5,7 +5,8 @@ import type { Consumer, MessageBus } from './messaging/port.js'
 import { DEFAULT_RETRY, type RetryPolicy } from './messaging/retry.js'
 import { createOutbox, OUTBOX_MIGRATIONS } from './events/outbox.js'
 import { outboxBacklog, startRelay } from './events/relay.js'
-import { startEventConsumer, type EventHandler } from './events/consumer.js'
+import { startEventConsumer } from './events/consumer.js'
+import type { EventHandlers } from './events/handlers.js'
 import type { EventCodec } from './events/types.js'
 import { createLogger, withLogContext } from './observability/log.js'
 import { createMetrics } from './observability/metrics.js'
@@ -67,9 +68,7 @@ export async function createServiceRuntime(opts: ServiceOptions) {
   })
   stopper.add(() => relay.stop())
   const outbox = createOutbox(opts.codec, { db, localRelay: () => relay })
-  metrics.registerGaugeSource('outbox_backlog', 'Events committed but not yet published', [], async () => [
-    { labels: {}, value: await outboxBacklog(db) },
-  ])
+  metrics.registerOutboxBacklog(() => outboxBacklog(db))
 
   const http = createHttpServer({ log, metrics, service: name, bodyLimit: opts.bodyLimit })
   const consumers: Array<{ groupId: string; topics: string[]; consumer: Consumer }> = []
@@ -85,20 +84,15 @@ export async function createServiceRuntime(opts: ServiceOptions) {
       },
     }),
   )
-  metrics.registerGaugeSource(
-    'consumer_lag',
-    'Records not yet processed, per group and partition',
-    ['group', 'topic', 'partition'],
-    async () => {
-      const out = []
-      for (const c of consumers) {
-        for (const p of await bus.lag(c.groupId, c.topics))
-          out.push({ labels: { group: c.groupId, topic: p.topic, partition: p.partition }, value: p.lag })
-      }
-      return out
-    },
-  )
-  metrics.registerGaugeSource('dlq_messages', 'Messages in dead-letter topics this service consumes from', ['topic'], async () => {
+  metrics.registerConsumerLag(async () => {
+    const out = []
+    for (const c of consumers) {
+      for (const p of await bus.lag(c.groupId, c.topics))
+        out.push({ labels: { group: c.groupId, topic: p.topic, partition: p.partition }, value: p.lag })
+    }
+    return out
+  })
+  metrics.registerDlqMessages(async () => {
     const out = []
     const topics = [...new Set(consumers.flatMap((c) => c.topics))].map((t) => `${t}.dlq`)
     const known = new Set(await bus.listTopics())
@@ -111,7 +105,7 @@ export async function createServiceRuntime(opts: ServiceOptions) {
 
   const grpc = createGrpcServer({ log, metrics })
 
-  async function consume(groupId: string, topics: string[], handlers: Record<string, EventHandler>, o: { maxBatchSize?: number } = {}) {
+  async function consume(groupId: string, topics: string[], handlers: EventHandlers, o: { maxBatchSize?: number } = {}) {
     for (const t of topics) await bus.ensureTopic(t)
     const consumer = await startEventConsumer({
       db,

@@ -1,28 +1,50 @@
-import { brokerContract } from './broker-contract.js'
-import { createMemoryBus } from '../src/messaging/memory.js'
-import { createPgLogBus } from '../src/messaging/pglog.js'
+import { brokerContract, type ContractBus, type ContractFaults } from './broker-contract.js'
+import { createMemoryBus, type MemoryBus } from '../src/messaging/memory.js'
+import { createPgLogBus, type PgLogBus } from '../src/messaging/pglog.js'
 import { createTestDatabase } from '../src/testing.js'
 import { connectBus, type BusConfig } from '../src/messaging/connect.js'
 
-brokerContract('memory', async () => {
-  const shared = createMemoryBus()
-  // One in-memory broker: every "connection" is the same instance, closed once.
-  let closed = false
-  return async () => ({
-    ...shared,
-    close: async () => {
-      if (!closed) {
-        closed = true
-        await shared.close()
-      }
-    },
-  })
-})
+const memoryFaults: ContractFaults = {
+  severMembers: (bus: ContractBus, groupId: string) => (bus as MemoryBus).severMembers(groupId),
+}
 
-brokerContract('pglog', async (t) => {
-  const url = await createTestDatabase(t, 'bus')
-  return () => createPgLogBus({ url })
-})
+brokerContract(
+  'memory',
+  async () => {
+    const shared = createMemoryBus()
+    // One in-memory broker: every "connection" is the same instance, closed once.
+    let closed = false
+    return async () => ({
+      ...shared,
+      close: async () => {
+        if (!closed) {
+          closed = true
+          await shared.close()
+        }
+      },
+    })
+  },
+  memoryFaults,
+)
+
+// A member's partition locks live on its control connection (application name `bus:<group>`):
+// ending that connection frees them while the member's process runs on.
+const pglogFaults: ContractFaults = {
+  async severMembers(bus: ContractBus, groupId: string) {
+    await (bus as PgLogBus).db.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [
+      `bus:${groupId}`,
+    ])
+  },
+}
+
+brokerContract(
+  'pglog',
+  async (t) => {
+    const url = await createTestDatabase(t, 'bus')
+    return () => createPgLogBus({ url })
+  },
+  pglogFaults,
+)
 
 // Any other adapter, chosen by the environment: CONTRACT_BUS=pglog with CONTRACT_BUS_URL (an
 // external PostgreSQL), or CONTRACT_BUS=kafka with KAFKA_BROKERS once that adapter exists.
@@ -31,5 +53,6 @@ if (process.env.CONTRACT_BUS) {
   brokerContract(
     `${kind} (from the environment)`,
     async () => () => connectBus({ kind, url: process.env.CONTRACT_BUS_URL, brokers: process.env.KAFKA_BROKERS }),
+    kind === 'pglog' ? pglogFaults : {},
   )
 }

@@ -8,6 +8,15 @@ import { dlqTopicOf, type Batch, type Message, type MessageBus } from '../src/me
 
 export type ContractBus = MessageBus
 
+/** Faults an adapter can inject; a test that needs one runs only where the adapter provides it. */
+export interface ContractFaults {
+  /**
+   * Cuts the group's running members off the broker, as a network partition would: the
+   * broker frees their partitions for others while their processes keep running.
+   */
+  severMembers?(bus: ContractBus, groupId: string): Promise<void>
+}
+
 const FAST_RETRY = { attempts: 3, initialDelayMs: 5, maxDelayMs: 20 }
 
 const rec = (topic: string, key: string, value: string) => ({ topic, key, value: Buffer.from(value) })
@@ -19,7 +28,11 @@ const never = new Promise<void>(() => {})
  * `makeBus` gives a fresh bus per test; several buses from one factory call share the
  * broker (as processes sharing one Kafka cluster would).
  */
-export function brokerContract(name: string, makeBus: (t: TestContext) => Promise<() => Promise<ContractBus>>) {
+export function brokerContract(
+  name: string,
+  makeBus: (t: TestContext) => Promise<() => Promise<ContractBus>>,
+  faults: ContractFaults = {},
+) {
   const setup = async (t: TestContext) => {
     const connect = await makeBus(t)
     const opened: ContractBus[] = []
@@ -233,6 +246,45 @@ export function brokerContract(name: string, makeBus: (t: TestContext) => Promis
     assert.deepEqual(late.items, ['x5'])
     await two.until((i) => i.length === 2)
   })
+
+  const { severMembers } = faults
+  if (severMembers)
+    test(`${name}: when a member cut off mid-batch commits after its successor, then the committed offset does not move back`, async (t) => {
+      const { bus, topic, group } = await setup(t)
+      const producer = await bus()
+      await producer.ensureTopic(topic, { partitions: 1 })
+      let finishSlow = () => {}
+      const slowMayFinish = new Promise<void>((resolve) => (finishSlow = resolve))
+      const first = createCollector<string>()
+      const a = await (
+        await bus()
+      ).consume({
+        groupId: group,
+        topics: [topic],
+        handleBatch: async (b) => {
+          for (const m of b.messages) {
+            first.push(text(m))
+            if (text(m) === 'slow') await slowMayFinish
+          }
+        },
+      })
+      await producer.publish([rec(topic, 'k', 'slow')])
+      await first.until((i) => i.includes('slow'), { what: 'the slow batch' })
+      await severMembers(producer, group)
+      const second = createCollector<string>()
+      await (
+        await bus()
+      ).consume({ groupId: group, topics: [topic], handleBatch: async (b) => b.messages.forEach((m) => second.push(text(m))) })
+      await second.until((i) => i.includes('slow'), { what: 'the successor to take the partition over' })
+      await producer.publish(['n1', 'n2'].map((v) => rec(topic, 'k', v)))
+      await second.until((i) => i.includes('n2'), { what: 'the successor to handle newer messages' })
+      await waitForLag(producer, group, topic, 0)
+      // The cut-off member finishes its old batch and commits its (older) offset on the way out.
+      finishSlow()
+      await a.stop()
+      const [p] = await producer.lag(group, [topic])
+      assert.deepEqual({ committed: p!.committed, lag: p!.lag }, { committed: 3, lag: 0 })
+    })
 
   test(`${name}: when a topic is ensured twice, then it keeps its partitions and is listed`, async (t) => {
     const { bus, topic } = await setup(t)

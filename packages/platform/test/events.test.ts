@@ -8,6 +8,7 @@ import { listDeadLetters } from '../src/messaging/dlq.js'
 import {
   createEventCodec,
   createOutbox,
+  defineHandlers,
   OUTBOX_MIGRATIONS,
   startEventConsumer,
   startRelay,
@@ -112,9 +113,9 @@ test('when the same event arrives twice, a malformed message or an unknown schem
     groupId: 'effects',
     topics: ['customer.events'],
     retry: FAST,
-    handlers: {
+    handlers: defineHandlers({
       DepositRequested: async (event, { tx }) => {
-        const amount = (event.data as { amount: number }).amount
+        const { amount } = event.data
         if (amount === 13) {
           failures++
           throw new Error('unlucky amount')
@@ -122,7 +123,7 @@ test('when the same event arrives twice, a malformed message or an unknown schem
         await tx.query('INSERT INTO effects (event_id, amount) VALUES ($1, $2)', [event.id, amount])
         seen.push(event.id)
       },
-    },
+    }),
   })
   const once = deposit(1, customerId)
   const unlucky = deposit(13, customerId)
@@ -153,3 +154,43 @@ test('when the same event arrives twice, a malformed message or an unknown schem
     ],
   )
 })
+
+for (const path of ['batch', 'one by one'] as const) {
+  test(`when an event id arrives upper-case (${path}), then its effect runs once and the handler sees the id in its canonical lower-case form`, async (t) => {
+    const { db, bus } = await setup(t)
+    const seen = createCollector<string>()
+    await startEventConsumer({
+      db,
+      bus,
+      codec,
+      groupId: 'effects',
+      topics: ['customer.events'],
+      retry: FAST,
+      batchTransactions: path === 'batch',
+      handlers: defineHandlers({
+        DepositRequested: async (event, { tx }) => {
+          await tx.query('INSERT INTO effects (event_id, amount) VALUES ($1, $2)', [event.id, event.data.amount])
+          seen.push(event.id)
+        },
+      }),
+    })
+    const customerId = randomUUID()
+    const events = [deposit(1, customerId), { ...deposit(2, customerId), id: randomUUID().toUpperCase() }, deposit(3, customerId)]
+    // One publish, one key: the three land in one partition and reach the consumer as one batch.
+    await bus.publish(
+      await Promise.all(events.map(async (e) => ({ topic: 'customer.events', key: customerId, value: await codec.encode(e) }))),
+    )
+    await seen.until((ids) => ids.length === 3, { what: 'all three effects' })
+    assert.deepEqual(
+      seen.items,
+      events.map((e) => e.id.toLowerCase()),
+    )
+    const { rows } = await db.query<{ amount: number }>('SELECT amount FROM effects ORDER BY amount')
+    assert.deepEqual(
+      rows.map((r) => r.amount),
+      [1, 2, 3],
+    )
+    const inbox = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM inbox')
+    assert.equal(inbox.rows[0]!.n, 3)
+  })
+}

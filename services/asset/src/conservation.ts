@@ -1,4 +1,4 @@
-import type { Db } from '@brokerage/platform/postgres'
+import type { Queryable } from '@brokerage/platform/postgres'
 import { MARKET_CUSTOMER_ID } from './accounts.js'
 
 // The invariants of SPEC §2, checked against the service's own tables. Each one is
@@ -22,7 +22,7 @@ export interface Violation {
   message: string
 }
 
-export async function checkConservation(db: Pick<Db, 'query'>): Promise<Violation[]> {
+export async function checkConservation(db: Queryable): Promise<Violation[]> {
   const violations: Violation[] = []
 
   const assets = await db.query<{ asset_name: string; total: string; expected: string }>(

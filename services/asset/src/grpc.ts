@@ -1,6 +1,6 @@
 import { isUuid } from '@brokerage/contracts'
 import { AppError, type ServiceImpl } from '@brokerage/platform'
-import type { Db } from '@brokerage/platform/postgres'
+import type { Queryable } from '@brokerage/platform/postgres'
 import type { Ledger } from './ledger.js'
 
 // brokerage.asset.v1.AssetService: balance queries only. The gateway has already
@@ -40,7 +40,7 @@ export function parseListBalances(request: { customer_ids?: unknown; asset_name?
   return { customerIds, assetName: asset === '' ? null : (asset as string) }
 }
 
-export function createAssetGrpc(deps: { db: Pick<Db, 'query'>; ledger: Ledger }): ServiceImpl {
+export function createAssetGrpc(deps: { db: Queryable; ledger: Ledger }): ServiceImpl {
   return {
     async ListBalances(request: { customer_ids?: unknown; asset_name?: unknown }) {
       const balances = await deps.ledger.list(deps.db, parseListBalances(request))

@@ -1,5 +1,5 @@
 import { newEnvelope, type Envelope, type EventData, type EventType } from '@brokerage/contracts'
-import { addLogFields, PermanentError, type EventHandler, type HandlerContext, type Logger, type Outbox } from '@brokerage/platform'
+import { addLogFields, defineHandlers, PermanentError, type Logger, type Outbox, type Queryable } from '@brokerage/platform'
 import { cancelRelease, orderNeed, withdrawalRefusal, type DepositRejection, type WithdrawalRejection } from './domain.js'
 import type { Cause, Ledger } from './ledger.js'
 import type { Movements } from './movements.js'
@@ -15,8 +15,6 @@ import type { CreatedOrder, OrderReservations } from './reservations.js'
 // nothing and answers AssetReservationFailed (INVALID_ORDER): the order is already
 // closed, and a failure is the one answer that can never make anything book it.
 
-type Tx = HandlerContext['tx']
-
 export interface HandlerDeps {
   ledger: Ledger
   orders: OrderReservations
@@ -26,10 +24,6 @@ export interface HandlerDeps {
   now?: () => Date
 }
 
-function on<T extends EventType>(fn: (event: Envelope<T>, tx: Tx) => Promise<void>): EventHandler {
-  return (event, { tx }) => fn(event as unknown as Envelope<T>, tx)
-}
-
 const causeOf = (event: Envelope, referenceId: string): Cause => ({ eventId: event.id, eventType: event.type, referenceId })
 
 export function createHandlers(deps: HandlerDeps) {
@@ -37,12 +31,12 @@ export function createHandlers(deps: HandlerDeps) {
   const now = deps.now ?? (() => new Date())
   const at = () => now().toISOString()
 
-  function emit<T extends EventType>(tx: Tx, cause: Envelope, type: T, data: EventData<T>): Promise<void> {
+  function emit<T extends EventType>(tx: Queryable, cause: Envelope, type: T, data: EventData<T>): Promise<void> {
     return outbox.add(tx, newEnvelope(type, data, { causedBy: cause, now }))
   }
 
-  return {
-    DepositRequested: on<'DepositRequested'>(async (event, tx) => {
+  return defineHandlers({
+    DepositRequested: async (event, { tx }) => {
       const { movementId, customerId, assetName, amount } = event.data
       addLogFields({ customerId })
       const reject = (reason: DepositRejection) =>
@@ -66,9 +60,9 @@ export function createHandlers(deps: HandlerDeps) {
         return reject('BALANCE_LIMIT_EXCEEDED')
       }
       await emit(tx, event, 'DepositCompleted', { movementId, customerId, assetName, amount, completedAt: at() })
-    }),
+    },
 
-    WithdrawalRequested: on<'WithdrawalRequested'>(async (event, tx) => {
+    WithdrawalRequested: async (event, { tx }) => {
       const { movementId, customerId, assetName, amount } = event.data
       addLogFields({ customerId })
       if (await movements.lockWithdrawal(tx, movementId)) {
@@ -86,9 +80,9 @@ export function createHandlers(deps: HandlerDeps) {
       } else {
         await emit(tx, event, 'WithdrawalReserved', { movementId, customerId, assetName, amount, reservedAt: at() })
       }
-    }),
+    },
 
-    WithdrawalSent: on<'WithdrawalSent'>(async (event, tx) => {
+    WithdrawalSent: async (event, { tx }) => {
       const { movementId, customerId } = event.data
       addLogFields({ customerId })
       const w = await movements.lockWithdrawal(tx, movementId)
@@ -114,9 +108,9 @@ export function createHandlers(deps: HandlerDeps) {
         amount: w.amount,
         completedAt: at(),
       })
-    }),
+    },
 
-    OrderCreated: on<'OrderCreated'>(async (event, tx) => {
+    OrderCreated: async (event, { tx }) => {
       const d = event.data
       addLogFields({ customerId: d.customerId, orderId: d.orderId })
       const existing = await orders.lock(tx, d.orderId)
@@ -158,9 +152,9 @@ export function createHandlers(deps: HandlerDeps) {
         amount: need.amount,
         reservedAt: at(),
       })
-    }),
+    },
 
-    OrderCancelled: on<'OrderCancelled'>(async (event, tx) => {
+    OrderCancelled: async (event, { tx }) => {
       const d = event.data
       addLogFields({ customerId: d.customerId, orderId: d.orderId })
       const r = await orders.lock(tx, d.orderId)
@@ -180,9 +174,9 @@ export function createHandlers(deps: HandlerDeps) {
       const amount =
         r.outcome === 'RESERVED' ? cancelRelease({ side: r.side, price: r.price!, held: r.heldAmount, cancelledSize: d.cancelledSize }) : 0
       await release(tx, event, r.orderId, r.customerId, r.reservedAsset, amount, 'CANCELLED')
-    }),
+    },
 
-    OrderRejected: on<'OrderRejected'>(async (event, tx) => {
+    OrderRejected: async (event, { tx }) => {
       const d = event.data
       addLogFields({ customerId: d.customerId, orderId: d.orderId })
       const r = await orders.lock(tx, d.orderId)
@@ -193,11 +187,11 @@ export function createHandlers(deps: HandlerDeps) {
       }
       // A rejected order never filled, so everything still held goes back (a late reservation included).
       await release(tx, event, r.orderId, r.customerId, r.reservedAsset, r.heldAmount, 'REJECTED')
-    }),
-  }
+    },
+  })
 
   async function release(
-    tx: Tx,
+    tx: Queryable,
     event: Envelope<'OrderCancelled' | 'OrderRejected'>,
     orderId: string,
     customerId: string,

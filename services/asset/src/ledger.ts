@@ -1,4 +1,4 @@
-import type { Db, Queryable } from '@brokerage/platform/postgres'
+import type { Queryable } from '@brokerage/platform/postgres'
 import { MARKET_CUSTOMER_ID } from './accounts.js'
 
 // Balances and their journal. Every write to `balances` goes through `change`, which
@@ -136,7 +136,7 @@ export function createLedger() {
      * Balances of the given customers (every customer but MARKET when none is given),
      * optionally of one asset; ordered by customer then asset.
      */
-    async list(db: Pick<Db, 'query'>, q: { customerIds: string[]; assetName: string | null }): Promise<Balance[]> {
+    async list(db: Queryable, q: { customerIds: string[]; assetName: string | null }): Promise<Balance[]> {
       const { rows } = await db.query<BalanceRow>(
         `SELECT customer_id, asset_name, size, usable_size FROM balances
          WHERE (CASE WHEN cardinality($1::uuid[]) = 0 THEN customer_id <> $3 ELSE customer_id = ANY($1::uuid[]) END)

@@ -1,5 +1,4 @@
-import { createLogger, runMain, serviceConfigFromEnv } from '@brokerage/platform'
+import { runService, serviceConfigFromEnv } from '@brokerage/platform'
 import { startAssetService } from './app.js'
 
-const log = createLogger({ service: 'asset' })
-await runMain(() => startAssetService({ config: serviceConfigFromEnv(process.env) }), { log })
+await runService('asset', () => startAssetService({ config: serviceConfigFromEnv(process.env) }))

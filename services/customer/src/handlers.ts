@@ -1,5 +1,5 @@
-import { newEnvelope, type EventData } from '@brokerage/contracts'
-import { PermanentError, type EventHandler, type Logger, type Outbox } from '@brokerage/platform'
+import { newEnvelope, type Envelope } from '@brokerage/contracts'
+import { defineHandlers, PermanentError, type HandlerContext, type Logger, type Outbox } from '@brokerage/platform'
 import { transition, type MovementAnswer } from './domain.js'
 import type { Payouts } from './payouts.js'
 import type { Store } from './store.js'
@@ -11,60 +11,58 @@ import type { Store } from './store.js'
 export function createMovementHandlers(deps: { store: Store; outbox: Outbox; payouts: Payouts; log: Logger; now: () => Date }) {
   const { store, outbox, payouts, log, now } = deps
 
-  function handler(type: MovementAnswer): EventHandler {
-    return async (event, { tx }) => {
-      const data = event.data as EventData<MovementAnswer>
-      const movement = await store.movement(tx, data.movementId, 'update')
-      // Movements are created before their request event is published, so an answer about an
-      // unknown one, or one that disagrees with it, is a bug elsewhere: park it in the DLQ.
-      if (!movement) throw new PermanentError(`${type} for unknown movement ${data.movementId}`)
-      if (movement.customerId !== data.customerId || movement.assetName !== data.assetName || movement.amount !== data.amount) {
-        throw new PermanentError(`${type} does not match movement ${movement.id}`)
-      }
-      const step = transition(movement, type)
-      if (step.kind === 'mismatch') throw new PermanentError(`${type} answers a ${movement.kind} (${movement.id})`)
-      if (step.kind === 'ignore') {
-        if (step.unexpected)
-          log.warn({ movementId: movement.id, status: movement.status, eventType: type }, 'answer contradicts movement; ignored')
-        return
-      }
-      const at = now()
-      if (!step.payOut) {
-        const reason = 'reason' in data ? data.reason : undefined
-        await store.updateMovement(tx, movement.id, { status: step.status, rejectionReason: reason }, at)
-        return
-      }
-      const receipt = await payouts.send(tx, {
-        movementId: movement.id,
-        customerId: movement.customerId,
-        assetName: movement.assetName,
-        amount: movement.amount,
-        iban: movement.iban,
-      })
-      await store.updateMovement(tx, movement.id, { status: step.status, sentAt: receipt.sentAt }, at)
-      await outbox.add(
-        tx,
-        newEnvelope(
-          'WithdrawalSent',
-          {
-            movementId: movement.id,
-            customerId: movement.customerId,
-            assetName: movement.assetName,
-            amount: movement.amount,
-            iban: movement.iban,
-            sentAt: receipt.sentAt.toISOString(),
-          },
-          { causedBy: event },
-        ),
-      )
+  async function onAnswer(event: Envelope<MovementAnswer>, { tx }: HandlerContext) {
+    const { type, data } = event
+    const movement = await store.movement(tx, data.movementId, 'update')
+    // Movements are created before their request event is published, so an answer about an
+    // unknown one, or one that disagrees with it, is a bug elsewhere: park it in the DLQ.
+    if (!movement) throw new PermanentError(`${type} for unknown movement ${data.movementId}`)
+    if (movement.customerId !== data.customerId || movement.assetName !== data.assetName || movement.amount !== data.amount) {
+      throw new PermanentError(`${type} does not match movement ${movement.id}`)
     }
+    const step = transition(movement, type)
+    if (step.kind === 'mismatch') throw new PermanentError(`${type} answers a ${movement.kind} (${movement.id})`)
+    if (step.kind === 'ignore') {
+      if (step.unexpected)
+        log.warn({ movementId: movement.id, status: movement.status, eventType: type }, 'answer contradicts movement; ignored')
+      return
+    }
+    const at = now()
+    if (!step.payOut) {
+      const reason = 'reason' in data ? data.reason : undefined
+      await store.updateMovement(tx, movement.id, { status: step.status, rejectionReason: reason }, at)
+      return
+    }
+    const receipt = await payouts.send(tx, {
+      movementId: movement.id,
+      customerId: movement.customerId,
+      assetName: movement.assetName,
+      amount: movement.amount,
+      iban: movement.iban,
+    })
+    await store.updateMovement(tx, movement.id, { status: step.status, sentAt: receipt.sentAt }, at)
+    await outbox.add(
+      tx,
+      newEnvelope(
+        'WithdrawalSent',
+        {
+          movementId: movement.id,
+          customerId: movement.customerId,
+          assetName: movement.assetName,
+          amount: movement.amount,
+          iban: movement.iban,
+          sentAt: receipt.sentAt.toISOString(),
+        },
+        { causedBy: event },
+      ),
+    )
   }
 
-  return {
-    DepositCompleted: handler('DepositCompleted'),
-    DepositRejected: handler('DepositRejected'),
-    WithdrawalReserved: handler('WithdrawalReserved'),
-    WithdrawalRejected: handler('WithdrawalRejected'),
-    WithdrawalCompleted: handler('WithdrawalCompleted'),
-  } satisfies Record<MovementAnswer, EventHandler>
+  return defineHandlers({
+    DepositCompleted: onAnswer,
+    DepositRejected: onAnswer,
+    WithdrawalReserved: onAnswer,
+    WithdrawalRejected: onAnswer,
+    WithdrawalCompleted: onAnswer,
+  })
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { AppError, type Db, type HandlerContext } from '@brokerage/platform'
+import { AppError, type Db, type Queryable } from '@brokerage/platform'
 import type { Passwords } from './passwords.js'
 
 // Idempotency keys of the creating requests. A key belongs to (operation, actor): the
@@ -26,9 +26,6 @@ export function fingerprintOf(fields: Record<string, string | number | null>): s
   )
   return createHash('sha256').update(canonical).digest('hex')
 }
-
-/** A transaction, as db.tx and event handlers hand it out. */
-export type Tx = HandlerContext['tx']
 
 class KeyTaken extends Error {}
 
@@ -61,7 +58,7 @@ export function createIdempotency(deps: { db: Db; passwords: Passwords; now: () 
       req: IdempotentRequest | null,
       claim: { resourceId: string; secretHash?: string },
       load: (id: string) => Promise<T>,
-      create: (tx: Tx) => Promise<T>,
+      create: (tx: Queryable) => Promise<T>,
     ): Promise<T> {
       if (!req) return db.tx(create)
       try {

@@ -1,4 +1,4 @@
-import type { Tx } from './idempotency.js'
+import type { Queryable } from '@brokerage/platform'
 
 // The payout port: how a reserved withdrawal leaves the platform (a bank transfer to the
 // IBAN). It runs inside the transaction that handles WithdrawalReserved, so the payout
@@ -19,7 +19,7 @@ export interface PayoutReceipt {
 
 export interface Payouts {
   /** Sends one payout; sending the same movement again answers the first receipt. */
-  send(tx: Tx, payout: Payout): Promise<PayoutReceipt>
+  send(tx: Queryable, payout: Payout): Promise<PayoutReceipt>
 }
 
 /**

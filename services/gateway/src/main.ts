@@ -1,8 +1,7 @@
-import { createLogger, readConfig, runMain, serviceConfigFromEnv } from '@brokerage/platform'
+import { readConfig, runService, serviceConfigFromEnv } from '@brokerage/platform'
 import { startGatewayService } from './app.js'
 
-const log = createLogger({ service: 'gateway' })
-const env = readConfig(process.env, {
+const GATEWAY_ENV = {
   PORT: { type: 'int', default: 8080, min: 0, max: 65535 },
   CUSTOMER_GRPC_URL: { type: 'string' },
   ASSET_GRPC_URL: { type: 'string' },
@@ -16,30 +15,29 @@ const env = readConfig(process.env, {
   TOKEN_TTL_SECONDS: { type: 'int', default: 3600, min: 60, max: 86_400 },
   TOKEN_AUDIENCE: { type: 'string', default: 'brokerage-api' },
   OIDC_ISSUER_URL: { type: 'url' },
-})
-const config = serviceConfigFromEnv(process.env)
-// HTTP_PORT (set by npm start) wins; PORT is the documented knob (SPEC §6), 8080 by default.
-if (!process.env.HTTP_PORT) config.httpPort = env.PORT
+} as const
 
-await runMain(
-  () =>
-    startGatewayService({
-      config,
-      gateway: {
-        services: {
-          customer: env.CUSTOMER_GRPC_URL,
-          asset: env.ASSET_GRPC_URL,
-          order: env.ORDER_GRPC_URL,
-          processor: env.ORDER_PROCESSOR_GRPC_URL,
-          notification: env.NOTIFICATION_GRPC_URL,
-          audit: env.AUDIT_GRPC_URL,
-        },
-        admin: { username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD },
-        publicUrl: env.PUBLIC_URL,
-        tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
-        audience: env.TOKEN_AUDIENCE,
-        oidcIssuerUrl: env.OIDC_ISSUER_URL,
+await runService('gateway', async () => {
+  const env = readConfig(process.env, GATEWAY_ENV)
+  const config = serviceConfigFromEnv(process.env)
+  // HTTP_PORT (set by npm start) wins; PORT is the documented knob (SPEC §6), 8080 by default.
+  if (!process.env.HTTP_PORT) config.httpPort = env.PORT
+  return startGatewayService({
+    config,
+    gateway: {
+      services: {
+        customer: env.CUSTOMER_GRPC_URL,
+        asset: env.ASSET_GRPC_URL,
+        order: env.ORDER_GRPC_URL,
+        processor: env.ORDER_PROCESSOR_GRPC_URL,
+        notification: env.NOTIFICATION_GRPC_URL,
+        audit: env.AUDIT_GRPC_URL,
       },
-    }),
-  { log },
-)
+      admin: { username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD },
+      publicUrl: env.PUBLIC_URL,
+      tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
+      audience: env.TOKEN_AUDIENCE,
+      oidcIssuerUrl: env.OIDC_ISSUER_URL,
+    },
+  })
+})

@@ -1,5 +1,4 @@
-import { createLogger, runMain, serviceConfigFromEnv } from '@brokerage/platform'
+import { runService, serviceConfigFromEnv } from '@brokerage/platform'
 import { startOrderProcessorService } from './app.js'
 
-const log = createLogger({ service: 'order-processor' })
-await runMain(() => startOrderProcessorService({ config: serviceConfigFromEnv(process.env) }), { log })
+await runService('order-processor', () => startOrderProcessorService({ config: serviceConfigFromEnv(process.env) }))

@@ -1,12 +1,10 @@
-import type { Db } from '@brokerage/platform'
+import type { Queryable } from '@brokerage/platform'
 import { bookOf, type Book, type BookOrder, type EarlyCancel } from './engine/book.js'
 
 // SQL of the order-processor: books are stored row by row, so a restart finds them as they
 // were; the engine works on a loaded Book and save() writes back only what changed.
 
 /** The pool or a transaction's client. */
-export type Sql = Pick<Db, 'query'>
-
 const ORDER_COLUMNS = `order_id AS "orderId", customer_id AS "customerId", side, price, size, remaining, tier,
   placed_at AS "placedAt", seq`
 
@@ -14,7 +12,7 @@ type OrderRow = Omit<BookOrder, 'placedAt'> & { placedAt: Date }
 const toBookOrder = (r: OrderRow): BookOrder => ({ ...r, placedAt: r.placedAt.toISOString() })
 
 export function createBookStore() {
-  async function resting(db: Sql, assetName: string): Promise<BookOrder[]> {
+  async function resting(db: Queryable, assetName: string): Promise<BookOrder[]> {
     const { rows } = await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM book_orders WHERE asset_name = $1 AND resting`, [assetName])
     return rows.map(toBookOrder)
   }
@@ -24,7 +22,7 @@ export function createBookStore() {
      * Locks the asset's book (creating it on first use) and loads it: the resting orders,
      * and what the engine needs about `orderId` if it is not resting (closed, or cancelled early).
      */
-    async load(tx: Sql, assetName: string, orderId?: string): Promise<Book> {
+    async load(tx: Queryable, assetName: string, orderId?: string): Promise<Book> {
       await tx.query('INSERT INTO books (asset_name) VALUES ($1) ON CONFLICT DO NOTHING', [assetName])
       const { rows } = await tx.query<{ crossing: boolean; nextSeq: number }>(
         'SELECT crossing, next_seq AS "nextSeq" FROM books WHERE asset_name = $1 FOR UPDATE',
@@ -46,7 +44,7 @@ export function createBookStore() {
     },
 
     /** Writes what the engine changed between `before` and `after`. */
-    async save(tx: Sql, before: Book, after: Book, at: Date): Promise<void> {
+    async save(tx: Queryable, before: Book, after: Book, at: Date): Promise<void> {
       const { assetName } = after
       if (before.crossing !== after.crossing || before.nextSeq !== after.nextSeq) {
         await tx.query('UPDATE books SET crossing = $2, next_seq = $3, updated_at = $4 WHERE asset_name = $1', [
@@ -97,7 +95,7 @@ export function createBookStore() {
     },
 
     /** The book as it is, for reading (no lock); null for an asset the engine has never seen. */
-    async read(db: Sql, assetName: string): Promise<Book | null> {
+    async read(db: Queryable, assetName: string): Promise<Book | null> {
       const { rows } = await db.query<{ crossing: boolean; nextSeq: number }>(
         'SELECT crossing, next_seq AS "nextSeq" FROM books WHERE asset_name = $1',
         [assetName],
@@ -116,7 +114,7 @@ export interface MarketRow {
 
 export function createMarketStore() {
   return {
-    async set(tx: Sql, m: { assetName: string; crossing: boolean; changedBy: string; at: Date }): Promise<MarketRow> {
+    async set(tx: Queryable, m: { assetName: string; crossing: boolean; changedBy: string; at: Date }): Promise<MarketRow> {
       const { rows } = await tx.query<MarketRow>(
         `INSERT INTO markets (asset_name, crossing, changed_by, updated_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (asset_name) DO UPDATE SET crossing = excluded.crossing, changed_by = excluded.changed_by, updated_at = excluded.updated_at
@@ -127,7 +125,7 @@ export function createMarketStore() {
     },
 
     /** Every market an admin has set or the engine has a book for (crossing off unless set). */
-    async list(db: Sql): Promise<MarketRow[]> {
+    async list(db: Queryable): Promise<MarketRow[]> {
       const { rows } = await db.query<MarketRow>(
         `SELECT asset_name AS "assetName", coalesce(m.crossing, false) AS crossing, coalesce(m.updated_at, b.created_at) AS "updatedAt"
          FROM markets m FULL JOIN books b USING (asset_name) ORDER BY asset_name`,

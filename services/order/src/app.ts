@@ -53,7 +53,7 @@ export async function startOrderService(opts: OrderServiceOptions) {
     log: runtime.log,
     metrics: runtime.metrics,
   })
-  runtime.metrics.registerOrdersByStatus(async () =>
+  runtime.metrics.registerGaugeSource('orders_by_status', 'Orders currently in each status', ['status'], async () =>
     (await store.countByStatus(runtime.db)).map((r) => ({ labels: { status: r.status }, value: r.n })),
   )
 

@@ -1,5 +1,5 @@
 import type { CustomerStatus, Tier } from '@brokerage/contracts'
-import type { Sql } from './store.js'
+import type { Queryable } from '@brokerage/platform'
 
 // The order service's copy of each customer's tier, status and broker (customer.events).
 // Each field is last-writer-wins by the time of the event that set it, so a stale event
@@ -19,7 +19,7 @@ const pick = (field: string) =>
    ${field}_at = CASE WHEN ${newer(field)} THEN excluded.${field}_at ELSE customers.${field}_at END`
 
 export function createCustomerReplica() {
-  async function setField(db: Sql, customerId: string, field: 'tier' | 'status' | 'broker_id', value: string | null, at: string) {
+  async function setField(db: Queryable, customerId: string, field: 'tier' | 'status' | 'broker_id', value: string | null, at: string) {
     const stamp = field === 'broker_id' ? 'broker' : field
     const { rowCount } = await db.query(
       `INSERT INTO customers (customer_id, ${field}, ${stamp}_at) VALUES ($1, $2, $3)
@@ -30,7 +30,7 @@ export function createCustomerReplica() {
     return rowCount === 1
   }
 
-  async function created(db: Sql, c: CustomerFacts & { createdAt: string }): Promise<void> {
+  async function created(db: Queryable, c: CustomerFacts & { createdAt: string }): Promise<void> {
     await db.query(
       `INSERT INTO customers (customer_id, registered, tier, tier_at, status, status_at, broker_id, broker_at)
          VALUES ($1, true, $2, $5, $3, $5, $4, $5)
@@ -49,12 +49,13 @@ export function createCustomerReplica() {
      * field stamped with the time of the customer's last change, so the events that led there
      * (CustomerCreated included) change nothing when they arrive and later ones still apply.
      */
-    learned: (db: Sql, c: CustomerFacts, asOf: string) => created(db, { ...c, createdAt: asOf }),
+    learned: (db: Queryable, c: CustomerFacts, asOf: string) => created(db, { ...c, createdAt: asOf }),
 
     /** True when the change was applied (it is not older than what is stored). */
-    tierChanged: (db: Sql, customerId: string, tier: Tier, at: string) => setField(db, customerId, 'tier', tier, at),
-    statusChanged: (db: Sql, customerId: string, status: CustomerStatus, at: string) => setField(db, customerId, 'status', status, at),
-    brokerAssigned: (db: Sql, customerId: string, brokerId: string | null, at: string) =>
+    tierChanged: (db: Queryable, customerId: string, tier: Tier, at: string) => setField(db, customerId, 'tier', tier, at),
+    statusChanged: (db: Queryable, customerId: string, status: CustomerStatus, at: string) =>
+      setField(db, customerId, 'status', status, at),
+    brokerAssigned: (db: Queryable, customerId: string, brokerId: string | null, at: string) =>
       setField(db, customerId, 'broker_id', brokerId, at),
 
     /**
@@ -62,7 +63,7 @@ export function createCustomerReplica() {
      * order being placed to commit and then cancels it with the others, or goes first and the
      * order sees SUSPENDED.
      */
-    async getForOrder(db: Sql, customerId: string): Promise<CustomerFacts | null> {
+    async getForOrder(db: Queryable, customerId: string): Promise<CustomerFacts | null> {
       const { rows } = await db.query<CustomerFacts>(
         `SELECT customer_id AS "customerId", tier, status, broker_id AS "brokerId" FROM customers
          WHERE customer_id = $1 AND registered FOR SHARE`,

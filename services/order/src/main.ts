@@ -1,6 +1,5 @@
-import { createLogger, runMain, serviceConfigFromEnv } from '@brokerage/platform'
+import { runService, serviceConfigFromEnv } from '@brokerage/platform'
 import { startOrderService } from './app.js'
 import { orderSettingsFromEnv } from './config.js'
 
-const log = createLogger({ service: 'order' })
-await runMain(() => startOrderService({ config: serviceConfigFromEnv(process.env), ...orderSettingsFromEnv(process.env) }), { log })
+await runService('order', () => startOrderService({ config: serviceConfigFromEnv(process.env), ...orderSettingsFromEnv(process.env) }))

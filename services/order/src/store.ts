@@ -1,13 +1,10 @@
-import type { Db } from '@brokerage/platform'
+import type { Queryable } from '@brokerage/platform'
 import type { CancelReason, OrderStatus, Side, Tier } from './domain.js'
 
 // SQL of the order service's own tables. Every function takes the connection it runs on,
 // so the caller decides the transaction.
 
 export const STATUS_CHANNEL = 'order_status'
-
-/** The pool or a transaction's client: whatever the caller runs the statement on. */
-export type Sql = Pick<Db, 'query'>
 
 export interface OrderRow {
   id: string
@@ -67,7 +64,7 @@ const ORDER_COLUMNS = `id, customer_id AS "customerId", asset_name AS "assetName
 
 export function createOrderStore() {
   return {
-    async insert(db: Sql, o: Omit<OrderRow, 'filledSize' | 'cancelRequestedAt' | 'cancelReason' | 'updatedAt'>): Promise<void> {
+    async insert(db: Queryable, o: Omit<OrderRow, 'filledSize' | 'cancelRequestedAt' | 'cancelReason' | 'updatedAt'>): Promise<void> {
       await db.query(
         `INSERT INTO orders (id, customer_id, asset_name, side, size, price, tier, status, rejection_reason, correlation_id, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
@@ -75,12 +72,12 @@ export function createOrderStore() {
       )
     },
 
-    async get(db: Sql, id: string, opts: { lock?: boolean } = {}): Promise<OrderRow | null> {
+    async get(db: Queryable, id: string, opts: { lock?: boolean } = {}): Promise<OrderRow | null> {
       const { rows } = await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1${opts.lock ? ' FOR UPDATE' : ''}`, [id])
       return rows[0] ?? null
     },
 
-    async setStatus(db: Sql, id: string, status: OrderStatus, at: Date, rejectionReason: string | null = null): Promise<void> {
+    async setStatus(db: Queryable, id: string, status: OrderStatus, at: Date, rejectionReason: string | null = null): Promise<void> {
       // Leaving the book ends any cancel in flight.
       await db.query(
         `UPDATE orders SET status = $2, updated_at = $3, rejection_reason = coalesce($4, rejection_reason),
@@ -90,14 +87,21 @@ export function createOrderStore() {
       )
     },
 
-    async setCancelRequest(db: Sql, id: string, request: { at: Date; reason: CancelReason } | null, now: Date): Promise<void> {
+    async setCancelRequest(db: Queryable, id: string, request: { at: Date; reason: CancelReason } | null, now: Date): Promise<void> {
       await db.query(
         `UPDATE orders SET cancel_requested_at = $2, cancel_reason = coalesce($3, cancel_reason), updated_at = $4 WHERE id = $1`,
         [id, request?.at ?? null, request?.reason ?? null, now],
       )
     },
 
-    async addHistory(db: Sql, orderId: string, status: OrderStatus, at: Date, cause: Cause | null, reason: string | null): Promise<void> {
+    async addHistory(
+      db: Queryable,
+      orderId: string,
+      status: OrderStatus,
+      at: Date,
+      cause: Cause | null,
+      reason: string | null,
+    ): Promise<void> {
       await db.query(
         'INSERT INTO order_status_history (order_id, status, at, event_id, event_type, reason) VALUES ($1, $2, $3, $4, $5, $6)',
         [orderId, status, at, cause?.eventId ?? null, cause?.eventType ?? null, reason],
@@ -105,11 +109,11 @@ export function createOrderStore() {
     },
 
     /** Wakes CreateOrder calls waiting on this order (wait_ms); delivered when the transaction commits. */
-    async notifyStatus(db: Sql, orderId: string): Promise<void> {
+    async notifyStatus(db: Queryable, orderId: string): Promise<void> {
       await db.query('SELECT pg_notify($1, $2)', [STATUS_CHANNEL, orderId])
     },
 
-    async history(db: Sql, orderId: string): Promise<HistoryRow[]> {
+    async history(db: Queryable, orderId: string): Promise<HistoryRow[]> {
       const { rows } = await db.query<HistoryRow>(
         `SELECT status, at, event_id AS "eventId", event_type AS "eventType", reason
          FROM order_status_history WHERE order_id = $1 ORDER BY id`,
@@ -119,7 +123,7 @@ export function createOrderStore() {
     },
 
     /** PENDING orders placed before `cutoff`, locked; rows another instance holds are skipped, not waited for. */
-    async lockExpiredPending(db: Sql, cutoff: Date, limit: number): Promise<OrderRow[]> {
+    async lockExpiredPending(db: Queryable, cutoff: Date, limit: number): Promise<OrderRow[]> {
       const { rows } = await db.query<OrderRow>(
         `SELECT ${ORDER_COLUMNS} FROM orders WHERE status = 'PENDING' AND created_at <= $1
          ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
@@ -128,7 +132,7 @@ export function createOrderStore() {
       return rows
     },
 
-    async lockOpenOfCustomer(db: Sql, customerId: string): Promise<OrderRow[]> {
+    async lockOpenOfCustomer(db: Queryable, customerId: string): Promise<OrderRow[]> {
       const { rows } = await db.query<OrderRow>(
         `SELECT ${ORDER_COLUMNS} FROM orders WHERE customer_id = $1 AND status IN ('PENDING', 'CONFIRMED', 'PARTIALLY_FILLED')
          ORDER BY created_at, seq FOR UPDATE`,
@@ -137,7 +141,7 @@ export function createOrderStore() {
       return rows
     },
 
-    async list(db: Sql, f: OrderFilter, page: { page: number; size: number }): Promise<{ rows: OrderRow[]; total: number }> {
+    async list(db: Queryable, f: OrderFilter, page: { page: number; size: number }): Promise<{ rows: OrderRow[]; total: number }> {
       const where: string[] = []
       const args: unknown[] = []
       const add = (sql: (p: string) => string, value: unknown) => {
@@ -162,7 +166,7 @@ export function createOrderStore() {
       return { rows, total: count.rows[0]!.n }
     },
 
-    async trades(db: Sql, orderId: string): Promise<TradeRow[]> {
+    async trades(db: Queryable, orderId: string): Promise<TradeRow[]> {
       const { rows } = await db.query<TradeRow>(
         `SELECT trade_id AS "tradeId", order_id AS "orderId", asset_name AS "assetName", side, size, price, settled_at AS "settledAt"
          FROM trades WHERE order_id = $1 ORDER BY settled_at DESC, trade_id`,
@@ -173,7 +177,7 @@ export function createOrderStore() {
 
     /** Claims an idempotency key; null when it was free, else what it already answers. */
     async claimIdempotencyKey(
-      db: Sql,
+      db: Queryable,
       k: { customerId: string; key: string; request: string; orderId: string; at: Date },
     ): Promise<{ request: string; orderId: string } | null> {
       // A concurrent first use of the same key holds the row until it commits; this waits and then sees it.
@@ -190,7 +194,7 @@ export function createOrderStore() {
       return rows[0]!
     },
 
-    async countByStatus(db: Sql): Promise<Array<{ status: string; n: number }>> {
+    async countByStatus(db: Queryable): Promise<Array<{ status: string; n: number }>> {
       const { rows } = await db.query<{ status: string; n: number }>('SELECT status, count(*)::bigint AS n FROM orders GROUP BY status')
       return rows
     },

@@ -3,6 +3,7 @@ import type { Db } from '../postgres/db.js'
 import type { Batch, Consumer, Message, MessageBus } from '../messaging/port.js'
 import { eachMessage, PermanentError, type RetryPolicy } from '../messaging/retry.js'
 import type { EventCodec, EventEnvelope } from './types.js'
+import type { EventHandlers } from './handlers.js'
 
 export interface HandlerContext {
   /** The transaction the effect runs in; the inbox row and any outbox rows share it. */
@@ -18,8 +19,8 @@ export interface EventConsumerOptions {
   codec: EventCodec
   groupId: string
   topics: string[]
-  /** Handlers by event type; events of other (known) types are skipped. */
-  handlers: Record<string, EventHandler>
+  /** Handlers by event type (see defineHandlers); events of other (known) types are skipped. */
+  handlers: EventHandlers
   retry?: RetryPolicy
   /** Runs the handler inside this wrapper (tracing, log context); defaults to calling it. */
   around?: <T>(event: EventEnvelope, fn: () => Promise<T>) => Promise<T>
@@ -42,6 +43,9 @@ class UndecodableError extends PermanentError {
  */
 export async function startEventConsumer(opts: EventConsumerOptions): Promise<Consumer> {
   const around = opts.around ?? ((_e, fn) => fn())
+  // The codec has checked each event against its type's schema, so the handler found by
+  // an event's type is given the envelope that type promises.
+  const handlers = opts.handlers as Readonly<Record<string, EventHandler | undefined>>
 
   async function decode(msg: Message): Promise<EventEnvelope> {
     try {
@@ -56,7 +60,7 @@ export async function startEventConsumer(opts: EventConsumerOptions): Promise<Co
     const started = process.hrtime.bigint()
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9
     const event = await decode(msg)
-    const handler = opts.handlers[event.type]
+    const handler = handlers[event.type]
     if (!handler) {
       opts.onOutcome?.({ type: event.type, outcome: 'skipped', seconds: seconds() })
       return
@@ -89,7 +93,7 @@ export async function startEventConsumer(opts: EventConsumerOptions): Promise<Co
     } catch {
       return false
     }
-    const handled = events.filter((e) => opts.handlers[e.type])
+    const handled = events.filter((e) => handlers[e.type])
     const outcomes: Array<{ type: string; outcome: 'ok' | 'duplicate' | 'skipped' }> = []
     try {
       await opts.db.tx(async (tx) => {
@@ -101,7 +105,7 @@ export async function startEventConsumer(opts: EventConsumerOptions): Promise<Co
           : { rows: [] }
         const fresh = new Set(rows.map((r) => r.event_id))
         for (const [i, event] of events.entries()) {
-          const handler = opts.handlers[event.type]
+          const handler = handlers[event.type]
           if (!handler) outcomes.push({ type: event.type, outcome: 'skipped' })
           else if (!fresh.delete(event.id)) outcomes.push({ type: event.type, outcome: 'duplicate' })
           else {

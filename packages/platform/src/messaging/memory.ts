@@ -19,7 +19,7 @@ interface Group {
 }
 
 /** The in-memory adapter, for unit tests: the same semantics as the durable ones, in one process. */
-export function createMemoryBus(opts: { defaultPartitions?: number } = {}): MessageBus {
+export function createMemoryBus(opts: { defaultPartitions?: number } = {}): MessageBus & { severMembers(groupId: string): Promise<void> } {
   const topics = new Map<string, Message[][]>()
   const groups = new Map<string, Group>()
   const consumers = new Set<Consumer>()
@@ -114,7 +114,8 @@ export function createMemoryBus(opts: { defaultPartitions?: number } = {}): Mess
         },
         async commit(offsets) {
           if (!alive) return
-          for (const c of offsets) g.committed.set(tpKey(c), c.offset)
+          // A member that lost its partitions mid-batch may commit after its successor: only forward.
+          for (const c of offsets) if (c.offset > (g.committed.get(tpKey(c)) ?? -1)) g.committed.set(tpKey(c), c.offset)
         },
         onWake(fn) {
           g.listeners.set(memberId, fn)
@@ -149,6 +150,16 @@ export function createMemoryBus(opts: { defaultPartitions?: number } = {}): Mess
       )
     },
     async ping() {},
+    /**
+     * Chaos tests: cuts the group's members off as a network partition would. The broker
+     * forgets them and frees their partitions for whoever joins next, while they run on.
+     */
+    async severMembers(groupId: string) {
+      const g = groupOf(groupId)
+      g.members.clear()
+      g.owners.clear()
+      notify(g, 'group')
+    },
     async close() {
       await Promise.all([...consumers].map((c) => c.stop()))
     },

@@ -1,18 +1,9 @@
-import pg from 'pg'
-import { randomUUID } from 'node:crypto'
-import { closeClient, createDb, type Db } from '../postgres/db.js'
+import { createDb, type Db } from '../postgres/db.js'
 import { migrate } from '../postgres/migrate.js'
 import { partitionFor } from './partitioner.js'
-import { startGroupConsumer, tpKey, type GroupBackend, type GroupConsumerOptions } from './group-consumer.js'
-import {
-  DEFAULT_PARTITIONS,
-  type Assignment,
-  type Consumer,
-  type Message,
-  type MessageBus,
-  type OutgoingRecord,
-  type PartitionLag,
-} from './port.js'
+import { startGroupConsumer, tpKey, type GroupConsumerOptions } from './group-consumer.js'
+import { createPgGroupBackend, DATA_CHANNEL, toMessage, type LogRow } from './pglog-group.js'
+import { DEFAULT_PARTITIONS, type Consumer, type MessageBus, type OutgoingRecord, type PartitionLag } from './port.js'
 
 const MIGRATIONS = [
   {
@@ -55,9 +46,6 @@ const MIGRATIONS = [
   },
 ]
 
-const DATA_CHANNEL = 'bus_data'
-const GROUP_CHANNEL = 'bus_group'
-
 export interface PgLogOptions {
   url: string
   defaultPartitions?: number
@@ -66,6 +54,8 @@ export interface PgLogOptions {
   log?: (obj: object, msg: string) => void
 }
 
+export type PgLogBus = MessageBus & { db: Db }
+
 /**
  * The embedded default broker: a durable partitioned log in its own PostgreSQL database.
  * Offsets are gap-free per partition: an append locks the partition's counter row until
@@ -73,7 +63,7 @@ export interface PgLogOptions {
  * Group members share partitions through session advisory locks, which the server drops
  * the moment a member's connection dies, so a SIGKILLed member's partitions free up at once.
  */
-export async function createPgLogBus(opts: PgLogOptions): Promise<MessageBus & { db: Db }> {
+export async function createPgLogBus(opts: PgLogOptions): Promise<PgLogBus> {
   const db = createDb({ url: opts.url, max: opts.poolSize ?? 6, applicationName: 'bus' })
   // Offset commits need not wait for the disk: one lost in a crash only means redelivery,
   // which the consumers' inboxes absorb. Appends (publish) stay fully durable.
@@ -153,136 +143,16 @@ export async function createPgLogBus(opts: PgLogOptions): Promise<MessageBus & {
     )
   }
 
-  type LogRow = { topic: string; partition: number; offset: number; key: string; value: Buffer; headers: Record<string, string>; ts: Date }
-  const toMessage = (r: LogRow): Message => ({
-    topic: r.topic,
-    partition: r.partition,
-    offset: r.offset,
-    key: r.key,
-    value: r.value,
-    headers: r.headers,
-    timestamp: r.ts,
-  })
-
   async function consume(o: GroupConsumerOptions) {
     for (const t of o.topics) await ensureTopic(t)
-    const memberId = randomUUID()
-    let wakeFn: (reason: 'data' | 'group') => void = () => {}
-    const topics = new Set(o.topics)
-    // The control connection carries membership, partition locks and wake-ups; when it
-    // dies the server drops its locks, and the member joins again on a new one.
-    const newControl = () => {
-      const c = new pg.Client({ connectionString: opts.url, application_name: `bus:${o.groupId}` })
-      c.on('error', () => {})
-      c.on('notification', (n) => {
-        if (n.channel === DATA_CHANNEL && n.payload && topics.has(n.payload)) wakeFn('data')
-        else if (n.channel === GROUP_CHANNEL && n.payload === o.groupId) wakeFn('group')
-      })
-      return c
-    }
-    let control = newControl()
-    const backend: GroupBackend = {
-      async rejoin() {
-        await closeClient(control)
-        control = newControl()
-        await backend.join()
-      },
-      async join() {
-        await control.connect()
-        await control.query(`LISTEN ${DATA_CHANNEL}`)
-        await control.query(`LISTEN ${GROUP_CHANNEL}`)
-        await control.query(
-          `INSERT INTO bus_members (group_id, member_id, pid, backend_start)
-           SELECT $1, $2, pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()`,
-          [o.groupId, memberId],
-        )
-        await control.query('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, o.groupId])
-      },
-      async desiredAssignment() {
-        // Members whose connection is gone are dead: forget them, and tell the others.
-        const { rowCount } = await control.query(
-          `DELETE FROM bus_members m WHERE group_id = $1 AND NOT EXISTS
-             (SELECT 1 FROM pg_stat_activity a WHERE a.pid = m.pid AND a.backend_start = m.backend_start)`,
-          [o.groupId],
-        )
-        if (rowCount) await control.query('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, o.groupId])
-        const { rows: members } = await control.query<{ member_id: string }>(
-          'SELECT member_id FROM bus_members WHERE group_id = $1 ORDER BY member_id',
-          [o.groupId],
-        )
-        const index = members.findIndex((m) => m.member_id === memberId)
-        if (index < 0) return []
-        const { rows: parts } = await control.query<Assignment>(
-          'SELECT topic, partition FROM bus_partitions WHERE topic = ANY($1) ORDER BY topic, partition',
-          [o.topics],
-        )
-        return parts.filter((_, i) => i % members.length === index)
-      },
-      async acquire(tp) {
-        const { rows } = await control.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS ok', [
-          o.groupId,
-          `${tp.topic}/${tp.partition}`,
-        ])
-        return rows[0]!.ok
-      },
-      async release(tp) {
-        await control.query('SELECT pg_advisory_unlock(hashtext($1), hashtext($2))', [o.groupId, `${tp.topic}/${tp.partition}`])
-        await control.query('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, o.groupId])
-      },
-      async committed(tps) {
-        const { rows } = await db.query<{ topic: string; partition: number; committed: number }>(
-          `SELECT topic, partition, committed FROM bus_offsets
-           WHERE group_id = $1 AND (topic, partition) IN (SELECT * FROM unnest($2::text[], $3::int[]))`,
-          [o.groupId, tps.map((t) => t.topic), tps.map((t) => t.partition)],
-        )
-        return new Map(rows.map((r) => [tpKey(r), r.committed]))
-      },
-      async endOffsets(tps) {
-        const { rows } = await db.query<{ topic: string; partition: number; next_offset: number }>(
-          `SELECT topic, partition, next_offset FROM bus_partitions
-           WHERE (topic, partition) IN (SELECT * FROM unnest($1::text[], $2::int[]))`,
-          [tps.map((t) => t.topic), tps.map((t) => t.partition)],
-        )
-        return new Map(rows.map((r) => [tpKey(r), r.next_offset]))
-      },
-      async fetch(positions, max) {
-        const { rows } = await db.query<LogRow>(
-          `SELECT l.topic, l.partition, l."offset", l.key, l.value, l.headers, l.ts
-           FROM unnest($1::text[], $2::int[], $3::bigint[]) AS p(topic, partition, pos)
-           CROSS JOIN LATERAL (
-             SELECT * FROM bus_log l WHERE l.topic = p.topic AND l.partition = p.partition AND l."offset" >= p.pos
-             ORDER BY l."offset" LIMIT $4
-           ) l`,
-          [positions.map((p) => p.topic), positions.map((p) => p.partition), positions.map((p) => p.offset), max],
-        )
-        return rows.map(toMessage)
-      },
-      async commit(offsets) {
-        await offsetDb.query(
-          `INSERT INTO bus_offsets (group_id, topic, partition, committed)
-           SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bigint[])
-           ON CONFLICT (group_id, topic, partition) DO UPDATE SET committed = EXCLUDED.committed, updated_at = now()`,
-          [o.groupId, offsets.map((c) => c.topic), offsets.map((c) => c.partition), offsets.map((c) => c.offset)],
-        )
-      },
-      onWake(fn) {
-        wakeFn = fn
-      },
-      async leave() {
-        // A member whose connection is already gone has left anyway (its row is swept by the others).
-        await control
-          .query('DELETE FROM bus_members WHERE group_id = $1 AND member_id = $2', [o.groupId, memberId])
-          .then(() => control.query('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, o.groupId]))
-          .catch(() => {})
-        await closeClient(control)
-        consumers.delete(consumer)
-      },
-      kill() {
-        // As a crashed process: the socket goes, the server drops the locks.
-        ;(control as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy()
-        consumers.delete(consumer)
-      },
-    }
+    const backend = createPgGroupBackend({
+      url: opts.url,
+      groupId: o.groupId,
+      topics: o.topics,
+      db,
+      offsetDb,
+      onGone: () => consumers.delete(consumer),
+    })
     const consumer = startGroupConsumer(backend, {
       onError: (err, ctx) => opts.log?.({ err, ...ctx, groupId: o.groupId }, 'consumer batch failed'),
       ...o,

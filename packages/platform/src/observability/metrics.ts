@@ -10,10 +10,6 @@ export interface HistogramHandle<L extends Labels> {
   startTimer(): (labels: L) => number
 }
 
-export interface CounterHandle<L extends Labels> {
-  inc(labels: L, by?: number): void
-}
-
 export interface GaugeSample<K extends string> {
   labels: Record<K, LabelValue>
   value: number
@@ -52,11 +48,6 @@ export function createMetrics(opts: MetricsOptions) {
         return (labels) => end(labels)
       },
     }
-  }
-
-  function counter<L extends Labels>(name: string, help: string, labelNames: ReadonlyArray<keyof L & string>): CounterHandle<L> {
-    const c = new Counter({ name, help, labelNames: [...labelNames], registers: [registry] })
-    return { inc: (labels, by = 1) => c.inc(labels, by) }
   }
 
   // Gauge refreshes running in the current scrape. prom-client starts every metric's
@@ -148,7 +139,6 @@ export function createMetrics(opts: MetricsOptions) {
       'Event handling by consumer group, event type and outcome',
       ['group', 'type', 'outcome'],
     ),
-    eventsPublished: counter<{ topic: string }>('events_published_total', 'Events published to the broker', ['topic']),
     sagaDuration: histogram<{ saga: string; outcome: string }>(
       'saga_duration_seconds',
       'Sagas from start to their final outcome',
@@ -156,14 +146,15 @@ export function createMetrics(opts: MetricsOptions) {
       SAGA_BUCKETS,
     ),
     registerGaugeSource,
+    // The gauges every service runtime feeds (service.ts); a service adds its own with registerGaugeSource.
     registerConsumerLag: (source: GaugeSource<'group' | 'topic' | 'partition'>) =>
-      registerGaugeSource('consumer_lag', 'Messages a consumer group has yet to process', ['group', 'topic', 'partition'], source),
+      registerGaugeSource('consumer_lag', 'Records not yet processed, per group and partition', ['group', 'topic', 'partition'], source),
     registerOutboxBacklog: (count: () => Promise<number>) =>
-      registerGaugeSource('outbox_backlog', 'Outbox events not yet published', [], async () => [{ labels: {}, value: await count() }]),
+      registerGaugeSource('outbox_backlog', 'Events committed but not yet published', [], async () => [
+        { labels: {}, value: await count() },
+      ]),
     registerDlqMessages: (source: GaugeSource<'topic'>) =>
-      registerGaugeSource('dlq_messages', 'Messages waiting in dead-letter topics', ['topic'], source),
-    registerOrdersByStatus: (source: GaugeSource<'status'>) =>
-      registerGaugeSource('orders_by_status', 'Orders currently in each status', ['status'], source),
+      registerGaugeSource('dlq_messages', 'Messages in dead-letter topics this service consumes from', ['topic'], source),
   }
 }
 

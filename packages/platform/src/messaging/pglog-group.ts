@@ -1,0 +1,179 @@
+import pg from 'pg'
+import { randomUUID } from 'node:crypto'
+import { closeClient, type Db } from '../postgres/db.js'
+import { tpKey, type GroupBackend } from './group-consumer.js'
+import type { Assignment, Message } from './port.js'
+
+/** NOTIFY channels: a topic got records (payload: topic), a group's membership changed (payload: group id). */
+export const DATA_CHANNEL = 'bus_data'
+export const GROUP_CHANNEL = 'bus_group'
+
+export type LogRow = {
+  topic: string
+  partition: number
+  offset: number
+  key: string
+  value: Buffer
+  headers: Record<string, string>
+  ts: Date
+}
+
+export const toMessage = (r: LogRow): Message => ({
+  topic: r.topic,
+  partition: r.partition,
+  offset: r.offset,
+  key: r.key,
+  value: r.value,
+  headers: r.headers,
+  timestamp: r.ts,
+})
+
+export interface PgGroupBackendOptions {
+  url: string
+  groupId: string
+  topics: string[]
+  /** Pool for fetching and reading offsets. */
+  db: Db
+  /** Pool for offset commits (asynchronous commit: a lost one only means redelivery). */
+  offsetDb: Db
+  /** Called once the member has left or been killed. */
+  onGone(): void
+}
+
+/**
+ * One member of a consumer group on the pglog tables: membership rows, partition
+ * ownership through session advisory locks on one control connection, fetches from the
+ * log and offset commits that only move forward.
+ */
+export function createPgGroupBackend(o: PgGroupBackendOptions): GroupBackend {
+  const { db, offsetDb, groupId } = o
+  const memberId = randomUUID()
+  let wakeFn: (reason: 'data' | 'group') => void = () => {}
+  const topics = new Set(o.topics)
+  // The control connection carries membership, partition locks and wake-ups; when it
+  // dies the server drops its locks, and the member joins again on a new one.
+  const dead = new WeakSet<pg.Client>()
+  const newControl = () => {
+    const c = new pg.Client({ connectionString: o.url, application_name: `bus:${groupId}` })
+    c.on('error', () => dead.add(c))
+    c.on('end', () => dead.add(c))
+    c.on('notification', (n) => {
+      if (n.channel === DATA_CHANNEL && n.payload && topics.has(n.payload)) wakeFn('data')
+      else if (n.channel === GROUP_CHANNEL && n.payload === groupId) wakeFn('group')
+    })
+    return c
+  }
+  let control = newControl()
+  // pg leaves a query on a client whose connection ended while connecting pending for ever
+  // (no socket, so nothing ever settles it): a member would hang in its next rebalance, or
+  // in stop(), instead of failing over to a new connection. Queries on a dead one fail at once.
+  const q = <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) =>
+    dead.has(control) ? Promise.reject(new Error('the control connection is closed')) : control.query<R>(text, values)
+  const lockKey = (tp: Assignment) => [groupId, `${tp.topic}/${tp.partition}`]
+
+  const backend: GroupBackend = {
+    async rejoin() {
+      await closeClient(control)
+      control = newControl()
+      await backend.join()
+    },
+    async join() {
+      await control.connect().catch((err: unknown) => {
+        dead.add(control)
+        throw err
+      })
+      await q(`LISTEN ${DATA_CHANNEL}`)
+      await q(`LISTEN ${GROUP_CHANNEL}`)
+      await q(
+        `INSERT INTO bus_members (group_id, member_id, pid, backend_start)
+         SELECT $1, $2, pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()`,
+        [groupId, memberId],
+      )
+      await q('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, groupId])
+    },
+    async desiredAssignment() {
+      // Members whose connection is gone are dead: forget them, and tell the others.
+      const { rowCount } = await q(
+        `DELETE FROM bus_members m WHERE group_id = $1 AND NOT EXISTS
+           (SELECT 1 FROM pg_stat_activity a WHERE a.pid = m.pid AND a.backend_start = m.backend_start)`,
+        [groupId],
+      )
+      if (rowCount) await q('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, groupId])
+      const { rows: members } = await q<{ member_id: string }>('SELECT member_id FROM bus_members WHERE group_id = $1 ORDER BY member_id', [
+        groupId,
+      ])
+      const index = members.findIndex((m) => m.member_id === memberId)
+      if (index < 0) return []
+      const { rows: parts } = await q<Assignment>(
+        'SELECT topic, partition FROM bus_partitions WHERE topic = ANY($1) ORDER BY topic, partition',
+        [o.topics],
+      )
+      return parts.filter((_, i) => i % members.length === index)
+    },
+    async acquire(tp) {
+      const { rows } = await q<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS ok', lockKey(tp))
+      return rows[0]!.ok
+    },
+    async release(tp) {
+      await q('SELECT pg_advisory_unlock(hashtext($1), hashtext($2))', lockKey(tp))
+      await q('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, groupId])
+    },
+    async committed(tps) {
+      const { rows } = await db.query<{ topic: string; partition: number; committed: number }>(
+        `SELECT topic, partition, committed FROM bus_offsets
+         WHERE group_id = $1 AND (topic, partition) IN (SELECT * FROM unnest($2::text[], $3::int[]))`,
+        [groupId, tps.map((t) => t.topic), tps.map((t) => t.partition)],
+      )
+      return new Map(rows.map((r) => [tpKey(r), r.committed]))
+    },
+    async endOffsets(tps) {
+      const { rows } = await db.query<{ topic: string; partition: number; next_offset: number }>(
+        `SELECT topic, partition, next_offset FROM bus_partitions
+         WHERE (topic, partition) IN (SELECT * FROM unnest($1::text[], $2::int[]))`,
+        [tps.map((t) => t.topic), tps.map((t) => t.partition)],
+      )
+      return new Map(rows.map((r) => [tpKey(r), r.next_offset]))
+    },
+    async fetch(positions, max) {
+      const { rows } = await db.query<LogRow>(
+        `SELECT l.topic, l.partition, l."offset", l.key, l.value, l.headers, l.ts
+         FROM unnest($1::text[], $2::int[], $3::bigint[]) AS p(topic, partition, pos)
+         CROSS JOIN LATERAL (
+           SELECT * FROM bus_log l WHERE l.topic = p.topic AND l.partition = p.partition AND l."offset" >= p.pos
+           ORDER BY l."offset" LIMIT $4
+         ) l`,
+        [positions.map((p) => p.topic), positions.map((p) => p.partition), positions.map((p) => p.offset), max],
+      )
+      return rows.map(toMessage)
+    },
+    async commit(offsets) {
+      // Commits go through their own pool, not the control connection, so a member whose
+      // locks are gone (its connection dropped mid-batch) can still commit after its
+      // successor did: only a newer offset may replace the stored one.
+      await offsetDb.query(
+        `INSERT INTO bus_offsets AS stored (group_id, topic, partition, committed)
+         SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bigint[])
+         ON CONFLICT (group_id, topic, partition) DO UPDATE SET committed = EXCLUDED.committed, updated_at = now()
+         WHERE stored.committed < EXCLUDED.committed`,
+        [groupId, offsets.map((c) => c.topic), offsets.map((c) => c.partition), offsets.map((c) => c.offset)],
+      )
+    },
+    onWake(fn) {
+      wakeFn = fn
+    },
+    async leave() {
+      // A member whose connection is already gone has left anyway (its row is swept by the others).
+      await q('DELETE FROM bus_members WHERE group_id = $1 AND member_id = $2', [groupId, memberId])
+        .then(() => q('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, groupId]))
+        .catch(() => {})
+      await closeClient(control)
+      o.onGone()
+    },
+    kill() {
+      // As a crashed process: the socket goes, the server drops the locks.
+      ;(control as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy()
+      o.onGone()
+    },
+  }
+  return backend
+}
