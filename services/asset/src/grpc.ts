@@ -1,5 +1,5 @@
 import { isUuid } from '@brokerage/contracts'
-import { AppError, type ServiceImpl } from '@brokerage/platform'
+import { AppError, type GrpcHandlers } from '@brokerage/platform'
 import type { Queryable } from '@brokerage/platform/postgres'
 import type { Ledger } from './ledger.js'
 
@@ -40,9 +40,9 @@ export function parseListBalances(request: { customer_ids?: unknown; asset_name?
   return { customerIds, assetName: asset === '' ? null : (asset as string) }
 }
 
-export function createAssetGrpc(deps: { db: Queryable; ledger: Ledger }): ServiceImpl {
+export function createAssetGrpc(deps: { db: Queryable; ledger: Ledger }): GrpcHandlers<'asset'> {
   return {
-    async ListBalances(request: { customer_ids?: unknown; asset_name?: unknown }) {
+    async ListBalances(request) {
       const balances = await deps.ledger.list(deps.db, parseListBalances(request))
       return {
         balances: balances.map((b) => ({

@@ -1,4 +1,5 @@
-import type { CallContext, ServiceImpl } from '@brokerage/platform'
+import type * as pb from '@brokerage/contracts/grpc'
+import type { CallContext, GrpcHandlers } from '@brokerage/platform'
 import type { Customers } from './customers.js'
 import {
   CUSTOMER_STATUSES,
@@ -68,7 +69,7 @@ const movementOut = (m: Movement) => ({
   updated_at: iso(m.updatedAt),
 })
 
-const principalOut = (p: Principal) => ({
+const principalOut = (p: Principal): pb.Principal => ({
   subject: p.subject,
   role: p.role,
   username: p.username,
@@ -81,10 +82,10 @@ function pageOut<T, R>(p: PageOf<T>, map: (t: T) => R) {
   return { content: p.content.map(map), page: { page: p.page, size: p.size, total_elements: p.totalElements } }
 }
 
-export function createCustomerGrpc(deps: { customers: Customers; movements: Movements }): ServiceImpl {
+export function createCustomerGrpc(deps: { customers: Customers; movements: Movements }): GrpcHandlers<'customer'> {
   const { customers, movements } = deps
   return {
-    async CreateCustomer(r: Request, ctx) {
+    async CreateCustomer(r, ctx) {
       const c = createChecker()
       const actor = actorOf(c, r['actor'], ctx)
       const key = c.token('idempotency_key', r['idempotency_key'], { max: MAX_KEY_LENGTH, optional: true })
@@ -99,14 +100,14 @@ export function createCustomerGrpc(deps: { customers: Customers; movements: Move
       return customerOut(await customers.create(actor, input, key))
     },
 
-    async GetCustomer(r: Request) {
+    async GetCustomer(r) {
       const c = createChecker()
       const id = c.uuid('id', r['id'])
       c.done()
       return customerOut(await customers.get(id))
     },
 
-    async ListCustomers(r: Request) {
+    async ListCustomers(r) {
       const c = createChecker()
       const page = c.page('page', r['page'])
       const filter = {
@@ -118,7 +119,7 @@ export function createCustomerGrpc(deps: { customers: Customers; movements: Move
       return pageOut(await customers.list(filter, page), customerOut)
     },
 
-    async SetTier(r: Request, ctx) {
+    async SetTier(r, ctx) {
       const c = createChecker()
       const actor = actorOf(c, r['actor'], ctx)
       const id = c.uuid('id', r['id'])
@@ -127,7 +128,7 @@ export function createCustomerGrpc(deps: { customers: Customers; movements: Move
       return customerOut(await customers.setTier(actor, id, tier!))
     },
 
-    async SetStatus(r: Request, ctx) {
+    async SetStatus(r, ctx) {
       const c = createChecker()
       const actor = actorOf(c, r['actor'], ctx)
       const id = c.uuid('id', r['id'])
@@ -136,7 +137,7 @@ export function createCustomerGrpc(deps: { customers: Customers; movements: Move
       return customerOut(await customers.setStatus(actor, id, status!))
     },
 
-    async AssignBroker(r: Request, ctx) {
+    async AssignBroker(r, ctx) {
       const c = createChecker()
       const actor = actorOf(c, r['actor'], ctx)
       const id = c.uuid('id', r['id'])
@@ -145,7 +146,7 @@ export function createCustomerGrpc(deps: { customers: Customers; movements: Move
       return customerOut(await customers.assignBroker(actor, id, brokerId))
     },
 
-    async CreateBroker(r: Request, ctx) {
+    async CreateBroker(r, ctx) {
       const c = createChecker()
       const actor = actorOf(c, r['actor'], ctx)
       const input = {
@@ -157,14 +158,14 @@ export function createCustomerGrpc(deps: { customers: Customers; movements: Move
       return brokerOut(await customers.createBroker(actor, input))
     },
 
-    async ListBrokers(r: Request) {
+    async ListBrokers(r) {
       const c = createChecker()
       const page = c.page('page', r['page'])
       c.done()
       return pageOut(await customers.listBrokers(page), brokerOut)
     },
 
-    async RequestDeposit(r: Request, ctx) {
+    async RequestDeposit(r, ctx) {
       const c = createChecker()
       const actor = actorOf(c, r['actor'], ctx)
       const key = c.token('idempotency_key', r['idempotency_key'], { max: MAX_KEY_LENGTH, optional: true })
@@ -177,7 +178,7 @@ export function createCustomerGrpc(deps: { customers: Customers; movements: Move
       return movementOut(await movements.requestDeposit(actor, input, key))
     },
 
-    async RequestWithdrawal(r: Request, ctx) {
+    async RequestWithdrawal(r, ctx) {
       const c = createChecker()
       const actor = actorOf(c, r['actor'], ctx)
       const key = c.token('idempotency_key', r['idempotency_key'], { max: MAX_KEY_LENGTH, optional: true })
@@ -197,7 +198,7 @@ export function createCustomerGrpc(deps: { customers: Customers; movements: Move
       return movementOut(await movements.requestWithdrawal(actor, { customerId, assetName, amount, iban }, key))
     },
 
-    async ListMovements(r: Request) {
+    async ListMovements(r) {
       const c = createChecker()
       const customerId = c.uuid('customer_id', r['customer_id'])
       const page = c.page('page', r['page'])
@@ -207,10 +208,10 @@ export function createCustomerGrpc(deps: { customers: Customers; movements: Move
   }
 }
 
-export function createIdentityGrpc(deps: { identity: Identity }): ServiceImpl {
+export function createIdentityGrpc(deps: { identity: Identity }): GrpcHandlers<'identity'> {
   const { identity } = deps
   return {
-    async Authenticate(r: Request) {
+    async Authenticate(r) {
       const c = createChecker()
       // Usernames are emails, stored lower-case; the length bound keeps scrypt's input small.
       const username = c.token('username', r['username'], { max: 320 }).trim().toLowerCase()
@@ -219,7 +220,7 @@ export function createIdentityGrpc(deps: { identity: Identity }): ServiceImpl {
       return principalOut(await identity.authenticate(username, password))
     },
 
-    async SetPassword(r: Request, ctx) {
+    async SetPassword(r, ctx) {
       const c = createChecker()
       const actor = actorOf(c, r['actor'], ctx)
       const subject = c.uuid('subject', r['subject'])

@@ -1,5 +1,5 @@
 import { ASSET_NAME, ASSET_NAME_RULE, CASH_ASSET, newEnvelope } from '@brokerage/contracts'
-import { AppError, type Db, type EventEnvelope, type Outbox, type ServiceImpl } from '@brokerage/platform'
+import { AppError, type Db, type EventEnvelope, type Outbox, type GrpcHandlers } from '@brokerage/platform'
 import { depth } from './engine/book.js'
 import type { createBookStore, createMarketStore, MarketRow } from './store.js'
 
@@ -25,14 +25,14 @@ export function createProcessorGrpc(deps: {
   markets: ReturnType<typeof createMarketStore>
   outbox: Outbox
   now: () => Date
-}): ServiceImpl {
+}): GrpcHandlers<'processor'> {
   const { db, books, markets, outbox, now } = deps
   return {
     async ListMarkets() {
       return { markets: (await markets.list(db)).map(toMarket) }
     },
 
-    async SetMarket(req: { actor: { subject: string; request_id: string } | null; asset_name: string; crossing: boolean }) {
+    async SetMarket(req) {
       const problems: FieldError[] = []
       checkAsset(problems, req.asset_name)
       // Recorded as changedBy: who changed a market is part of the audit trail.
@@ -52,7 +52,7 @@ export function createProcessorGrpc(deps: {
       })
     },
 
-    async GetOrderBook(req: { asset_name: string; depth: number }) {
+    async GetOrderBook(req) {
       const problems: FieldError[] = []
       checkAsset(problems, req.asset_name)
       if (!Number.isInteger(req.depth) || req.depth < 0) problems.push({ field: 'depth', message: 'must be 0 (every level) or more' })

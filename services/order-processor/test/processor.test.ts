@@ -10,13 +10,6 @@ import { startOrderProcessorService } from '../src/app.js'
 // The order-processor in-process on its own database and bus, fed engine commands on the
 // real pglog bus and read over real gRPC.
 
-interface OrderBook {
-  asset_name: string
-  bids: Array<{ price: number; size: number; orders: number }>
-  asks: Array<{ price: number; size: number; orders: number }>
-  as_of: string
-}
-
 async function setup(t: TestContext) {
   // Registered first so it runs first (after-hooks run in order): everything stops before the databases are dropped.
   const cleanup: Array<() => Promise<unknown>> = []
@@ -47,11 +40,7 @@ async function setup(t: TestContext) {
     const svc = await startOrderProcessorService({
       config: { databaseUrl, bus: { kind: 'pglog', url: busUrl }, httpPort: 0, grpcPort: 0, logLevel: 'silent' },
     })
-    const client = createGrpcClient(
-      grpcService('processor', 'brokerage.processor.v1.ProcessorService'),
-      `127.0.0.1:${svc.runtime.ports.grpc}`,
-      'order-processor',
-    )
+    const client = createGrpcClient(grpcService('processor'), `127.0.0.1:${svc.runtime.ports.grpc}`, 'order-processor')
     let stopped = false
     const stop = async () => {
       if (stopped) return
@@ -60,7 +49,7 @@ async function setup(t: TestContext) {
       await svc.stop()
     }
     cleanup.push(stop)
-    return { svc, stop, call: <R>(method: string, req: object) => client.call<R>(method, req) }
+    return { svc, stop, call: client.call }
   }
 
   /** Publishes commands and waits until the engine's group has committed past them. */
@@ -110,7 +99,7 @@ test('when an order is confirmed, then it rests in the book; when its cancel com
   const ask = order({ side: 'SELL', price: 26_000, size: 3 })
   for (const o of [bid, bid2, ask]) await h.send('OrderConfirmed', o)
 
-  const book = await p.call<OrderBook>('GetOrderBook', { asset_name: 'THYAO' })
+  const book = await p.call('GetOrderBook', { asset_name: 'THYAO' })
   assert.deepEqual(
     { bids: book.bids, asks: book.asks },
     { bids: [{ price: 25_000, size: 15, orders: 2 }], asks: [{ price: 26_000, size: 3, orders: 1 }] },
@@ -133,7 +122,7 @@ test('when an order is confirmed, then it rests in the book; when its cancel com
       removedAt: undefined,
     },
   )
-  const after = await p.call<OrderBook>('GetOrderBook', { asset_name: 'THYAO', depth: 1 })
+  const after = await p.call('GetOrderBook', { asset_name: 'THYAO', depth: 1 })
   assert.deepEqual(after.bids, [{ price: 25_000, size: 5, orders: 1 }])
   const { rows } = await h.db.query('SELECT remaining, resting FROM book_orders WHERE order_id = $1', [bid.orderId])
   assert.deepEqual(rows, [{ remaining: 0, resting: false }])
@@ -150,17 +139,17 @@ test('when the processor restarts, then its books are as they were and an early 
   await first.stop()
 
   const second = await h.start()
-  const book = await second.call<OrderBook>('GetOrderBook', { asset_name: 'THYAO' })
+  const book = await second.call('GetOrderBook', { asset_name: 'THYAO' })
   assert.deepEqual(book.asks, [{ price: 900, size: 4, orders: 1 }])
 
   await h.send('OrderConfirmed', late)
   const answer = await h.next('OrderRemovedFromBook', late.orderId)
   assert.equal(answer.data.remainingSize, 6)
-  assert.deepEqual((await second.call<OrderBook>('GetOrderBook', { asset_name: 'ASELS' })).bids, [])
+  assert.deepEqual((await second.call('GetOrderBook', { asset_name: 'ASELS' })).bids, [])
 
   await h.send('OrderCancelRequested', cancelOf(resting))
   assert.equal((await h.next('OrderRemovedFromBook', resting.orderId)).data.remainingSize, 4)
-  assert.deepEqual((await second.call<OrderBook>('GetOrderBook', { asset_name: 'THYAO' })).asks, [])
+  assert.deepEqual((await second.call('GetOrderBook', { asset_name: 'THYAO' })).asks, [])
 })
 
 test('when an admin sets a market, then it is stored, MarketSettingsChanged reaches the engine, and ListMarkets shows it', async (t) => {
@@ -168,7 +157,7 @@ test('when an admin sets a market, then it is stored, MarketSettingsChanged reac
   const p = await h.start()
   await h.send('OrderConfirmed', order({ assetName: 'ASELS' }))
 
-  const market = await p.call<{ asset_name: string; crossing: boolean; updated_at: string }>('SetMarket', {
+  const market = await p.call('SetMarket', {
     actor: { subject: 'admin', role: 'ADMIN', request_id: 'req-42' },
     asset_name: 'THYAO',
     crossing: true,
@@ -180,7 +169,7 @@ test('when an admin sets a market, then it is stored, MarketSettingsChanged reac
   await eventually(async () => (await h.db.query("SELECT crossing FROM books WHERE asset_name = 'THYAO'")).rows[0]?.crossing === true, {
     what: 'the engine to apply the setting',
   })
-  const { markets } = await p.call<{ markets: Array<{ asset_name: string; crossing: boolean }> }>('ListMarkets', {})
+  const { markets } = await p.call('ListMarkets', {})
   assert.deepEqual(
     markets.map((m) => [m.asset_name, m.crossing]),
     [
@@ -193,22 +182,22 @@ test('when an admin sets a market, then it is stored, MarketSettingsChanged reac
 test('when the processor gets bad requests, then VALIDATION_FAILED names each field; an unknown asset has an empty book', async (t) => {
   const h = await setup(t)
   const p = await h.start()
-  const fail = async (method: string, req: object) => {
+  const fail = async (call: Promise<unknown>) => {
     try {
-      await p.call(method, req)
+      await call
     } catch (err) {
       if (err instanceof AppError) return err
       throw err
     }
     throw new Error('expected a failure')
   }
-  const set = await fail('SetMarket', { asset_name: 'try', crossing: true })
+  const set = await fail(p.call('SetMarket', { asset_name: 'try', crossing: true }))
   assert.equal(set.code, 'VALIDATION_FAILED')
   assert.deepEqual(
     (set.details as Array<{ field: string }>).map((d) => d.field),
     ['asset_name', 'actor.subject'],
   )
-  const book = await fail('GetOrderBook', { asset_name: 'TRY', depth: -1 })
+  const book = await fail(p.call('GetOrderBook', { asset_name: 'TRY', depth: -1 }))
   assert.deepEqual(
     (book.details as Array<{ field: string }>).map((d) => d.field),
     ['asset_name', 'depth'],
@@ -216,6 +205,6 @@ test('when the processor gets bad requests, then VALIDATION_FAILED names each fi
   const { rows } = await h.db.query('SELECT count(*)::int AS n FROM markets')
   assert.equal(rows[0]!.n, 0)
 
-  const empty = await p.call<OrderBook>('GetOrderBook', { asset_name: 'GARAN' })
+  const empty = await p.call('GetOrderBook', { asset_name: 'GARAN' })
   assert.deepEqual([empty.asset_name, empty.bids, empty.asks], ['GARAN', [], []])
 })

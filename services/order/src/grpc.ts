@@ -1,5 +1,6 @@
 import { ASSET_NAME, ASSET_NAME_RULE, CASH_ASSET, isUuid } from '@brokerage/contracts'
-import { AppError, type CallContext, type ServiceImpl } from '@brokerage/platform'
+import { AppError, type CallContext, type GrpcHandlers } from '@brokerage/platform'
+import type { Actor__Output as Actor } from '@brokerage/contracts/grpc'
 import { ORDER_STATUSES, SIDES, type OrderStatus, type Side } from './domain.js'
 import type { Orders } from './orders.js'
 import { waitWhilePending, type StatusListener } from './status-listener.js'
@@ -13,12 +14,6 @@ export const MAX_WAIT_MS = 30_000
 const MAX_PAGE_SIZE = 100
 const DEFAULT_PAGE_SIZE = 20
 const MAX_IDEMPOTENCY_KEY = 255
-
-interface Actor {
-  subject: string
-  role: string
-  request_id: string
-}
 
 type FieldError = { field: string; message: string }
 
@@ -109,22 +104,10 @@ const toTrade = (t: TradeRow) => ({
 
 const requestIdOf = (actor: Actor | null | undefined, ctx: CallContext) => actor?.request_id || ctx.requestId
 
-export function createOrderGrpc(deps: { orders: Orders; listener: StatusListener }): ServiceImpl {
+export function createOrderGrpc(deps: { orders: Orders; listener: StatusListener }): GrpcHandlers<'order'> {
   const { orders, listener } = deps
   return {
-    async CreateOrder(
-      req: {
-        actor: Actor | null
-        idempotency_key: string
-        customer_id: string
-        asset_name: string
-        side: string
-        size: number
-        price: number
-        wait_ms: number
-      },
-      ctx: CallContext,
-    ) {
+    async CreateOrder(req, ctx) {
       const c = checker()
       c.uuid('customer_id', req.customer_id, true)
       checkAssetName(c, 'asset_name', req.asset_name)
@@ -153,7 +136,7 @@ export function createOrderGrpc(deps: { orders: Orders; listener: StatusListener
       return { order: toOrder(order), replayed: created.replayed }
     },
 
-    async GetOrder(req: { id: string }) {
+    async GetOrder(req) {
       const c = checker()
       c.uuid('id', req.id, true)
       c.done()
@@ -161,16 +144,7 @@ export function createOrderGrpc(deps: { orders: Orders; listener: StatusListener
       return toOrder(order, history)
     },
 
-    async ListOrders(req: {
-      page: { page: number; size: number } | null
-      customer_id: string
-      broker_id: string
-      asset_name: string
-      side: string
-      status: string
-      start_date: string
-      end_date: string
-    }) {
+    async ListOrders(req) {
       const c = checker()
       const p = page(c, req.page)
       c.uuid('customer_id', req.customer_id, false)
@@ -200,14 +174,14 @@ export function createOrderGrpc(deps: { orders: Orders; listener: StatusListener
       return { content: rows.map((o) => toOrder(o)), page: { page: p.page, size: p.size, total_elements: total } }
     },
 
-    async CancelOrder(req: { actor: Actor | null; id: string }, ctx: CallContext) {
+    async CancelOrder(req, ctx) {
       const c = checker()
       c.uuid('id', req.id, true)
       c.done()
       return toOrder(await orders.cancel(req.id.toLowerCase(), requestIdOf(req.actor, ctx)))
     },
 
-    async MatchOrder(req: { actor: Actor | null; id: string }, ctx: CallContext) {
+    async MatchOrder(req, ctx) {
       const c = checker()
       c.uuid('id', req.id, true)
       // Recorded as requestedBy in MatchRequested (the audit trail of who filled an order).
@@ -216,7 +190,7 @@ export function createOrderGrpc(deps: { orders: Orders; listener: StatusListener
       return toOrder(await orders.match(req.id.toLowerCase(), req.actor!.subject, requestIdOf(req.actor, ctx)))
     },
 
-    async ListTrades(req: { order_id: string }) {
+    async ListTrades(req) {
       const c = checker()
       c.uuid('order_id', req.order_id, true)
       c.done()

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
+import type { CreateOrderRequest } from '@brokerage/contracts/grpc'
 import { failure, startOrder } from './helpers.js'
 
 test('when an active customer places an order, then it is stored PENDING and OrderCreated carries the replica tier', async (t) => {
@@ -8,7 +9,7 @@ test('when an active customer places an order, then it is stored PENDING and Ord
   const customerId = await h.customer({ tier: 'VIP' })
   const requestId = randomUUID()
 
-  const res = await h.call<{ order: { id: string; status: string }; replayed: boolean }>('CreateOrder', {
+  const res = await h.call('CreateOrder', {
     actor: { subject: customerId, role: 'CUSTOMER', request_id: requestId },
     customer_id: customerId,
     asset_name: 'THYAO',
@@ -18,12 +19,12 @@ test('when an active customer places an order, then it is stored PENDING and Ord
   })
 
   assert.equal(res.replayed, false)
-  assert.equal(res.order.status, 'PENDING')
-  const created = await h.next('OrderCreated', res.order.id)
+  assert.equal(res.order!.status, 'PENDING')
+  const created = await h.next('OrderCreated', res.order!.id)
   assert.deepEqual(
     { ...created.data, createdAt: undefined },
     {
-      orderId: res.order.id,
+      orderId: res.order!.id,
       customerId,
       assetName: 'THYAO',
       side: 'SELL',
@@ -35,7 +36,7 @@ test('when an active customer places an order, then it is stored PENDING and Ord
   )
   assert.equal(created.key, customerId)
   assert.equal(created.correlationId, requestId)
-  const got = await h.call('GetOrder', { id: res.order.id })
+  const got = await h.call('GetOrder', { id: res.order!.id })
   assert.equal(got.status, 'PENDING')
   assert.equal(got.filled_size, 0)
   assert.equal(got.created_at, created.data.createdAt)
@@ -143,26 +144,32 @@ test('when a customer is suspended after being active, then new orders are rejec
 test('when the same idempotency key comes with the same request, then the first order answers again (replayed) and nothing is doubled', async (t) => {
   const h = await startOrder(t)
   const customerId = await h.customer()
-  const req = { customer_id: customerId, asset_name: 'ASELS', side: 'BUY', size: 3, price: 1_000, idempotency_key: 'order-1' }
+  const req: CreateOrderRequest = {
+    customer_id: customerId,
+    asset_name: 'ASELS',
+    side: 'BUY',
+    size: 3,
+    price: 1_000,
+    idempotency_key: 'order-1',
+  }
 
-  const first = await h.call<{ order: { id: string }; replayed: boolean }>('CreateOrder', req)
-  const again = await h.call<{ order: { id: string }; replayed: boolean }>('CreateOrder', { ...req, actor: { request_id: randomUUID() } })
-  type Res = { order: { id: string }; replayed: boolean }
-  const [c1, c2] = await Promise.all([h.call<Res>('CreateOrder', req), h.call<Res>('CreateOrder', req)])
+  const first = await h.call('CreateOrder', req)
+  const again = await h.call('CreateOrder', { ...req, actor: { request_id: randomUUID() } })
+  const [c1, c2] = await Promise.all([h.call('CreateOrder', req), h.call('CreateOrder', req)])
 
   assert.equal(first.replayed, false)
   assert.equal(again.replayed, true)
-  assert.equal(again.order.id, first.order.id)
+  assert.equal(again.order!.id, first.order!.id)
   assert.deepEqual(
-    [c1, c2].map((r) => r.order.id),
-    [first.order.id, first.order.id],
+    [c1, c2].map((r) => r.order!.id),
+    [first.order!.id, first.order!.id],
   )
   assert.equal((await h.emitted('OrderCreated')).length, 1)
 
   // Two first uses of a fresh key at once: the second waits for the first and replays it.
   const fresh = { ...req, idempotency_key: 'order-2' }
-  const [r1, r2] = await Promise.all([h.call<Res>('CreateOrder', fresh), h.call<Res>('CreateOrder', fresh)])
-  assert.equal(r1.order.id, r2.order.id)
+  const [r1, r2] = await Promise.all([h.call('CreateOrder', fresh), h.call('CreateOrder', fresh)])
+  assert.equal(r1.order!.id, r2.order!.id)
   assert.deepEqual([r1.replayed, r2.replayed].sort(), [false, true])
   assert.equal((await h.emitted('OrderCreated')).length, 2)
 
@@ -171,9 +178,9 @@ test('when the same idempotency key comes with the same request, then the first 
 
   // Keys belong to one customer: another customer's same key is a new order.
   const other = await h.customer()
-  const theirs = await h.call<{ order: { id: string }; replayed: boolean }>('CreateOrder', { ...req, customer_id: other })
+  const theirs = await h.call('CreateOrder', { ...req, customer_id: other })
   assert.equal(theirs.replayed, false)
-  assert.notEqual(theirs.order.id, first.order.id)
+  assert.notEqual(theirs.order!.id, first.order!.id)
   const { rows } = await h.db.query('SELECT count(*)::int AS n FROM orders')
   assert.equal(rows[0]!.n, 3)
 })
@@ -183,7 +190,7 @@ test('when CreateOrder waits and the reservation lands meanwhile, then it answer
   const customerId = await h.customer()
   const started = Date.now()
 
-  const answer = h.call<{ order: { id: string; status: string } }>('CreateOrder', {
+  const answer = h.call('CreateOrder', {
     customer_id: customerId,
     asset_name: 'THYAO',
     side: 'BUY',
@@ -201,8 +208,8 @@ test('when CreateOrder waits and the reservation lands meanwhile, then it answer
   })
   const res = await answer
 
-  assert.equal(res.order.id, created.data.orderId)
-  assert.equal(res.order.status, 'CONFIRMED')
+  assert.equal(res.order!.id, created.data.orderId)
+  assert.equal(res.order!.status, 'CONFIRMED')
   assert.ok(Date.now() - started < 10_000, 'answered on the change, not at the end of wait_ms')
 })
 
@@ -210,7 +217,7 @@ test('when CreateOrder waits and nothing answers, then it returns PENDING once w
   const h = await startOrder(t)
   const customerId = await h.customer()
   const started = Date.now()
-  const res = await h.call<{ order: { status: string } }>('CreateOrder', {
+  const res = await h.call('CreateOrder', {
     customer_id: customerId,
     asset_name: 'THYAO',
     side: 'BUY',
@@ -218,7 +225,7 @@ test('when CreateOrder waits and nothing answers, then it returns PENDING once w
     price: 100,
     wait_ms: 300,
   })
-  assert.equal(res.order.status, 'PENDING')
+  assert.equal(res.order!.status, 'PENDING')
   assert.ok(Date.now() - started >= 300)
 })
 
@@ -244,7 +251,7 @@ test('when customer events arrive out of order, then the replica keeps the newes
   })
   const order = await h.createOrder({ customer_id: customerId })
   assert.equal((await h.next('OrderCreated', order.id)).data.tier, 'VIP')
-  const listed = await h.call<{ content: Array<{ id: string }> }>('ListOrders', { broker_id: broker })
+  const listed = await h.call('ListOrders', { broker_id: broker })
   assert.deepEqual(
     listed.content.map((o) => o.id),
     [order.id],

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { TestContext } from 'node:test'
 import { newEnvelope, topicOf, type AnyEnvelope, type Envelope, type EventData, type EventType } from '@brokerage/contracts'
+import type { CreateOrderRequest, GrpcMethod, GrpcRequest, GrpcResponse, Order__Output } from '@brokerage/contracts/grpc'
 import { AppError, createDb, createEventCodec, createGrpcClient, grpcService } from '@brokerage/platform'
 import { createPgLogBus } from '@brokerage/platform/messaging/pglog'
 import { createCollector, createTestDatabase, eventually } from '@brokerage/platform/testing'
@@ -11,20 +12,7 @@ import { startOrderService, type OrderServiceOptions } from '../src/app.js'
 
 export const OUTPUT_TOPICS = ['order.events', 'engine.commands']
 
-export interface ProtoOrder {
-  id: string
-  customer_id: string
-  asset_name: string
-  side: string
-  size: number
-  price: number
-  filled_size: number
-  status: string
-  rejection_reason: string
-  created_at: string
-  updated_at: string
-  history: Array<{ status: string; at: string; event_id: string; event_type: string; reason: string }>
-}
+export type ProtoOrder = Order__Output
 
 /** A clock that runs with real time, and that a test can move forward (or to a date) at once. */
 export function testClock() {
@@ -132,10 +120,11 @@ export async function startOrder(t: TestContext, opts: Omit<OrderServiceOptions,
     return customerId
   }
 
-  const call = <R = ProtoOrder>(method: string, request: object) => client.call<R>(method, request)
+  const call = <M extends GrpcMethod<'order'>>(method: M, request: GrpcRequest<'order', M>) =>
+    client.call<GrpcResponse<'order', M>>(method, request)
 
-  async function createOrder(req: Record<string, unknown>) {
-    const res = await call<{ order: ProtoOrder; replayed: boolean }>('CreateOrder', {
+  async function createOrder(req: CreateOrderRequest) {
+    const res = await call('CreateOrder', {
       actor: { subject: 'admin', role: 'ADMIN', request_id: randomUUID() },
       asset_name: 'THYAO',
       side: 'BUY',
@@ -143,7 +132,7 @@ export async function startOrder(t: TestContext, opts: Omit<OrderServiceOptions,
       price: 25_000,
       ...req,
     })
-    return res.order
+    return res.order!
   }
 
   async function reserve(order: ProtoOrder) {
@@ -157,7 +146,7 @@ export async function startOrder(t: TestContext, opts: Omit<OrderServiceOptions,
   }
 
   /** A CONFIRMED order of a fresh customer. */
-  async function confirmedOrder(req: Record<string, unknown> = {}) {
+  async function confirmedOrder(req: CreateOrderRequest = {}) {
     const customerId = await customer()
     const order = await createOrder({ customer_id: customerId, ...req })
     await reserve(order)

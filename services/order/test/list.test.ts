@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
-import { failure, startOrder, testClock, type ProtoOrder } from './helpers.js'
-
-interface Page {
-  content: ProtoOrder[]
-  page: { page: number; size: number; total_elements: number }
-}
+import type { CreateOrderRequest, ListOrdersRequest, ListOrdersResponse__Output } from '@brokerage/contracts/grpc'
+import { failure, startOrder, testClock } from './helpers.js'
 
 test('when orders are listed with filters, then each filter, the date range, paging and newest-first hold', async (t) => {
   const clock = testClock()
@@ -14,7 +10,7 @@ test('when orders are listed with filters, then each filter, the date range, pag
   const broker = randomUUID()
   const alice = await h.customer({ brokerId: broker })
   const bob = await h.customer()
-  const place = async (at: string, req: Record<string, unknown>) => {
+  const place = async (at: string, req: CreateOrderRequest) => {
     clock.set(at)
     return h.createOrder(req)
   }
@@ -23,8 +19,8 @@ test('when orders are listed with filters, then each filter, the date range, pag
   const b1 = await place('2025-03-03T09:00:00.000Z', { customer_id: bob, asset_name: 'THYAO', side: 'SELL' })
   const a3 = await place('2025-03-04T09:00:00.000Z', { customer_id: alice, asset_name: 'THYAO', side: 'BUY' })
   await h.reserve(a3)
-  const list = (req: Record<string, unknown>) => h.call<Page>('ListOrders', req)
-  const ids = (p: Page) => p.content.map((o) => o.id)
+  const list = (req: ListOrdersRequest) => h.call('ListOrders', req)
+  const ids = (p: ListOrdersResponse__Output) => p.content.map((o) => o.id)
 
   assert.deepEqual(ids(await list({})), [a3.id, b1.id, a2.id, a1.id])
   assert.deepEqual(ids(await list({ customer_id: alice })), [a3.id, a2.id, a1.id])

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { readdirSync } from 'node:fs'
 import { describe, test } from 'node:test'
 import { PROTO_DIR, PROTO_LOADER_OPTIONS, PROTO_NAMES, loadProto } from './proto.js'
+import { GRPC_SERVICES } from './services.js'
 
 interface MethodDefinition {
   requestSerialize(value: unknown): Buffer
@@ -48,6 +49,12 @@ describe('protos', () => {
       const methodsOf = definition[service] as Record<string, unknown> | undefined
       assert.ok(methodsOf, `${service} missing from ${name}.proto`)
       for (const method of methods) assert.ok(methodsOf[method], `${service}.${method}`)
+    }
+  })
+
+  test('when each service of GRPC_SERVICES is looked up in its proto, then it is there', () => {
+    for (const [name, { proto, fullName }] of Object.entries(GRPC_SERVICES)) {
+      assert.ok(loadProto(proto)[fullName], `${name}: ${fullName} missing from ${proto}.proto`)
     }
   })
 

@@ -1,10 +1,12 @@
 import * as grpc from '@grpc/grpc-js'
+import type { GrpcMethod, GrpcRequest, GrpcResponse, GrpcServiceName } from '@brokerage/contracts/grpc'
 import { AppError, isErrorCode, type ErrorCode } from '../errors.js'
 import { logContext } from '../observability/log.js'
 import { currentTraceparent } from '../observability/tracing.js'
+import type { GrpcService } from './load.js'
 import { ERROR_CODE_KEY, ERROR_DETAILS_KEY, RETRY_AFTER_KEY } from './server.js'
 
-type ClientCtor = new (address: string, credentials: grpc.ChannelCredentials, options?: object) => grpc.Client
+export type ClientCtor = new (address: string, credentials: grpc.ChannelCredentials, options?: object) => grpc.Client
 
 export interface CallOptions {
   deadlineMs?: number
@@ -26,11 +28,30 @@ export function fromServiceError(err: grpc.ServiceError, service: string): AppEr
   return new AppError('INTERNAL', `${service} failed`, { cause: err })
 }
 
+/** A client of one service, typed by the generated types: a wrong method name or request field does not compile. */
+export interface ServiceClient<S extends GrpcServiceName> {
+  /** Carries the current request id and trace context in metadata and rethrows the server's AppError. */
+  call<M extends GrpcMethod<S>>(method: M, request: GrpcRequest<S, M>, opts?: CallOptions): Promise<GrpcResponse<S, M>>
+  close(): void
+}
+
+/** @deprecated Typed by strings: use ServiceClient, from createGrpcClient(grpcService('order'), address). */
+export interface GrpcClient {
+  call<Res = unknown, Req = unknown>(method: string, request: Req, opts?: CallOptions): Promise<Res>
+  close(): void
+}
+
 /**
  * A promise-based client for one service: `call(method, request)` carries the current
  * request id and trace context in metadata and rethrows the server's AppError.
+ * `label` names the service in errors ("order is unavailable"); it defaults to the service's name.
  */
-export function createGrpcClient(ctor: ClientCtor, address: string, name: string) {
+export function createGrpcClient<S extends GrpcServiceName>(service: GrpcService<S>, address: string, label?: string): ServiceClient<S>
+/** @deprecated Pass grpcService('order') instead of a constructor: the client is then typed by the protos. */
+export function createGrpcClient(ctor: ClientCtor, address: string, label: string): GrpcClient
+export function createGrpcClient(target: ClientCtor | GrpcService<GrpcServiceName>, address: string, label?: string): GrpcClient {
+  const ctor = typeof target === 'function' ? target : target.Client
+  const name = label ?? target.name
   const client = new ctor(address, grpc.credentials.createInsecure()) as grpc.Client & Record<string, unknown>
   return {
     call<Res = unknown, Req = unknown>(method: string, request: Req, opts: CallOptions = {}): Promise<Res> {
@@ -51,8 +72,6 @@ export function createGrpcClient(ctor: ClientCtor, address: string, name: string
     close: () => client.close(),
   }
 }
-
-export type GrpcClient = ReturnType<typeof createGrpcClient>
 
 /** Finds a service constructor by its full name (`brokerage.order.v1.OrderService`) in a loaded package. */
 export function serviceFromPackage(pkg: grpc.GrpcObject, fullName: string): ClientCtor & { service: grpc.ServiceDefinition } {

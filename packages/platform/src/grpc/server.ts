@@ -1,10 +1,12 @@
 import * as grpc from '@grpc/grpc-js'
+import type { GrpcHandlerRequest, GrpcHandlerResponse, GrpcMethod, GrpcServiceName } from '@brokerage/contracts/grpc'
 import { randomUUID } from 'node:crypto'
 import { AppError, isAppError } from '../errors.js'
 import type { Logger } from '../observability/log.js'
 import { withLogContext } from '../observability/log.js'
 import { inSpan, SpanKind, withTraceparent } from '../observability/tracing.js'
 import type { Metrics } from '../observability/metrics.js'
+import type { GrpcService } from './load.js'
 
 export interface CallContext {
   requestId: string
@@ -14,6 +16,14 @@ export interface CallContext {
 /** A method implementation: plain async function from request to response. */
 export type UnaryHandler = (request: any, ctx: CallContext) => Promise<unknown> // eslint-disable-line @typescript-eslint/no-explicit-any
 export type ServiceImpl = Record<string, UnaryHandler>
+
+/**
+ * Every method of a service, typed by the generated types: the request as the server
+ * receives it (`Xxx__Output`: defaults filled in, enums as names, int64 as numbers), the answer as it may be sent.
+ */
+export type GrpcHandlers<S extends GrpcServiceName> = {
+  [M in GrpcMethod<S>]: (request: GrpcHandlerRequest<S, M>, ctx: CallContext) => Promise<GrpcHandlerResponse<S, M>>
+}
 
 export const ERROR_CODE_KEY = 'error-code'
 export const ERROR_DETAILS_KEY = 'error-details-bin'
@@ -30,6 +40,9 @@ export function toServiceError(err: unknown, log: Logger): grpc.ServiceError {
   return Object.assign(new Error(app.message), { code: app.grpcStatus, details: app.message, metadata }) as grpc.ServiceError
 }
 
+const isGrpcService = (target: object): target is GrpcService<GrpcServiceName> =>
+  typeof (target as Partial<GrpcService<GrpcServiceName>>).Client === 'function'
+
 export interface GrpcServerOptions {
   log: Logger
   metrics?: Metrics
@@ -42,46 +55,53 @@ export interface GrpcServerOptions {
  */
 export function createGrpcServer(opts: GrpcServerOptions) {
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 })
-  return {
-    server,
-    addService(definition: grpc.ServiceDefinition, impl: ServiceImpl) {
-      const handlers: grpc.UntypedServiceImplementation = {}
-      for (const [name, method] of Object.entries(definition)) {
-        const fn = impl[name] ?? impl[method.originalName ?? name]
-        if (!fn) throw new Error(`gRPC method ${method.path} has no implementation`)
-        handlers[name] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-          const requestId = String(call.metadata.get('x-request-id')[0] ?? randomUUID())
-          const traceparent = call.metadata.get('traceparent')[0]
-          const started = process.hrtime.bigint()
-          withTraceparent(typeof traceparent === 'string' ? traceparent : null, () =>
-            withLogContext({ requestId }, () =>
-              inSpan(
-                method.path,
-                { 'rpc.system': 'grpc', 'rpc.method': name },
-                () => fn(call.request, { requestId, metadata: call.metadata }),
-                {
-                  kind: SpanKind.SERVER,
-                },
-              ),
+
+  /** Serves a service: grpcService('order') with handlers checked against its generated types, or any definition with untyped ones. */
+  function addService<S extends GrpcServiceName>(service: GrpcService<S>, impl: GrpcHandlers<S>): void
+  function addService(definition: grpc.ServiceDefinition, impl: ServiceImpl): void
+  function addService(target: grpc.ServiceDefinition | GrpcService<GrpcServiceName>, impl: ServiceImpl): void {
+    const definition = isGrpcService(target) ? (target.service as grpc.ServiceDefinition) : (target as grpc.ServiceDefinition)
+    const handlers: grpc.UntypedServiceImplementation = {}
+    for (const [name, method] of Object.entries(definition)) {
+      const fn = impl[name] ?? impl[method.originalName ?? name]
+      if (!fn) throw new Error(`gRPC method ${method.path} has no implementation`)
+      handlers[name] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+        const requestId = String(call.metadata.get('x-request-id')[0] ?? randomUUID())
+        const traceparent = call.metadata.get('traceparent')[0]
+        const started = process.hrtime.bigint()
+        withTraceparent(typeof traceparent === 'string' ? traceparent : null, () =>
+          withLogContext({ requestId }, () =>
+            inSpan(
+              method.path,
+              { 'rpc.system': 'grpc', 'rpc.method': name },
+              () => fn(call.request, { requestId, metadata: call.metadata }),
+              {
+                kind: SpanKind.SERVER,
+              },
             ),
-          ).then(
-            (res) => {
-              observe('OK')
-              callback(null, res)
-            },
-            (err: unknown) => {
-              const se = toServiceError(err, opts.log)
-              observe(String(se.code))
-              callback(se)
-            },
-          )
-          function observe(code: string) {
-            opts.metrics?.grpcRequestDuration?.observe({ method: method.path, code }, Number(process.hrtime.bigint() - started) / 1e9)
-          }
+          ),
+        ).then(
+          (res) => {
+            observe('OK')
+            callback(null, res)
+          },
+          (err: unknown) => {
+            const se = toServiceError(err, opts.log)
+            observe(String(se.code))
+            callback(se)
+          },
+        )
+        function observe(code: string) {
+          opts.metrics?.grpcRequestDuration?.observe({ method: method.path, code }, Number(process.hrtime.bigint() - started) / 1e9)
         }
       }
-      server.addService(definition, handlers)
-    },
+    }
+    server.addService(definition, handlers)
+  }
+
+  return {
+    server,
+    addService,
     listen(port: number, host = '127.0.0.1'): Promise<number> {
       return new Promise((resolve, reject) =>
         server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),

@@ -1,0 +1,12 @@
+// Original file: proto/audit.proto
+
+
+export interface AnalyticsRequest {
+  'from'?: (string);
+  'to'?: (string);
+}
+
+export interface AnalyticsRequest__Output {
+  'from': (string);
+  'to': (string);
+}

@@ -1,0 +1,12 @@
+// Original file: proto/common.proto
+
+
+export interface PageRequest {
+  'page'?: (number);
+  'size'?: (number);
+}
+
+export interface PageRequest__Output {
+  'page': (number);
+  'size': (number);
+}

@@ -1,0 +1,10 @@
+// Original file: proto/customer.proto
+
+
+export interface GetCustomerRequest {
+  'id'?: (string);
+}
+
+export interface GetCustomerRequest__Output {
+  'id': (string);
+}

@@ -1,0 +1,13 @@
+// Original file: proto/customer.proto
+
+import type { PageRequest as _brokerage_common_v1_PageRequest, PageRequest__Output as _brokerage_common_v1_PageRequest__Output } from '../../../brokerage/common/v1/PageRequest.js';
+
+export interface ListMovementsRequest {
+  'customer_id'?: (string);
+  'page'?: (_brokerage_common_v1_PageRequest | null);
+}
+
+export interface ListMovementsRequest__Output {
+  'customer_id': (string);
+  'page': (_brokerage_common_v1_PageRequest__Output | null);
+}

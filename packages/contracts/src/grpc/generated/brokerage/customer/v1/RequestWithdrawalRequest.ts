@@ -1,0 +1,22 @@
+// Original file: proto/customer.proto
+
+import type { Actor as _brokerage_common_v1_Actor, Actor__Output as _brokerage_common_v1_Actor__Output } from '../../../brokerage/common/v1/Actor.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface RequestWithdrawalRequest {
+  'actor'?: (_brokerage_common_v1_Actor | null);
+  'idempotency_key'?: (string);
+  'customer_id'?: (string);
+  'asset_name'?: (string);
+  'amount'?: (number | string | Long);
+  'iban'?: (string);
+}
+
+export interface RequestWithdrawalRequest__Output {
+  'actor': (_brokerage_common_v1_Actor__Output | null);
+  'idempotency_key': (string);
+  'customer_id': (string);
+  'asset_name': (string);
+  'amount': (number);
+  'iban': (string);
+}

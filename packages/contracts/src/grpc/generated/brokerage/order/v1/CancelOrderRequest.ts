@@ -1,0 +1,13 @@
+// Original file: proto/order.proto
+
+import type { Actor as _brokerage_common_v1_Actor, Actor__Output as _brokerage_common_v1_Actor__Output } from '../../../brokerage/common/v1/Actor.js';
+
+export interface CancelOrderRequest {
+  'actor'?: (_brokerage_common_v1_Actor | null);
+  'id'?: (string);
+}
+
+export interface CancelOrderRequest__Output {
+  'actor': (_brokerage_common_v1_Actor__Output | null);
+  'id': (string);
+}

@@ -1,0 +1,12 @@
+// Original file: proto/processor.proto
+
+
+export interface GetOrderBookRequest {
+  'asset_name'?: (string);
+  'depth'?: (number);
+}
+
+export interface GetOrderBookRequest__Output {
+  'asset_name': (string);
+  'depth': (number);
+}
