@@ -55,7 +55,7 @@ const ids = (orders: BookOrder[]) => orders.map((o) => o.orderId)
 const id = (c: Confirmed) => c.data.orderId
 const leg = (c: Confirmed) => ({ orderId: c.data.orderId, customerId: c.data.customerId, limitPrice: c.data.price })
 /** The trades, without their ids. */
-const trades = (events: EngineEvent[]) =>
+const trades = (events: readonly EngineEvent[]) =>
   events.map((e) => {
     assert.equal(e.type, 'OrderMatched')
     const { tradeId: _, ...rest } = e.data as EventData<'OrderMatched'>

@@ -68,10 +68,46 @@ export class Order implements BookOrder {
     readonly seq: number,
     public resting: boolean,
   ) {
-    this.time = Date.parse(placedAt)
+    this.time = timeOf(placedAt)
     this.rank = TIER_RANK[tier]
     if (Number.isNaN(this.time)) throw new Error(`order ${orderId}: placedAt ${placedAt} is not a time`)
   }
+}
+
+/**
+ * ms since the epoch of an ISO-8601 UTC time. The events' times are Date#toISOString() output
+ * (the schema checks it), read here by hand: Date.parse would cost a third of a command.
+ */
+export function timeOf(iso: string): number {
+  if (
+    iso.length !== 24 ||
+    iso.charCodeAt(4) !== 45 ||
+    iso.charCodeAt(7) !== 45 ||
+    iso.charCodeAt(10) !== 84 ||
+    iso.charCodeAt(13) !== 58 ||
+    iso.charCodeAt(16) !== 58 ||
+    iso.charCodeAt(19) !== 46 ||
+    iso.charCodeAt(23) !== 90
+  ) {
+    return Date.parse(iso)
+  }
+  let y = digits(iso, 0, 4)
+  const m = digits(iso, 5, 2)
+  const d = digits(iso, 8, 2)
+  // Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (H. Hinnant's days_from_civil).
+  y -= m <= 2 ? 1 : 0
+  const era = Math.floor(y / 400)
+  const yoe = y - era * 400
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1
+  const days = era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468
+  const ms = ((digits(iso, 11, 2) * 60 + digits(iso, 14, 2)) * 60 + digits(iso, 17, 2)) * 1000 + digits(iso, 20, 3)
+  return days * 86_400_000 + ms
+}
+
+function digits(s: string, from: number, n: number): number {
+  let v = 0
+  for (let i = from; i < from + n; i++) v = v * 10 + s.charCodeAt(i) - 48
+  return v
 }
 
 /** A plain copy of an order, as the store writes it. */

@@ -15,7 +15,8 @@ import { Order, rowOf, tradeIdOf, type Book, type BookOrder, type BookSide, type
 //     updated        → UPDATE remaining, resting of stored rows;
 //     book           → UPDATE books SET crossing, next_seq, trade_seq (null: unchanged);
 //     earlyCancelAdded / earlyCancelRemoved → INSERT / DELETE early_cancels.
-//   The rows are copies, taken when the command was applied.
+//   The rows are copies, taken when the command was applied. The result is read-only (its
+//   empty arrays are shared).
 // - The book is changed in place, so when that transaction fails the in-memory book is ahead
 //   of the store: drop it and load it again (bookOf) before the next command of that asset.
 // - `book.closed` is a cache of orders that no longer rest (filled or taken off). The engine
@@ -57,16 +58,34 @@ export type EngineEvent =
   { type: 'OrderRemovedFromBook'; data: EventData<'OrderRemovedFromBook'> } | { type: 'OrderMatched'; data: EventData<'OrderMatched'> }
 
 export interface Changes {
-  added: BookOrder[]
-  updated: BookOrder[]
+  added: readonly BookOrder[]
+  updated: readonly BookOrder[]
   book: { crossing: boolean; nextSeq: number; tradeSeq: number } | null
   earlyCancelAdded: EarlyCancel | null
   earlyCancelRemoved: EarlyCancel | null
 }
 
 export interface EngineResult {
-  events: EngineEvent[]
+  events: readonly EngineEvent[]
   changed: Changes
+}
+
+// Most commands change little: the empty parts are shared (frozen) rather than allocated.
+const NONE: readonly never[] = Object.freeze([])
+const NOTHING: EngineResult = Object.freeze({
+  events: NONE,
+  changed: Object.freeze({ added: NONE, updated: NONE, book: null, earlyCancelAdded: null, earlyCancelRemoved: null }),
+})
+
+function result(
+  events: readonly EngineEvent[],
+  added: readonly BookOrder[],
+  updated: readonly BookOrder[],
+  book: Book | null,
+  earlyCancelAdded: EarlyCancel | null = null,
+  earlyCancelRemoved: EarlyCancel | null = null,
+): EngineResult {
+  return { events, changed: { added, updated, book: book && header(book), earlyCancelAdded, earlyCancelRemoved } }
 }
 
 /** `at`: the time the command is applied (ISO-8601), stamped on the events. */
@@ -84,10 +103,6 @@ export function apply(book: Book, command: EngineCommand, at: string): EngineRes
     case 'MarketSettingsChanged':
       return settings(book, command.data)
   }
-}
-
-function changes(): Changes {
-  return { added: [], updated: [], book: null, earlyCancelAdded: null, earlyCancelRemoved: null }
 }
 
 const header = (book: Book) => ({ crossing: book.crossing, nextSeq: book.nextSeq, tradeSeq: book.tradeSeq })
@@ -149,9 +164,8 @@ function matched(
 const positive = (n: number) => Number.isSafeInteger(n) && n > 0
 
 function confirm(book: Book, data: EventData<'OrderConfirmed'>, at: string): EngineResult {
-  const changed = changes()
   // Booked already, or gone already: the confirmation was seen before.
-  if (book.orders.has(data.orderId) || book.closed.has(data.orderId)) return { events: [], changed }
+  if (book.orders.has(data.orderId) || book.closed.has(data.orderId)) return NOTHING
   if (!positive(data.size) || !positive(data.price)) {
     throw new Error(`order ${data.orderId}: size ${data.size} and price ${data.price} must be positive integers`)
   }
@@ -167,34 +181,32 @@ function confirm(book: Book, data: EventData<'OrderConfirmed'>, at: string): Eng
     book.nextSeq++,
     false,
   )
-  const events: EngineEvent[] = []
   const early = book.earlyCancels.get(data.orderId)
   if (early) {
     // Its cancel came first: the order never rests, and the answer the cancel waited for goes out now.
     book.earlyCancels.delete(data.orderId)
-    changed.earlyCancelRemoved = early
     o.remaining = 0
-    events.push(removed(book, o, o.size, at))
-  } else {
-    if (book.crossing) cross(book, o, at, events, changed)
-    if (o.remaining > 0) {
-      o.resting = true
-      book.orders.set(o.orderId, o)
-      sideOf(book, o.side).add(o)
-    }
+    book.closed.set(o.orderId, o)
+    return result([removed(book, o, o.size, at)], [rowOf(o)], NONE, book, null, early)
   }
-  if (!o.resting) book.closed.set(o.orderId, o)
-  changed.added.push(rowOf(o))
-  changed.book = header(book)
-  return { events, changed }
+  const fills = book.crossing ? cross(book, o, at) : null
+  if (o.remaining > 0) {
+    o.resting = true
+    book.orders.set(o.orderId, o)
+    sideOf(book, o.side).add(o)
+  } else {
+    book.closed.set(o.orderId, o)
+  }
+  return result(fills ? fills.events : NONE, [rowOf(o)], fills ? fills.updated : NONE, book)
 }
 
 /** Trades the incoming order against the opposite side while it crosses (see the rules above). */
-function cross(book: Book, o: Order, at: string, events: EngineEvent[], changed: Changes): void {
+function cross(book: Book, o: Order, at: string): { events: EngineEvent[]; updated: BookOrder[] } | null {
   const opposite = o.side === 'BUY' ? book.asks : book.bids
   const levels = opposite.levels
   // A level crosses when its key is at least the key of the incoming limit on that side.
   const limit = opposite.keyOf(o.price)
+  let fills: { events: EngineEvent[]; updated: BookOrder[] } | null = null
   for (let i = levels.length - 1; i >= 0 && o.remaining > 0; i--) {
     const level = levels[i]!
     if (level.key < limit) break
@@ -203,7 +215,8 @@ function cross(book: Book, o: Order, at: string, events: EngineEvent[], changed:
       if (r.customerId !== o.customerId) {
         const q = Math.min(o.remaining, r.remaining)
         o.remaining -= q
-        events.push(
+        fills ??= { events: [], updated: [] }
+        fills.events.push(
           o.side === 'BUY' ? matched(book, level.price, q, o, r, 'CROSSING', at) : matched(book, level.price, q, r, o, 'CROSSING', at),
         )
         if (q === r.remaining) {
@@ -216,54 +229,46 @@ function cross(book: Book, o: Order, at: string, events: EngineEvent[], changed:
           r.remaining -= q
           level.size -= q
         }
-        changed.updated.push(rowOf(r))
+        fills.updated.push(rowOf(r))
       }
       r = next
     }
     if (level.count === 0) opposite.dropLevel(i)
   }
+  return fills
 }
 
 function match(book: Book, data: EventData<'MatchRequested'>, at: string): EngineResult {
-  const changed = changes()
   const o = book.orders.get(data.orderId)
   // Not resting: filled, cancelled or matched already (a repeat), or never booked.
-  if (!o) return { events: [], changed }
+  if (!o) return NOTHING
   const event =
     o.side === 'BUY'
       ? matched(book, o.price, o.remaining, o, null, 'MATCH_REQUEST', at)
       : matched(book, o.price, o.remaining, null, o, 'MATCH_REQUEST', at)
   close(book, o)
-  changed.updated.push(rowOf(o))
-  changed.book = header(book)
-  return { events: [event], changed }
+  return result([event], NONE, [rowOf(o)], book)
 }
 
 function cancel(book: Book, data: EventData<'OrderCancelRequested'>, at: string): EngineResult {
-  const changed = changes()
   const resting = book.orders.get(data.orderId)
   if (resting) {
     const remainingSize = resting.remaining
     close(book, resting)
-    changed.updated.push(rowOf(resting))
-    return { events: [removed(book, resting, remainingSize, at)], changed }
+    return result([removed(book, resting, remainingSize, at)], NONE, [rowOf(resting)], null)
   }
   const closed = book.closed.get(data.orderId)
   // Nothing left: filled, or taken off by an earlier cancel.
-  if (closed) return { events: [removed(book, closed, 0, at)], changed }
-  if (book.earlyCancels.has(data.orderId)) return { events: [], changed }
+  if (closed) return result([removed(book, closed, 0, at)], NONE, NONE, null)
+  if (book.earlyCancels.has(data.orderId)) return NOTHING
   // Not seen yet. The answer needs the order's side and price, so it waits for OrderConfirmed.
   const early: EarlyCancel = { orderId: data.orderId, customerId: data.customerId, reason: data.reason, requestedAt: data.requestedAt }
   book.earlyCancels.set(data.orderId, early)
-  changed.earlyCancelAdded = early
-  return { events: [], changed }
+  return result(NONE, NONE, NONE, null, early)
 }
 
 function settings(book: Book, data: EventData<'MarketSettingsChanged'>): EngineResult {
-  const changed = changes()
-  if (book.crossing !== data.crossing) {
-    book.crossing = data.crossing
-    changed.book = header(book)
-  }
-  return { events: [], changed }
+  if (book.crossing === data.crossing) return NOTHING
+  book.crossing = data.crossing
+  return result(NONE, NONE, NONE, book)
 }
