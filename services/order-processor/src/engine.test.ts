@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
 import type { EventData } from '@brokerage/contracts'
-import { bookOf, depth, emptyBook, restingOrders, type Book, type BookOrder, type Side, type Tier } from './engine/book.js'
+import { bookOf, depth, emptyBook, restingOrders, timeOf, type Book, type BookOrder, type Side, type Tier } from './engine/book.js'
 import { apply, type EngineCommand, type EngineEvent } from './engine/engine.js'
 
 const AT = '2025-05-01T10:00:00.000Z'
@@ -515,4 +515,18 @@ test('when stored rows cannot be a book, then bookOf says which row', () => {
   assert.throws(() => bookOf({ ...state, orders: [row] }), /remaining 0 of 5/)
   assert.throws(() => bookOf({ ...state, nextSeq: 1, orders: [{ ...row, remaining: 5 }] }), /seq 1 is not below the book's nextSeq 1/)
   assert.equal(bookOf({ ...state, orders: [{ ...row, resting: false }] }).closed.size, 1, 'a closed row goes to closed')
+})
+
+test('when a time is read by hand, then it is the time Date.parse reads, in the canonical form and in others', () => {
+  const times = [
+    '1970-01-01T00:00:00.000Z',
+    '2024-02-29T23:59:59.999Z',
+    '2025-05-01T09:00:00.001Z',
+    '2100-03-01T00:00:00.000Z',
+    '1969-12-31T23:59:59.999Z',
+  ]
+  for (let t = -2e12; t < 5e12; t += 86_399_999_937) times.push(new Date(t).toISOString())
+  // Other forms the schema allows go through Date.parse.
+  times.push('2025-05-01T09:00:00Z', '2025-05-01T09:00:00.5Z', '2025-05-01T09:00:00.123456Z')
+  for (const t of times) assert.equal(timeOf(t), Date.parse(t), t)
 })

@@ -51,11 +51,16 @@ const TIER_RANK: Record<Tier, number> = { VIP: 0, PREMIUM: 1, STANDARD: 2 }
  * engine creates and changes these; the caller gets plain BookOrder copies.
  */
 export class Order implements BookOrder {
-  /** placedAt in ms, parsed once. */
-  readonly time: number
+  /**
+   * placedAt, parsed once, as days since the epoch and ms into the day: two small integers V8
+   * keeps in the object, where a ms timestamp would be one more heap number per order.
+   */
+  readonly day: number
+  readonly ms: number
   readonly rank: number
   prev: Order | null = null
   next: Order | null = null
+  level: Level | null = null
   constructor(
     readonly orderId: string,
     readonly customerId: string,
@@ -68,9 +73,11 @@ export class Order implements BookOrder {
     readonly seq: number,
     public resting: boolean,
   ) {
-    this.time = timeOf(placedAt)
+    const time = timeOf(placedAt)
+    if (Number.isNaN(time)) throw new Error(`order ${orderId}: placedAt ${placedAt} is not a time`)
+    this.day = Math.floor(time / 86_400_000)
+    this.ms = time - this.day * 86_400_000
     this.rank = TIER_RANK[tier]
-    if (Number.isNaN(this.time)) throw new Error(`order ${orderId}: placedAt ${placedAt} is not a time`)
   }
 }
 
@@ -128,7 +135,8 @@ export function rowOf(o: BookOrder): BookOrder {
 
 /** Within one price: earlier placement, then higher tier, then earlier arrival. */
 function before(a: Order, b: Order): boolean {
-  if (a.time !== b.time) return a.time < b.time
+  if (a.day !== b.day) return a.day < b.day
+  if (a.ms !== b.ms) return a.ms < b.ms
   if (a.rank !== b.rank) return a.rank < b.rank
   return a.seq < b.seq
 }
@@ -159,6 +167,7 @@ export class Level {
     }
     if (o.next === null) this.tail = o
     else o.next.prev = o
+    o.level = this
     this.size += o.remaining
     this.count++
   }
@@ -169,6 +178,7 @@ export class Level {
     if (o.next === null) this.tail = o.prev
     else o.next.prev = o.prev
     o.prev = o.next = null
+    o.level = null
     this.size -= o.remaining
     this.count--
   }
@@ -220,10 +230,9 @@ export class BookSide {
 
   /** Takes a resting order off its level, and the level off the side when it empties. */
   remove(o: Order): void {
-    const at = this.find(this.keyOf(o.price))
-    const level = this.levels[at]!
+    const level = o.level!
     level.remove(o)
-    if (level.count === 0) this.dropLevel(at)
+    if (level.count === 0) this.dropLevel(this.find(level.key))
   }
 
   dropLevel(at: number): void {
