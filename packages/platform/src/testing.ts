@@ -8,6 +8,7 @@ import { createPgLogBus } from './messaging/pglog.js'
 import { createEventCodec } from './events/codec.js'
 import { createGrpcClient, type GrpcClient } from './grpc/client.js'
 import { grpcService } from './grpc/load.js'
+import { AppError } from './errors.js'
 import type { Stoppable } from './lifecycle.js'
 import type { ServiceConfig } from './service.js'
 
@@ -161,6 +162,17 @@ export function ofType<T extends EventType>(events: AnyEnvelope[], type: T, wher
   const matches = (e: AnyEnvelope) =>
     e.type === type && Object.entries(where).every(([k, v]) => (e.data as Record<string, unknown>)[k] === v)
   return events.filter(matches) as unknown as Array<Envelope<T>>
+}
+
+/** The AppError a call failed with (the test fails if it succeeded, or failed otherwise). */
+export async function failure(p: Promise<unknown>): Promise<AppError> {
+  try {
+    await p
+  } catch (err) {
+    if (err instanceof AppError) return err
+    throw err
+  }
+  throw new Error('expected the call to fail')
 }
 
 /** The configuration a service under test runs with: ports the system picks, quiet logs (TEST_LOG_LEVEL shows them). */

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test, type TestContext } from 'node:test'
 import { newEnvelope, type AnyEnvelope, type Envelope, type EventData, type EventType } from '@brokerage/contracts'
-import { AppError } from '@brokerage/platform'
-import { eventually, serviceUnderTest } from '@brokerage/platform/testing'
+import { eventually, failure, serviceUnderTest } from '@brokerage/platform/testing'
 import { startOrderProcessorService } from '../src/app.js'
 
 // The order-processor in-process on its own database and bus, fed engine commands on the
@@ -157,15 +156,7 @@ test('when an admin sets a market, then it is stored, MarketSettingsChanged reac
 test('when the processor gets bad requests, then VALIDATION_FAILED names each field; an unknown asset has an empty book', async (t) => {
   const h = await setup(t)
   const p = await h.start()
-  const fail = async (method: string, req: object) => {
-    try {
-      await p.call(method, req)
-    } catch (err) {
-      if (err instanceof AppError) return err
-      throw err
-    }
-    throw new Error('expected a failure')
-  }
+  const fail = (method: string, req: object) => failure(p.call(method, req))
   const set = await fail('SetMarket', { asset_name: 'try', crossing: true })
   assert.equal(set.code, 'VALIDATION_FAILED')
   assert.deepEqual(

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import type { TestContext } from 'node:test'
 import { newEnvelope, type AnyEnvelope, type Envelope, type EventData, type EventType } from '@brokerage/contracts'
-import { AppError } from '@brokerage/platform'
 import { serviceUnderTest } from '@brokerage/platform/testing'
 import { startOrderService, type OrderServiceOptions } from '../src/app.js'
+
+export { failure } from '@brokerage/platform/testing'
 
 // One order service per test, on its own database and bus, called over real gRPC and fed
 // by events published on the real pglog bus, as other services would.
@@ -135,15 +136,4 @@ export async function startOrder(t: TestContext, opts: Omit<OrderServiceOptions,
     confirmedOrder,
     stored,
   }
-}
-
-/** The AppError a call failed with (the test fails if it succeeded). */
-export async function failure(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof AppError) return err
-    throw err
-  }
-  throw new Error('expected the call to fail')
 }
