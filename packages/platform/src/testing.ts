@@ -77,12 +77,12 @@ export function testServerUrl(): Promise<string> {
   return Promise.resolve(url)
 }
 
-/** Creates a database with a unique name, dropped when the test ends. */
+/** Creates a database with a unique name, dropped when the test ends (pass teardown(t) to drop it after what is set up later). */
 export async function createTestDatabase(t: AfterHook, prefix = 'test'): Promise<string> {
   const server = await testServerUrl()
   const name = `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 16)}`
   await ensureDatabase(server, name)
-  teardown(t).after(() => dropTestDatabases([name]))
+  t.after(() => dropTestDatabases([name]))
   return databaseUrl(server, name)
 }
 

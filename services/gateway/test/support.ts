@@ -378,7 +378,7 @@ export async function startGateway(
   const world = opts.world ?? createWorld()
   const services = opts.services ?? allServices(await startStubServices(t, world))
   const clock = createClock()
-  const databaseUrl = opts.databaseUrl ?? (await createTestDatabase(t, 'gateway'))
+  const databaseUrl = opts.databaseUrl ?? (await createTestDatabase(teardown(t), 'gateway'))
   // The gateway publishes no events and serves no gRPC: an in-process bus, and no gRPC port.
   const gw = await startGatewayService({
     config: testServiceConfig({ databaseUrl, bus: { kind: 'memory' }, grpcPort: undefined }),
