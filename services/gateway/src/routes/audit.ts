@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type * as pb from '../grpc-types.js'
 import * as json from '../json.js'
+import { isoInstant } from '../date-time.js'
 import { badField, principalOf } from '../request-context.js'
 import { analyticsJson, auditEventJson, complianceReportJson, dateTime, pageOf, pageQuery, query, responses, uuid } from '../schemas.js'
 import { doc, type RouteDeps } from './deps.js'
@@ -8,7 +9,6 @@ import { doc, type RouteDeps } from './deps.js'
 const ADMIN_OR_OWN = ['ADMIN', 'CUSTOMER'] as const
 const ADMIN = ['ADMIN'] as const
 const period = { from: { ...dateTime, description: 'inclusive' }, to: { ...dateTime, description: 'exclusive' } }
-const iso = (s: string | undefined) => (s === undefined ? '' : new Date(s).toISOString())
 
 export function auditRoutes(deps: RouteDeps): FastifyPluginAsync {
   const { clients, access } = deps
@@ -53,13 +53,13 @@ export function auditRoutes(deps: RouteDeps): FastifyPluginAsync {
       async (req) => {
         const p = principalOf(req)
         const q = req.query
-        if (q.from !== undefined && q.to !== undefined && Date.parse(q.from) >= Date.parse(q.to)) {
-          throw badField('querystring.to', 'must be after from')
-        }
+        const from = isoInstant(q.from, 'querystring.from')
+        const to = isoInstant(q.to, 'querystring.to')
+        if (from && to && from >= to) throw badField('querystring.to', 'must be after from')
         const customerId = p.role === 'CUSTOMER' ? await access.target(p, q.customerId, 'querystring.customerId') : (q.customerId ?? '')
         const r = await clients.call<pb.ComplianceReport>('audit', 'GetComplianceReport', {
-          from: iso(q.from),
-          to: iso(q.to),
+          from,
+          to,
           customer_id: customerId,
         })
         return json.complianceReport(r)
@@ -77,7 +77,12 @@ export function auditRoutes(deps: RouteDeps): FastifyPluginAsync {
         },
       },
       async (req) =>
-        json.analytics(await clients.call<pb.Analytics>('audit', 'GetAnalytics', { from: iso(req.query.from), to: iso(req.query.to) })),
+        json.analytics(
+          await clients.call<pb.Analytics>('audit', 'GetAnalytics', {
+            from: isoInstant(req.query.from, 'querystring.from'),
+            to: isoInstant(req.query.to, 'querystring.to'),
+          }),
+        ),
     )
   }
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { AppError } from '@brokerage/platform'
 import type * as pb from '../grpc-types.js'
+import { isoInstant } from '../date-time.js'
 import * as json from '../json.js'
 import { actorOf, badField, idempotencyKeyOf, principalOf } from '../request-context.js'
 import {
@@ -186,8 +187,8 @@ export function orderRoutes(deps: RouteDeps): FastifyPluginAsync {
           asset_name: q.assetName ?? '',
           side: q.side ?? 'SIDE_UNSPECIFIED',
           status: q.status ?? 'ORDER_STATUS_UNSPECIFIED',
-          start_date: q.startDate ? new Date(q.startDate).toISOString() : '',
-          end_date: q.endDate ? new Date(q.endDate).toISOString() : '',
+          start_date: isoInstant(q.startDate, 'querystring.startDate'),
+          end_date: isoInstant(q.endDate, 'querystring.endDate'),
         })
         return json.page(res, json.order, q)
       },
