@@ -1,5 +1,6 @@
 import { createLogger, readConfig, runMain, serviceConfigFromEnv } from '@brokerage/platform'
 import { startGatewayService } from './app.js'
+import { DEFAULT_CLAIMS } from './tokens.js'
 
 const log = createLogger({ service: 'gateway' })
 const env = readConfig(process.env, {
@@ -16,6 +17,10 @@ const env = readConfig(process.env, {
   TOKEN_TTL_SECONDS: { type: 'int', default: 3600, min: 60, max: 86_400 },
   TOKEN_AUDIENCE: { type: 'string', default: 'brokerage-api' },
   OIDC_ISSUER_URL: { type: 'url' },
+  // Claim names (or paths such as realm_access.roles) in the external provider's tokens.
+  OIDC_ROLES_CLAIMS: { type: 'string', default: DEFAULT_CLAIMS.roles.join(',') },
+  OIDC_CUSTOMER_ID_CLAIM: { type: 'string', default: DEFAULT_CLAIMS.customerId },
+  OIDC_BROKER_ID_CLAIM: { type: 'string', default: DEFAULT_CLAIMS.brokerId },
 })
 const config = serviceConfigFromEnv(process.env)
 // HTTP_PORT (set by npm start) wins; PORT is the documented knob (SPEC §6), 8080 by default.
@@ -39,6 +44,13 @@ await runMain(
         tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
         audience: env.TOKEN_AUDIENCE,
         oidcIssuerUrl: env.OIDC_ISSUER_URL,
+        oidcClaims: {
+          roles: env.OIDC_ROLES_CLAIMS.split(',')
+            .map((c) => c.trim())
+            .filter(Boolean),
+          customerId: env.OIDC_CUSTOMER_ID_CLAIM,
+          brokerId: env.OIDC_BROKER_ID_CLAIM,
+        },
       },
     }),
   { log },

@@ -96,11 +96,21 @@ test('when an external OIDC provider is configured, then its JWT access tokens a
   assert.deepEqual(me.json(), { subject: 'ada-app', role: 'CUSTOMER', customerId: ids.c1, brokerId: null })
   const refused = await gw.request('PUT', `/api/customers/${ids.c1}/tier`, { token: adaToken, body: { tier: 'VIP' } })
   assert.equal(refused.statusCode, 403)
+  // Services know the caller by the customer id, never by the provider's subject.
+  const deposit = await gw.request('POST', `/api/customers/${ids.c1}/deposits`, { token: adaToken, body: { amount: 100 } })
+  assert.equal(deposit.statusCode, 202)
+  assert.equal(gw.world.requests('RequestDeposit').at(-1)!['actor'].subject, ids.c1)
 
   const brokerToken = await idp.token('broker-app')
   const orders = await gw.request('GET', '/api/orders', { token: brokerToken })
   assert.equal(orders.statusCode, 200)
   assert.equal(gw.world.requests('ListOrders').at(-1)!['broker_id'], ids.broker1)
+  const created = await gw.request('POST', '/api/customers', {
+    token: brokerToken,
+    body: { name: 'Dan', email: 'dan@example.com', password: 'long enough' },
+  })
+  assert.equal(created.statusCode, 201)
+  assert.deepEqual([gw.world.requests('CreateCustomer').at(-1)!['actor'].subject, created.json().brokerId], [ids.broker1, ids.broker1])
 
   // With an external issuer the built-in one is off entirely.
   const login = await gw.request('POST', '/api/auth/login', { body: { username: 'admin', password: 'admin' } })
