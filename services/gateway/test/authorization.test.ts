@@ -135,7 +135,7 @@ test('when a broker acts, then only assigned customers are visible and lists are
   assert.equal(gw.world.requests('ListCustomers').at(-1)!['broker_id'], ids.broker1)
 
   await gw.request('GET', '/api/orders', { token: b1 })
-  assert.equal(gw.world.requests('ListOrders').at(-1)!['broker_id'], ids.broker1)
+  assert.deepEqual(gw.world.requests('ListOrders').at(-1)!['customer_ids'], [ids.c1])
   assert.equal((await gw.request('GET', `/api/orders?customerId=${ids.c2}`, { token: b1 })).statusCode, 404)
 
   const assets = await gw.request('GET', '/api/assets', { token: b1 })
@@ -205,4 +205,30 @@ test('when an admin acts, then any customer is reachable and admin-only routes w
   assert.deepEqual(gw.world.requests('ListBalances').at(-1), { customer_ids: [], asset_name: '' })
   const missing = await gw.request('GET', `/api/customers/${ids.missing}`, { token: admin })
   assert.equal(missing.statusCode, 404)
+})
+
+test('when an admin moves a customer to another broker, then both brokers’ order lists follow at once, whatever the order service last heard', async (t) => {
+  const gw = await startGateway(t)
+  const { admin, b1, b2 } = await gw.tokens()
+  // The order service as it stands while BrokerAssigned is unconsumed: its replica still
+  // says c1 is broker1's. Given customer ids, it lists exactly those customers' orders.
+  const staleBroker = new Map<string, string>([
+    [ids.c1, ids.broker1],
+    [ids.c2, ids.broker2],
+  ])
+  gw.world.overrides.set('OrderService.ListOrders', async (r: any) => {
+    const visible = [...gw.world.orders.values()].filter((o) =>
+      r.customer_ids.length > 0 ? r.customer_ids.includes(o.customer_id) : !r.broker_id || staleBroker.get(o.customer_id) === r.broker_id,
+    )
+    return { content: visible, page: { page: 0, size: 20, total_elements: visible.length } }
+  })
+  const orderIds = async (token: string) =>
+    (await gw.request('GET', '/api/orders', { token })).json().content.map((o: { id: string }) => o.id)
+  assert.deepEqual(await orderIds(b1), [ids.order1])
+
+  const moved = await gw.request('PUT', `/api/customers/${ids.c1}/broker`, { token: admin, body: { brokerId: ids.broker2 } })
+  assert.equal(moved.statusCode, 200)
+  assert.deepEqual(await orderIds(b1), [])
+  assert.deepEqual((await orderIds(b2)).sort(), [ids.order1, ids.order2].sort())
+  assert.equal((await gw.request('GET', `/api/orders?customerId=${ids.c1}`, { token: b1 })).statusCode, 404)
 })

@@ -208,6 +208,7 @@ test('when paging is omitted or given, then the service gets page 0 and size 20 
   assert.deepEqual(gw.world.requests('ListOrders')[1], {
     page: { page: 3, size: 100 },
     customer_id: ids.c2,
+    customer_ids: [],
     broker_id: '',
     asset_name: 'AAPL',
     side: 'SELL',

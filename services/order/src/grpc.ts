@@ -14,6 +14,8 @@ export const MAX_WAIT_MS = 30_000
 const MAX_PAGE_SIZE = 100
 const DEFAULT_PAGE_SIZE = 20
 const MAX_IDEMPOTENCY_KEY = 255
+// A broker's customers, resolved by the gateway; 50 000 UUIDs stay well inside gRPC's 4 MB message.
+const MAX_CUSTOMER_IDS = 50_000
 
 interface Actor {
   subject: string
@@ -166,6 +168,7 @@ export function createOrderGrpc(deps: { orders: Orders; listener: StatusListener
       page: { page: number; size: number } | null
       customer_id: string
       broker_id: string
+      customer_ids: string[]
       asset_name: string
       side: string
       status: string
@@ -176,6 +179,9 @@ export function createOrderGrpc(deps: { orders: Orders; listener: StatusListener
       const p = page(c, req.page)
       c.uuid('customer_id', req.customer_id, false)
       c.uuid('broker_id', req.broker_id, false)
+      const customerIds = req.customer_ids ?? []
+      if (customerIds.length > MAX_CUSTOMER_IDS) c.add('customer_ids', `at most ${MAX_CUSTOMER_IDS} ids`)
+      else customerIds.forEach((id, i) => c.uuid(`customer_ids[${i}]`, id, true))
       if (req.asset_name && !ASSET_NAME.test(req.asset_name))
         c.add('asset_name', 'must be 2–12 capital letters or digits, starting with a letter')
       const side = req.side && req.side !== 'SIDE_UNSPECIFIED' ? req.side : undefined
@@ -192,6 +198,7 @@ export function createOrderGrpc(deps: { orders: Orders; listener: StatusListener
       const filter: OrderFilter = {
         customerId: req.customer_id.toLowerCase() || undefined,
         brokerId: req.broker_id.toLowerCase() || undefined,
+        customerIds: customerIds.length ? customerIds.map((id) => id.toLowerCase()) : undefined,
         assetName: req.asset_name || undefined,
         side: side as Side | undefined,
         status: status as OrderStatus | undefined,

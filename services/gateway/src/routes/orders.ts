@@ -63,7 +63,7 @@ export function orderRoutes(deps: RouteDeps): FastifyPluginAsync {
         } else if (p.role === 'CUSTOMER') {
           customerIds = [p.customerId!]
         } else if (p.role === 'BROKER') {
-          customerIds = await brokerCustomerIds(p.brokerId!)
+          customerIds = await access.brokerCustomerIds(p.brokerId!)
           // An empty list means "every customer" to the asset service: never send it for a broker.
           if (customerIds.length === 0) return []
         } else {
@@ -76,20 +76,6 @@ export function orderRoutes(deps: RouteDeps): FastifyPluginAsync {
         return res.balances.map(json.balance)
       },
     )
-
-    async function brokerCustomerIds(brokerId: string): Promise<string[]> {
-      const ids: string[] = []
-      for (let page = 0; ; page++) {
-        const res = await clients.call<pb.Paged<pb.Customer>>('customer', 'ListCustomers', {
-          page: { page, size: 100 },
-          broker_id: brokerId,
-          tier: 'TIER_UNSPECIFIED',
-          status: 'CUSTOMER_STATUS_UNSPECIFIED',
-        })
-        ids.push(...res.content.map((c) => c.id))
-        if (res.content.length < 100 || ids.length >= (res.page?.total_elements ?? 0)) return ids
-      }
-    }
 
     api.post<{ Body: { customerId: string; assetName: string; side: string; size: number; price: number } }>(
       '/orders',
@@ -173,17 +159,21 @@ export function orderRoutes(deps: RouteDeps): FastifyPluginAsync {
         const p = principalOf(req)
         const q = req.query
         let customerId = q.customerId ?? ''
-        let brokerId = ''
+        let customerIds: string[] = []
         if (p.role === 'CUSTOMER') {
           customerId = await access.target(p, q.customerId, 'querystring.customerId')
         } else if (p.role === 'BROKER') {
           if (q.customerId !== undefined) await access.customer(p, q.customerId)
-          brokerId = p.brokerId!
+          else {
+            customerIds = await access.brokerCustomerIds(p.brokerId!)
+            // An empty list means "every customer" to the order service: never send it for a broker.
+            if (customerIds.length === 0) return { content: [], page: q.page, size: q.size, totalElements: 0 }
+          }
         }
         const res = await clients.call<pb.Paged<pb.Order>>('order', 'ListOrders', {
           page: { page: q.page, size: q.size },
           customer_id: customerId,
-          broker_id: brokerId,
+          customer_ids: customerIds,
           asset_name: q.assetName ?? '',
           side: q.side ?? 'SIDE_UNSPECIFIED',
           status: q.status ?? 'ORDER_STATUS_UNSPECIFIED',
