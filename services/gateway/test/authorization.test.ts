@@ -1,5 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { AppError } from '@brokerage/platform'
 import { errorOf, ids, startGateway } from './support.js'
 
 const IBAN = 'TR330006100519786457841326'
@@ -231,4 +233,31 @@ test('when an admin moves a customer to another broker, then both brokers’ ord
   assert.deepEqual(await orderIds(b1), [])
   assert.deepEqual((await orderIds(b2)).sort(), [ids.order1, ids.order2].sort())
   assert.equal((await gw.request('GET', `/api/orders?customerId=${ids.c1}`, { token: b1 })).statusCode, 404)
+})
+
+test('when a broker has more customers than the asset service takes in one call, then /assets asks in slices and answers all, sorted', async (t) => {
+  const gw = await startGateway(t)
+  const { b1 } = await gw.tokens()
+  const template = gw.world.customers.get(ids.c1)!
+  for (let i = 0; i < 2100; i++) {
+    const id = randomUUID()
+    gw.world.customers.set(id, { ...template, id, email: `c${i}@example.com` })
+  }
+  // The asset service's own limit (services/asset/src/grpc.ts).
+  gw.world.overrides.set('AssetService.ListBalances', async (r: any) => {
+    if (r.customer_ids.length > 1000) throw new AppError('VALIDATION_FAILED', 'at most 1000 ids')
+    return { balances: r.customer_ids.map((id: string) => ({ customer_id: id, asset_name: 'TRY', size: 1, usable_size: 1 })) }
+  })
+  const res = await gw.request('GET', '/api/assets', { token: b1 })
+  assert.equal(res.statusCode, 200, res.body)
+  const listed = res.json().map((b: { customerId: string }) => b.customerId)
+  assert.equal(listed.length, 2101)
+  assert.deepEqual(listed, [...listed].sort())
+  assert.deepEqual(
+    gw.world
+      .requests('ListBalances')
+      .map((r) => (r['customer_ids'] as string[]).length)
+      .sort((a, b) => a - b),
+    [101, 1000, 1000],
+  )
 })

@@ -27,6 +27,8 @@ import { doc, type RouteDeps } from './deps.js'
 
 const STAFF = ['ADMIN', 'BROKER'] as const
 export const MAX_WAIT_SECONDS = 30
+// AssetService.ListBalances takes at most this many customer_ids at once.
+const MAX_BALANCE_CUSTOMERS = 1000
 
 type IdParams = { Params: { id: string } }
 
@@ -69,11 +71,12 @@ export function orderRoutes(deps: RouteDeps): FastifyPluginAsync {
         } else {
           customerIds = []
         }
-        const res = await clients.call<{ balances: pb.Balance[] }>('asset', 'ListBalances', {
-          customer_ids: customerIds,
-          asset_name: asset,
-        })
-        return res.balances.map(json.balance)
+        // The asset service answers sorted by customer id: asking in sorted slices keeps that order.
+        const slices = customerIds.length === 0 ? [[]] : chunks(customerIds.toSorted(), MAX_BALANCE_CUSTOMERS)
+        const answers = await Promise.all(
+          slices.map((ids) => clients.call<{ balances: pb.Balance[] }>('asset', 'ListBalances', { customer_ids: ids, asset_name: asset })),
+        )
+        return answers.flatMap((res) => res.balances.map(json.balance))
       },
     )
 
@@ -265,4 +268,10 @@ export function preferredWait(header: string | string[] | undefined): number {
     return n < 1 ? 0 : Math.min(n, MAX_WAIT_SECONDS)
   }
   return 0
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
 }
