@@ -5,10 +5,8 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { randomUUID } from 'node:crypto'
 import { newEnvelope } from '@brokerage/contracts'
-import { createDb, migrate } from '@brokerage/platform/postgres'
-import { createPgLogBus } from '@brokerage/platform/messaging/pglog'
 import { createEventCodec, OUTBOX_MIGRATIONS } from '@brokerage/platform/events'
-import { createCollector, createTestDatabase, eventually } from '@brokerage/platform/testing'
+import { createCollector, eventually, serviceUnderTest } from '@brokerage/platform/testing'
 
 const WORKER = fileURLToPath(new URL('./fixtures/worker.ts', import.meta.url))
 
@@ -34,17 +32,12 @@ function startWorker(t: TestContext, env: Record<string, string>): Worker {
 }
 
 async function setup(t: TestContext) {
-  const busUrl = await createTestDatabase(t, 'bus')
-  const dbUrl = await createTestDatabase(t, 'svc')
-  const db = createDb({ url: dbUrl })
-  t.after(() => db.close())
-  await migrate(db, 'platform', OUTBOX_MIGRATIONS)
+  // The worker processes are the service: the test stands up its database and bus.
+  const { busUrl, databaseUrl: dbUrl, db, bus } = await serviceUnderTest(t, { name: 'svc', migrations: { platform: OUTBOX_MIGRATIONS } })
   await db.query(`
     CREATE TABLE effects (event_id uuid PRIMARY KEY, movement_id uuid NOT NULL, amount bigint NOT NULL);
     CREATE TABLE totals (n bigint NOT NULL, amount bigint NOT NULL); INSERT INTO totals VALUES (0, 0);
     CREATE TABLE produced (event_id uuid PRIMARY KEY);`)
-  const bus = await createPgLogBus({ url: busUrl })
-  t.after(() => bus.close())
   return { busUrl, dbUrl, db, bus }
 }
 

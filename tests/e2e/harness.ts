@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { databaseUrl } from '@brokerage/platform/postgres'
-import { freePort, testServerUrl } from '@brokerage/platform/testing'
+import { dropTestDatabases, freePort, teardown, testServerUrl } from '@brokerage/platform/testing'
 import {
   existingServices,
   serviceEnv,
@@ -51,14 +51,9 @@ export async function startPlatform(t: TestContext, o: PlatformOptions = {}) {
     await dumpLogs(logDir)
     throw err
   }
-  t.after(async () => {
-    await stopServices(services)
-    const c = new pg.Client({ connectionString: databaseUrl(serverUrl, 'postgres') })
-    await c.connect()
-    for (const name of [BUS_DATABASE, ...TOPOLOGY.map((s) => s.database)])
-      await c.query(`DROP DATABASE IF EXISTS ${prefix}_${name} WITH (FORCE)`)
-    await c.end()
-  })
+  const cleanup = teardown(t)
+  cleanup.after(() => dropTestDatabases([BUS_DATABASE, ...TOPOLOGY.map((s) => s.database)].map((name) => `${prefix}_${name}`)))
+  cleanup.after(() => stopServices(services))
   const find = (name: string) => {
     const s = services.find((x) => x.spec.name === name)
     if (!s) throw new Error(`no service ${name}`)
@@ -97,7 +92,7 @@ export async function startPlatform(t: TestContext, o: PlatformOptions = {}) {
       const spec = TOPOLOGY.find((s) => s.name === service)!
       const pool = new pg.Pool({ connectionString: databaseUrl(serverUrl, `${prefix}_${spec.database}`), max: 2 })
       pool.on('error', () => {}) // the database is dropped at the end of the test
-      t.after(() => pool.end())
+      cleanup.after(() => pool.end())
       return pool
     },
     busUrl: databaseUrl(serverUrl, `${prefix}_${BUS_DATABASE}`),

@@ -1,12 +1,52 @@
 import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:net'
 import pg from 'pg'
-import { databaseUrl, ensureDatabase } from './postgres/db.js'
+import type { AnyEnvelope, Envelope, EventType } from '@brokerage/contracts'
+import { databaseUrl, ensureDatabase, createDb } from './postgres/db.js'
+import { migrate, type Migration } from './postgres/migrate.js'
+import { createPgLogBus } from './messaging/pglog.js'
+import { createEventCodec } from './events/codec.js'
+import type { GrpcServiceName } from '@brokerage/contracts/grpc'
+import { createGrpcClient, type GrpcClient, type ServiceClient } from './grpc/client.js'
+import { grpcService } from './grpc/load.js'
+import { AppError } from './errors.js'
+import type { Stoppable } from './lifecycle.js'
+import type { ServiceConfig } from './service.js'
 
 /** Test helpers: real PostgreSQL, one fresh database per test instead of truncating tables. */
 
-interface AfterHook {
-  after(fn: () => Promise<void> | void): void
+/** What cleanup is registered with: node:test's TestContext, or the teardown() of one. */
+export interface AfterHook {
+  after(fn: () => unknown): void
+}
+
+const teardowns = new WeakMap<AfterHook, AfterHook>()
+
+/**
+ * The test's teardown, last set up first torn down, run by one after-hook of `t`.
+ * node:test runs after-hooks in the order they were added, which would drop a database
+ * under a service still using it; every helper here registers through this instead.
+ * Every step runs even if one fails; the first failure is reported.
+ */
+export function teardown(t: AfterHook): AfterHook {
+  const known = teardowns.get(t)
+  if (known) return known
+  const steps: Array<() => unknown> = []
+  t.after(async () => {
+    let failure: unknown
+    for (const step of steps.splice(0).reverse()) {
+      try {
+        await step()
+      } catch (err) {
+        failure ??= err
+      }
+    }
+    if (failure) throw failure
+  })
+  const scope: AfterHook = { after: (fn) => void steps.push(fn) }
+  teardowns.set(t, scope)
+  teardowns.set(scope, scope)
+  return scope
 }
 
 /** A free TCP port on loopback. */
@@ -38,18 +78,24 @@ export function testServerUrl(): Promise<string> {
   return Promise.resolve(url)
 }
 
-/** Creates a database with a unique name, dropped when the test ends. */
+/** Creates a database with a unique name, dropped when the test ends (pass teardown(t) to drop it after what is set up later). */
 export async function createTestDatabase(t: AfterHook, prefix = 'test'): Promise<string> {
   const server = await testServerUrl()
   const name = `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 16)}`
   await ensureDatabase(server, name)
-  t.after(async () => {
-    const c = new pg.Client({ connectionString: databaseUrl(server, 'postgres') })
-    await c.connect()
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {})
-    await c.end()
-  })
+  t.after(() => dropTestDatabases([name]))
   return databaseUrl(server, name)
+}
+
+/** Drops databases of the test server, whoever is still connected to them. */
+export async function dropTestDatabases(names: string[]): Promise<void> {
+  const c = new pg.Client({ connectionString: databaseUrl(await testServerUrl(), 'postgres') })
+  await c.connect()
+  try {
+    for (const name of names) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {})
+  } finally {
+    await c.end()
+  }
 }
 
 /** Resolves when `check` returns a truthy value; the value is re-checked on every `poke()` and on a short interval. */
@@ -111,4 +157,185 @@ export function createCollector<T>() {
     },
   }
 }
+
+/** The events of one type whose data has the given field values, from a list of envelopes. */
+export function ofType<T extends EventType>(events: AnyEnvelope[], type: T, where: Record<string, unknown> = {}): Array<Envelope<T>> {
+  const matches = (e: AnyEnvelope) =>
+    e.type === type && Object.entries(where).every(([k, v]) => (e.data as Record<string, unknown>)[k] === v)
+  return events.filter(matches) as unknown as Array<Envelope<T>>
+}
+
+/** The AppError a call failed with (the test fails if it succeeded, or failed otherwise). */
+export async function failure(p: Promise<unknown>): Promise<AppError> {
+  try {
+    await p
+  } catch (err) {
+    if (err instanceof AppError) return err
+    throw err
+  }
+  throw new Error('expected the call to fail')
+}
+
+/** The configuration a service under test runs with: ports the system picks, quiet logs (TEST_LOG_LEVEL shows them). */
+export function testServiceConfig(config: Pick<ServiceConfig, 'databaseUrl' | 'bus'> & Partial<ServiceConfig>): ServiceConfig {
+  return { httpPort: 0, grpcPort: 0, logLevel: process.env.TEST_LOG_LEVEL ?? 'silent', ...config }
+}
+
+interface ServiceWithGrpc {
+  runtime: { ports: { grpc: number } }
+}
+
+export interface ServiceUnderTestOptions {
+  /** The service's name: its database is named after it. */
+  name: string
+  /** Topics the service publishes to: the output collector (`events`) and `emitted()` read them. */
+  outputs?: readonly string[]
+  /** The service's consumer group, which `settled()` and `deliver()` wait for. */
+  group?: string
+  /** What the test changes in the service's configuration (a retry policy, a log level). */
+  config?: Partial<ServiceConfig>
+  /**
+   * Migrations applied to the fresh database at once, by scope. A service applies its own
+   * when it starts; these are for a test that stands in for a service.
+   */
+  migrations?: Record<string, Migration[]>
+}
+
+/**
+ * One service under test on its own fresh database and its own pglog bus database, as
+ * platformatic/kafka's tests build a client per test: everything made here is torn down
+ * through the test context when the test ends, last made first (the service stops before
+ * its databases are dropped). The test starts the service with `start`, calls it with a
+ * gRPC `client`, feeds it events with `publish`/`deliver` as the other services would, and
+ * reads what it published from the output collector (`events`, `next`) or the log (`emitted`).
+ */
+export async function serviceUnderTest(t: AfterHook, opts: ServiceUnderTestOptions) {
+  const cleanup = teardown(t)
+  const databaseUrl = await createTestDatabase(cleanup, opts.name.replaceAll('-', '_'))
+  const busUrl = await createTestDatabase(cleanup, 'bus')
+  const config = testServiceConfig({ databaseUrl, bus: { kind: 'pglog', url: busUrl }, ...opts.config })
+
+  const db = createDb({ url: databaseUrl })
+  cleanup.after(() => db.close())
+  for (const [scope, migrations] of Object.entries(opts.migrations ?? {})) await migrate(db, scope, migrations)
+  const bus = await createPgLogBus({ url: busUrl })
+  cleanup.after(() => bus.close())
+  const codec = createEventCodec()
+
+  const outputs = [...(opts.outputs ?? [])]
+  const events = createCollector<AnyEnvelope>()
+  if (outputs.length) {
+    for (const topic of outputs) await bus.ensureTopic(topic)
+    const observer = await bus.consume({
+      groupId: `test-${randomUUID()}`,
+      topics: outputs,
+      handleBatch: async (batch) => {
+        for (const m of batch.messages) events.push((await codec.decode(m.value)) as AnyEnvelope)
+      },
+    })
+    cleanup.after(() => observer.stop())
+  }
+
+  /** Starts the service on this test's configuration; it stops (once) when the test ends, or sooner if the test stops it to restart it. */
+  async function start<S extends Stoppable>(startService: (config: ServiceConfig) => Promise<S>): Promise<S> {
+    const svc = await startService(config)
+    let stopping: Promise<void> | undefined
+    const stop = () => (stopping ??= svc.stop())
+    cleanup.after(stop)
+    return { ...svc, stop }
+  }
+
+  /**
+   * A gRPC client of the started service (grpcService's name for it), typed by the protos,
+   * closed when the test ends, or sooner by the test (a server stops at once only once its
+   * clients have gone).
+   */
+  function client<S extends GrpcServiceName>(svc: ServiceWithGrpc, service: S, label?: string): ServiceClient<S> & GrpcClient {
+    const c = createGrpcClient(grpcService(service), `127.0.0.1:${svc.runtime.ports.grpc}`, label)
+    let closed = false
+    const close = () => {
+      if (!closed) c.close()
+      closed = true
+    }
+    cleanup.after(close)
+    return { call: c.call as ServiceClient<S>['call'] & GrpcClient['call'], close }
+  }
+
+  /** Publishes events on their topics, as the services that own them would. */
+  async function publish(...envelopes: AnyEnvelope[]): Promise<void> {
+    const records = []
+    for (const e of envelopes) records.push({ topic: codec.topicOf(e.type), key: e.key, value: await codec.encode(e) })
+    await bus.publish(records)
+  }
+
+  /** Resolves once the service's consumer group has committed everything on `topics` (handled it, or skipped it as a duplicate). */
+  async function settled(topics: readonly string[]): Promise<void> {
+    const group = opts.group
+    if (!group) throw new Error(`settled() needs the consumer group of ${opts.name}: pass \`group\``)
+    await eventually(async () => (await bus.lag(group, [...topics])).every((p) => p.lag === 0), {
+      what: `${opts.name} to consume ${topics.join(', ')}`,
+    })
+  }
+
+  /** Publishes events and waits until the service has consumed them. */
+  async function deliver(...envelopes: AnyEnvelope[]): Promise<void> {
+    await publish(...envelopes)
+    await settled([...new Set(envelopes.map((e) => codec.topicOf(e.type)))])
+  }
+
+  async function outboxDrained(): Promise<void> {
+    await eventually(async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0]!.n === 0, {
+      what: 'the outbox to drain',
+    })
+  }
+
+  /** Raw records on a topic, all partitions, once everything the service committed has been relayed. */
+  async function records(topic: string) {
+    await outboxDrained()
+    const all = []
+    for (let p = 0; p < (await bus.partitionsOf(topic)); p++) all.push(...(await bus.read(topic, p, 0, 10_000)))
+    return all
+  }
+
+  /**
+   * Every event the service has published so far on its output topics, straight from the
+   * log once its outbox is empty: what is not there was never published (no waiting on a
+   * consumer to be sure). In no particular cross-partition order.
+   */
+  async function emitted(): Promise<AnyEnvelope[]> {
+    const out: AnyEnvelope[] = []
+    for (const topic of outputs) for (const r of await records(topic)) out.push((await codec.decode(r.value)) as AnyEnvelope)
+    return out
+  }
+
+  /** Waits for the first published event of `type` whose data has these field values. */
+  async function next<T extends EventType>(type: T, where: Record<string, unknown> = {}): Promise<Envelope<T>> {
+    const what = `${type}${Object.keys(where).length ? ` with ${JSON.stringify(where)}` : ''}`
+    return ofType(await events.until((all) => ofType(all, type, where).length > 0, { what }), type, where)[0]!
+  }
+
+  return {
+    databaseUrl,
+    busUrl,
+    config,
+    db,
+    bus,
+    codec,
+    events,
+    /** Registers more teardown with this test's (it runs before what was set up earlier). */
+    after: cleanup.after,
+    start,
+    client,
+    publish,
+    settled,
+    deliver,
+    outboxDrained,
+    records,
+    emitted,
+    next,
+  }
+}
+
+export type ServiceUnderTest = Awaited<ReturnType<typeof serviceUnderTest>>
+
 export { captureLogs } from './observability/log-capture.js'

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import type { TestContext } from 'node:test'
-import { newEnvelope, topicOf, type AnyEnvelope, type Envelope, type EventData } from '@brokerage/contracts'
-import { createEventCodec, createGrpcClient, grpcService } from '@brokerage/platform'
-import { createPgLogBus } from '@brokerage/platform/messaging/pglog'
-import { createDb } from '@brokerage/platform/postgres'
-import { createCollector, createTestDatabase } from '@brokerage/platform/testing'
+import { newEnvelope, TOPICS, type AnyEnvelope, type Envelope, type EventData } from '@brokerage/contracts'
+import { serviceUnderTest } from '@brokerage/platform/testing'
 import { startAssetService } from '../src/app.js'
 import { checkConservation } from '../src/conservation.js'
 
@@ -17,53 +14,14 @@ export const IBAN = 'TR330006100519786457841326'
 const at = () => new Date().toISOString()
 
 export async function startHarness(t: TestContext) {
-  // Cleanup runs in one hook, in order: the service stops before its databases are dropped.
-  const drops: Array<() => Promise<void> | void> = []
-  const hooks = { after: (fn: () => Promise<void> | void) => void drops.push(fn) }
-  const cleanups: Array<() => Promise<void> | void> = []
-  t.after(async () => {
-    for (const fn of cleanups.reverse()) await fn()
-    for (const fn of drops) await fn()
+  const sut = await serviceUnderTest(t, {
+    name: 'asset',
+    outputs: [TOPICS.asset],
+    config: { retry: { attempts: 2, initialDelayMs: 10, maxDelayMs: 50 } },
   })
-
-  const databaseUrl = await createTestDatabase(hooks, 'asset')
-  const busUrl = await createTestDatabase(hooks, 'bus')
-  const svc = await startAssetService({
-    config: {
-      databaseUrl,
-      bus: { kind: 'pglog', url: busUrl },
-      httpPort: 0,
-      grpcPort: 0,
-      logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
-      retry: { attempts: 2, initialDelayMs: 10, maxDelayMs: 50 },
-    },
-  })
-  cleanups.push(() => svc.stop())
-
-  const db = createDb({ url: databaseUrl })
-  cleanups.push(() => db.close())
-  const bus = await createPgLogBus({ url: busUrl })
-  cleanups.push(() => bus.close())
-  const codec = createEventCodec()
-
-  const events = createCollector<AnyEnvelope>()
-  await bus.ensureTopic('asset.events')
-  const observer = await bus.consume({
-    groupId: `test-${randomUUID()}`,
-    topics: ['asset.events'],
-    handleBatch: async (batch) => {
-      for (const m of batch.messages) events.push((await codec.decode(m.value)) as AnyEnvelope)
-    },
-  })
-  cleanups.push(() => observer.stop())
-
-  const client = createGrpcClient(grpcService('asset', 'brokerage.asset.v1.AssetService'), `127.0.0.1:${svc.runtime.ports.grpc}`, 'asset')
-  cleanups.push(() => client.close())
-
-  async function publish(...envelopes: AnyEnvelope[]): Promise<void> {
-    const records = await Promise.all(envelopes.map(async (e) => ({ topic: topicOf(e.type), key: e.key, value: await codec.encode(e) })))
-    await bus.publish(records)
-  }
+  const { db, bus, events, publish } = sut
+  const svc = await sut.start((config) => startAssetService({ config }))
+  const client = sut.client(svc, 'asset')
 
   /** Waits for the events the service emitted in answer to `cause` (at least `count`). */
   async function answersTo(cause: AnyEnvelope, count = 1): Promise<AnyEnvelope[]> {

@@ -9,6 +9,8 @@ import type { AuthPrincipal } from './tokens.js'
 // message), so ids cannot be probed.
 const customerNotFound = () => new AppError('NOT_FOUND', 'Customer not found')
 const orderNotFound = () => new AppError('NOT_FOUND', 'Order not found')
+// The customer service's largest page.
+const LIST_PAGE = 100
 
 export function createAccess(clients: Clients) {
   async function fetchCustomer(id: string): Promise<pb.Customer> {
@@ -32,6 +34,25 @@ export function createAccess(clients: Clients) {
 
   return {
     fetchCustomer,
+
+    /**
+     * The ids of a broker's customers, as the customer service assigns them now. Listing
+     * routes scope a broker with these rather than any service's copy of the assignments,
+     * which lags a reassignment.
+     */
+    async brokerCustomerIds(brokerId: string): Promise<string[]> {
+      const ids: string[] = []
+      for (let page = 0; ; page++) {
+        const res = await clients.call<pb.Paged<pb.Customer>>('customer', 'ListCustomers', {
+          page: { page, size: LIST_PAGE },
+          broker_id: brokerId,
+          tier: 'TIER_UNSPECIFIED',
+          status: 'CUSTOMER_STATUS_UNSPECIFIED',
+        })
+        ids.push(...res.content.map((c) => c.id))
+        if (res.content.length < LIST_PAGE || ids.length >= (res.page?.total_elements ?? 0)) return ids
+      }
+    },
 
     /**
      * Resolves when `p` may act on the customer; NOT_FOUND otherwise. For a broker the

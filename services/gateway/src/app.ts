@@ -8,7 +8,7 @@ import type { Customer } from './grpc-types.js'
 import { createIdempotencyStore } from './idempotency.js'
 import { createRateLimiter, createTierCache } from './rate-limit.js'
 import { loadSigningKeys } from './signing-keys.js'
-import { createLocalVerifier, createOidcVerifier, createTokenIssuer } from './tokens.js'
+import { createLocalVerifier, createOidcVerifier, createTokenIssuer, DEFAULT_CLAIMS, type ClaimNames } from './tokens.js'
 import { wellKnownRoutes } from './well-known.js'
 
 export interface GatewayOptions {
@@ -23,6 +23,8 @@ export interface GatewayOptions {
   audience?: string
   /** An external OpenID Connect provider whose tokens replace the built-in issuer's. */
   oidcIssuerUrl?: string
+  /** Where the external provider's tokens carry roles and ids (DEFAULT_CLAIMS for any not given). */
+  oidcClaims?: Partial<ClaimNames>
   /** Milliseconds since the epoch; tests move it instead of sleeping. */
   now?: () => number
   /** How long a customer's tier is trusted before it is asked again. */
@@ -56,7 +58,7 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
   const issuer = keys && createTokenIssuer({ keys, issuer: issuerUrl, audience, ttlSeconds: gateway.tokenTtlSeconds ?? 3600, now })
   const verify = keys
     ? createLocalVerifier({ keys, issuer: issuerUrl, audience, now })
-    : createOidcVerifier({ issuerUrl: gateway.oidcIssuerUrl!, audience, now })
+    : createOidcVerifier({ issuerUrl: gateway.oidcIssuerUrl!, audience, claims: { ...DEFAULT_CLAIMS, ...gateway.oidcClaims }, now })
 
   const limiter = createRateLimiter({ now })
   const tiers = createTierCache({

@@ -1,5 +1,6 @@
 import { readConfig, runService, serviceConfigFromEnv } from '@brokerage/platform'
 import { startGatewayService } from './app.js'
+import { DEFAULT_CLAIMS } from './tokens.js'
 
 const GATEWAY_ENV = {
   PORT: { type: 'int', default: 8080, min: 0, max: 65535 },
@@ -15,6 +16,10 @@ const GATEWAY_ENV = {
   TOKEN_TTL_SECONDS: { type: 'int', default: 3600, min: 60, max: 86_400 },
   TOKEN_AUDIENCE: { type: 'string', default: 'brokerage-api' },
   OIDC_ISSUER_URL: { type: 'url' },
+  // Claim names (or paths such as realm_access.roles) in the external provider's tokens.
+  OIDC_ROLES_CLAIMS: { type: 'string', default: DEFAULT_CLAIMS.roles.join(',') },
+  OIDC_CUSTOMER_ID_CLAIM: { type: 'string', default: DEFAULT_CLAIMS.customerId },
+  OIDC_BROKER_ID_CLAIM: { type: 'string', default: DEFAULT_CLAIMS.brokerId },
 } as const
 
 await runService('gateway', async () => {
@@ -38,6 +43,13 @@ await runService('gateway', async () => {
       tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
       audience: env.TOKEN_AUDIENCE,
       oidcIssuerUrl: env.OIDC_ISSUER_URL,
+      oidcClaims: {
+        roles: env.OIDC_ROLES_CLAIMS.split(',')
+          .map((c) => c.trim())
+          .filter(Boolean),
+        customerId: env.OIDC_CUSTOMER_ID_CLAIM,
+        brokerId: env.OIDC_BROKER_ID_CLAIM,
+      },
     },
   })
 })

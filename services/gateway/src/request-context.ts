@@ -37,15 +37,25 @@ export function principalOf(req: FastifyRequest): AuthPrincipal {
   return a.principal
 }
 
-/** Rate limits and idempotency keys belong to this string. */
-export function principalKey(p: AuthPrincipal): string {
-  return `${p.role}:${p.subject}`
+/**
+ * The id services know the caller by: a customer's or broker's id, the admin's subject. An
+ * external provider's `sub` is none of these, so it never reaches a service.
+ */
+export function accountIdOf(p: AuthPrincipal): string {
+  if (p.role === 'CUSTOMER') return p.customerId!
+  if (p.role === 'BROKER') return p.brokerId!
+  return p.subject
 }
 
-/** The caller as services record it (audit, requestedBy, correlation id). */
+/** Rate limits and idempotency keys belong to this string (one account, whichever token it signed in with). */
+export function principalKey(p: AuthPrincipal): string {
+  return `${p.role}:${accountIdOf(p)}`
+}
+
+/** The caller as services record it and check it (ownership, audit, requestedBy, correlation id). */
 export function actorOf(req: FastifyRequest): Actor {
   const p = principalOf(req)
-  return { subject: p.subject, role: p.role, request_id: req.id, traceparent: currentTraceparent() ?? '' }
+  return { subject: accountIdOf(p), role: p.role, request_id: req.id, traceparent: currentTraceparent() ?? '' }
 }
 
 /** The idempotency key handed to the service ("" when the client sent none). */

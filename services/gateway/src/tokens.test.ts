@@ -16,6 +16,34 @@ test('when claims carry a role, roles or Keycloak realm roles, then the most pri
   assert.equal(principalFromClaims({ sub: 'x', roles: ['customer', 'Admin'] }).role, 'ADMIN')
 })
 
+test('when the claim names are configured, then roles and ids are read there, by name first and then as a path', () => {
+  const names = {
+    roles: ['https://brokerage.example/roles', 'resource_access.brokerage.roles'],
+    customerId: 'ext.customer',
+    brokerId: 'ext.broker',
+  }
+  assert.deepEqual(
+    principalFromClaims({ sub: 'kc-1', resource_access: { brokerage: { roles: ['customer'] } }, ext: { customer: CUSTOMER } }, names),
+    {
+      subject: 'kc-1',
+      role: 'CUSTOMER',
+      customerId: CUSTOMER,
+    },
+  )
+  // A namespaced claim whose name holds dots is one claim, not a path.
+  assert.deepEqual(principalFromClaims({ sub: 'a0|7', 'https://brokerage.example/roles': ['broker'], 'ext.broker': CUSTOMER }, names), {
+    subject: 'a0|7',
+    role: 'BROKER',
+    brokerId: CUSTOMER,
+  })
+  // The default names are not read when others are configured.
+  assert.throws(() => principalFromClaims({ sub: 'c', role: 'CUSTOMER', customer_id: CUSTOMER }, names), /no brokerage role/)
+  assert.throws(
+    () => principalFromClaims({ sub: 'c', 'https://brokerage.example/roles': 'customer', customer_id: CUSTOMER }, names),
+    /no ext.customer claim/,
+  )
+})
+
 test('when claims lack a role, a subject, or the id their role needs, then UNAUTHENTICATED', () => {
   for (const claims of [
     { sub: 'a' },

@@ -7,6 +7,7 @@ import { SIGNING_ALG, type SigningKeys } from './signing-keys.js'
 
 /** Who is calling, as a verified token says. */
 export interface AuthPrincipal {
+  /** The token's `sub`: the identity provider's user id (for the built-in issuer, the account id). */
   subject: string
   role: Role
   /** Set for CUSTOMER. */
@@ -69,7 +70,7 @@ export function createLocalVerifier(opts: { keys: SigningKeys; issuer: () => str
  * kid, so the provider can rotate keys). Discovery runs on first use and again after a
  * failure, so the gateway starts even while the provider is down.
  */
-export function createOidcVerifier(opts: { issuerUrl: string; audience: string; now: () => number }): TokenVerifier {
+export function createOidcVerifier(opts: { issuerUrl: string; audience: string; claims?: ClaimNames; now: () => number }): TokenVerifier {
   let discovered: Promise<{ issuer: string; keySet: JWTVerifyGetKey }> | undefined
   const configured = opts.issuerUrl.replace(/\/+$/, '')
 
@@ -92,7 +93,7 @@ export function createOidcVerifier(opts: { issuerUrl: string; audience: string; 
     })
     const { issuer, keySet } = await discovered
     const payload = await verify(token, keySet, { issuer, audience: opts.audience, now: opts.now })
-    return principalFromClaims(payload)
+    return principalFromClaims(payload, opts.claims)
   }
 }
 
@@ -127,36 +128,57 @@ const ROLES: readonly Role[] = ['ADMIN', 'BROKER', 'CUSTOMER']
 const uuidRe = new RegExp(UUID_PATTERN)
 
 /**
- * Maps a verified token's claims to a principal. The role comes from a `role` claim (the
- * built-in issuer's), a `roles` array, or Keycloak's `realm_access.roles`; names are
- * matched case-insensitively and the most privileged one wins.
+ * Which claims of a token name the caller's brokerage identity. An external provider's
+ * subject (`sub`) is its own user id, not a customer or broker id, so those come from
+ * claims of their own (in Keycloak, user-attribute mappers; in Auth0, namespaced claims).
+ * A name is read as a top-level claim first, then as a path: `realm_access.roles` is the
+ * `roles` field of the `realm_access` claim.
  */
-export function principalFromClaims(claims: JWTPayload): AuthPrincipal {
-  const names = new Set<string>()
-  const add = (v: unknown) => {
-    if (typeof v === 'string') names.add(v.toUpperCase())
-    if (Array.isArray(v)) for (const x of v) if (typeof x === 'string') names.add(x.toUpperCase())
+export interface ClaimNames {
+  /** Claims holding a role name or a list of them, matched case-insensitively; the most privileged brokerage role wins. */
+  roles: readonly string[]
+  /** The customer id of a CUSTOMER. */
+  customerId: string
+  /** The broker id of a BROKER. */
+  brokerId: string
+}
+
+/** The built-in issuer's claims, and Keycloak's realm roles. */
+export const DEFAULT_CLAIMS: ClaimNames = {
+  roles: ['role', 'roles', 'realm_access.roles'],
+  customerId: 'customer_id',
+  brokerId: 'broker_id',
+}
+
+function claimAt(claims: JWTPayload, name: string): unknown {
+  if (name in claims) return claims[name]
+  let v: unknown = claims
+  for (const part of name.split('.')) {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined
+    v = (v as Record<string, unknown>)[part]
   }
-  add(claims['role'])
-  add(claims['roles'])
-  const realm = claims['realm_access']
-  if (realm && typeof realm === 'object') add((realm as { roles?: unknown }).roles)
-  const role = ROLES.find((r) => names.has(r))
+  return v
+}
+
+/** Maps a verified token's claims to a principal, reading the identity where `names` say. */
+export function principalFromClaims(claims: JWTPayload, names: ClaimNames = DEFAULT_CLAIMS): AuthPrincipal {
+  const roleNames = new Set<string>()
+  for (const name of names.roles) {
+    const v = claimAt(claims, name)
+    for (const x of Array.isArray(v) ? v : [v]) if (typeof x === 'string') roleNames.add(x.toUpperCase())
+  }
+  const role = ROLES.find((r) => roleNames.has(r))
   if (!role) throw unauthenticated('Token carries no brokerage role')
   const subject = claims.sub
   if (typeof subject !== 'string' || subject === '') throw unauthenticated('Token has no subject')
-  const p: AuthPrincipal = { subject, role }
-  if (role === 'CUSTOMER') {
-    const id = claims['customer_id']
-    if (typeof id !== 'string' || !uuidRe.test(id)) throw unauthenticated('Customer token has no customer_id')
-    p.customerId = id
+  const idOf = (name: string) => {
+    const id = claimAt(claims, name)
+    if (typeof id !== 'string' || !uuidRe.test(id)) throw unauthenticated(`${role.toLowerCase()} token has no ${name} claim holding a UUID`)
+    return id
   }
-  if (role === 'BROKER') {
-    const id = claims['broker_id']
-    if (typeof id !== 'string' || !uuidRe.test(id)) throw unauthenticated('Broker token has no broker_id')
-    p.brokerId = id
-  }
-  return p
+  if (role === 'CUSTOMER') return { subject, role, customerId: idOf(names.customerId) }
+  if (role === 'BROKER') return { subject, role, brokerId: idOf(names.brokerId) }
+  return { subject, role }
 }
 
 export function unauthenticated(message: string, cause?: unknown): AppError {

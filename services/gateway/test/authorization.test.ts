@@ -1,5 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { AppError } from '@brokerage/platform'
 import { errorOf, ids, startGateway } from './support.js'
 
 const IBAN = 'TR330006100519786457841326'
@@ -135,7 +137,7 @@ test('when a broker acts, then only assigned customers are visible and lists are
   assert.equal(gw.world.requests('ListCustomers').at(-1)!['broker_id'], ids.broker1)
 
   await gw.request('GET', '/api/orders', { token: b1 })
-  assert.equal(gw.world.requests('ListOrders').at(-1)!['broker_id'], ids.broker1)
+  assert.deepEqual(gw.world.requests('ListOrders').at(-1)!['customer_ids'], [ids.c1])
   assert.equal((await gw.request('GET', `/api/orders?customerId=${ids.c2}`, { token: b1 })).statusCode, 404)
 
   const assets = await gw.request('GET', '/api/assets', { token: b1 })
@@ -205,4 +207,57 @@ test('when an admin acts, then any customer is reachable and admin-only routes w
   assert.deepEqual(gw.world.requests('ListBalances').at(-1), { customer_ids: [], asset_name: '' })
   const missing = await gw.request('GET', `/api/customers/${ids.missing}`, { token: admin })
   assert.equal(missing.statusCode, 404)
+})
+
+test('when an admin moves a customer to another broker, then both brokers’ order lists follow at once, whatever the order service last heard', async (t) => {
+  const gw = await startGateway(t)
+  const { admin, b1, b2 } = await gw.tokens()
+  // The order service as it stands while BrokerAssigned is unconsumed: its replica still
+  // says c1 is broker1's. Given customer ids, it lists exactly those customers' orders.
+  const staleBroker = new Map<string, string>([
+    [ids.c1, ids.broker1],
+    [ids.c2, ids.broker2],
+  ])
+  gw.world.overrides.set('OrderService.ListOrders', async (r: any) => {
+    const visible = [...gw.world.orders.values()].filter((o) =>
+      r.customer_ids.length > 0 ? r.customer_ids.includes(o.customer_id) : !r.broker_id || staleBroker.get(o.customer_id) === r.broker_id,
+    )
+    return { content: visible, page: { page: 0, size: 20, total_elements: visible.length } }
+  })
+  const orderIds = async (token: string) =>
+    (await gw.request('GET', '/api/orders', { token })).json().content.map((o: { id: string }) => o.id)
+  assert.deepEqual(await orderIds(b1), [ids.order1])
+
+  const moved = await gw.request('PUT', `/api/customers/${ids.c1}/broker`, { token: admin, body: { brokerId: ids.broker2 } })
+  assert.equal(moved.statusCode, 200)
+  assert.deepEqual(await orderIds(b1), [])
+  assert.deepEqual((await orderIds(b2)).sort(), [ids.order1, ids.order2].sort())
+  assert.equal((await gw.request('GET', `/api/orders?customerId=${ids.c1}`, { token: b1 })).statusCode, 404)
+})
+
+test('when a broker has more customers than the asset service takes in one call, then /assets asks in slices and answers all, sorted', async (t) => {
+  const gw = await startGateway(t)
+  const { b1 } = await gw.tokens()
+  const template = gw.world.customers.get(ids.c1)!
+  for (let i = 0; i < 2100; i++) {
+    const id = randomUUID()
+    gw.world.customers.set(id, { ...template, id, email: `c${i}@example.com` })
+  }
+  // The asset service's own limit (services/asset/src/grpc.ts).
+  gw.world.overrides.set('AssetService.ListBalances', async (r: any) => {
+    if (r.customer_ids.length > 1000) throw new AppError('VALIDATION_FAILED', 'at most 1000 ids')
+    return { balances: r.customer_ids.map((id: string) => ({ customer_id: id, asset_name: 'TRY', size: 1, usable_size: 1 })) }
+  })
+  const res = await gw.request('GET', '/api/assets', { token: b1 })
+  assert.equal(res.statusCode, 200, res.body)
+  const listed = res.json().map((b: { customerId: string }) => b.customerId)
+  assert.equal(listed.length, 2101)
+  assert.deepEqual(listed, [...listed].sort())
+  assert.deepEqual(
+    gw.world
+      .requests('ListBalances')
+      .map((r) => (r['customer_ids'] as string[]).length)
+      .sort((a, b) => a - b),
+    [101, 1000, 1000],
+  )
 })

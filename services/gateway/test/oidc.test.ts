@@ -1,13 +1,12 @@
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import { createServer } from 'node:http'
 import { randomUUID } from 'node:crypto'
-import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair } from 'jose'
-import Provider from 'oidc-provider'
+import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { freePort } from '@brokerage/platform/testing'
+import { startIdentityProvider } from './identity-provider.js'
 import { createWorld, allServices, errorOf, ids, startGateway, startStubServices } from './support.js'
 
-const RESOURCE = 'https://api.brokerage.test'
+const actorOf = (request: Record<string, unknown>) => request['actor'] as { subject: string }
 
 // The claims each test client's tokens carry: a plain `role` claim, or Keycloak's realm roles.
 const CLIENTS: Record<string, Record<string, unknown>> = {
@@ -17,63 +16,7 @@ const CLIENTS: Record<string, Record<string, unknown>> = {
   'roleless-app': { realm_access: { roles: ['offline_access'] } },
 }
 
-/** A real OpenID Connect provider on a loopback port, issuing JWT access tokens for RESOURCE. */
-async function startProvider(t: TestContext) {
-  const port = await freePort()
-  const issuer = `http://127.0.0.1:${port}`
-  const { privateKey } = await generateKeyPair('RS256', { extractable: true })
-  const provider = new Provider(issuer, {
-    scopes: ['openid', 'api'],
-    clients: Object.keys(CLIENTS).map((id) => ({
-      client_id: id,
-      client_secret: `${id}-secret`,
-      grant_types: ['client_credentials'],
-      redirect_uris: [],
-      response_types: [],
-      token_endpoint_auth_method: 'client_secret_post',
-      scope: 'api',
-    })),
-    jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: `key-${port}`, alg: 'RS256', use: 'sig' }] },
-    features: {
-      devInteractions: { enabled: false },
-      clientCredentials: { enabled: true },
-      resourceIndicators: {
-        enabled: true,
-        defaultResource: () => RESOURCE,
-        useGrantedResource: () => true,
-        getResourceServerInfo: () => ({
-          scope: 'api',
-          audience: 'brokerage-api',
-          accessTokenFormat: 'jwt',
-          jwt: { sign: { alg: 'RS256' } },
-        }),
-      },
-    },
-    extraTokenClaims: (_ctx: unknown, token: { clientId: string }) => CLIENTS[token.clientId],
-  })
-  const server = createServer(provider.callback())
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())))
-  server.unref()
-
-  async function token(clientId: string): Promise<string> {
-    const res = await fetch(`${issuer}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: clientId,
-        client_secret: `${clientId}-secret`,
-        scope: 'api',
-        resource: RESOURCE,
-      }),
-    })
-    const body = (await res.json()) as { access_token?: string }
-    assert.equal(res.status, 200, JSON.stringify(body))
-    return body.access_token!
-  }
-  return { issuer, token }
-}
+const startProvider = (t: TestContext) => startIdentityProvider(t, CLIENTS)
 
 test('when an external OIDC provider is configured, then its JWT access tokens are verified by discovery and JWKS and their roles apply', async (t) => {
   const idp = await startProvider(t)
@@ -96,11 +39,21 @@ test('when an external OIDC provider is configured, then its JWT access tokens a
   assert.deepEqual(me.json(), { subject: 'ada-app', role: 'CUSTOMER', customerId: ids.c1, brokerId: null })
   const refused = await gw.request('PUT', `/api/customers/${ids.c1}/tier`, { token: adaToken, body: { tier: 'VIP' } })
   assert.equal(refused.statusCode, 403)
+  // Services know the caller by the customer id, never by the provider's subject.
+  const deposit = await gw.request('POST', `/api/customers/${ids.c1}/deposits`, { token: adaToken, body: { amount: 100 } })
+  assert.equal(deposit.statusCode, 202)
+  assert.equal(actorOf(gw.world.requests('RequestDeposit').at(-1)!).subject, ids.c1)
 
   const brokerToken = await idp.token('broker-app')
   const orders = await gw.request('GET', '/api/orders', { token: brokerToken })
   assert.equal(orders.statusCode, 200)
-  assert.equal(gw.world.requests('ListOrders').at(-1)!['broker_id'], ids.broker1)
+  assert.deepEqual(gw.world.requests('ListOrders').at(-1)!['customer_ids'], [ids.c1])
+  const created = await gw.request('POST', '/api/customers', {
+    token: brokerToken,
+    body: { name: 'Dan', email: 'dan@example.com', password: 'long enough' },
+  })
+  assert.equal(created.statusCode, 201)
+  assert.deepEqual([actorOf(gw.world.requests('CreateCustomer').at(-1)!).subject, created.json().brokerId], [ids.broker1, ids.broker1])
 
   // With an external issuer the built-in one is off entirely.
   const login = await gw.request('POST', '/api/auth/login', { body: { username: 'admin', password: 'admin' } })

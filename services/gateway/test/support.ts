@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { TestContext } from 'node:test'
 import { AppError, createGrpcServer, createLogger, grpcService, type UnaryHandler } from '@brokerage/platform'
-import { createTestDatabase } from '@brokerage/platform/testing'
+import { createTestDatabase, teardown, testServiceConfig } from '@brokerage/platform/testing'
 import { startGatewayService, type GatewayOptions } from '../src/app.js'
 import type { ServiceAddresses } from '../src/clients.js'
 import type * as pb from '../src/grpc-types.js'
@@ -132,7 +132,6 @@ export function createWorld() {
     return m
   }
 
-   
   const services: Record<string, Record<string, (r: any) => unknown>> = {
     IdentityService: {
       Authenticate: (r) => {
@@ -295,7 +294,6 @@ export function createWorld() {
       }),
     },
   }
-   
 
   return {
     calls,
@@ -344,7 +342,7 @@ export async function startStubServices(t: TestContext, world: World): Promise<s
     server.addService(grpcService(proto, fullName).service, impl)
   }
   const port = await server.listen(0)
-  t.after(() => server.stop(100))
+  teardown(t).after(() => server.stop(100))
   return `127.0.0.1:${port}`
 }
 
@@ -371,7 +369,7 @@ export interface RequestOptions {
 
 /**
  * The gateway in-process on a fresh database, against the stubs, with an injected clock.
- * Stopped (before its database is dropped) when the test ends.
+ * Stopped (before its database is dropped, and before the stubs) when the test ends.
  */
 export async function startGateway(
   t: TestContext,
@@ -380,16 +378,13 @@ export async function startGateway(
   const world = opts.world ?? createWorld()
   const services = opts.services ?? allServices(await startStubServices(t, world))
   const clock = createClock()
-  const cleanups: Array<() => Promise<void> | void> = []
-  const databaseUrl = opts.databaseUrl ?? (await createTestDatabase({ after: (fn) => cleanups.push(fn) }, 'gateway'))
+  const databaseUrl = opts.databaseUrl ?? (await createTestDatabase(teardown(t), 'gateway'))
+  // The gateway publishes no events and serves no gRPC: an in-process bus, and no gRPC port.
   const gw = await startGatewayService({
-    config: { databaseUrl, bus: { kind: 'memory' }, httpPort: 0, logLevel: 'silent' },
+    config: testServiceConfig({ databaseUrl, bus: { kind: 'memory' }, grpcPort: undefined }),
     gateway: { services, admin: { username: 'admin', password: 'admin' }, now: clock.now, ...opts.gateway },
   })
-  t.after(async () => {
-    await gw.stop()
-    for (const fn of cleanups) await fn()
-  })
+  teardown(t).after(() => gw.stop())
 
   async function request(method: string, url: string, o: RequestOptions = {}) {
     const res = await gw.runtime.http.inject({

@@ -208,6 +208,7 @@ test('when paging is omitted or given, then the service gets page 0 and size 20 
   assert.deepEqual(gw.world.requests('ListOrders')[1], {
     page: { page: 3, size: 100 },
     customer_id: ids.c2,
+    customer_ids: [],
     broker_id: '',
     asset_name: 'AAPL',
     side: 'SELL',
@@ -215,4 +216,51 @@ test('when paging is omitted or given, then the service gets page 0 and size 20 
     start_date: '2025-01-01T00:00:00.000Z',
     end_date: '2025-02-01T00:00:00.000Z',
   })
+})
+
+test('when a date-time is a leap second or another form the schema accepts, then the orders list and the audit reports pass the instant on, and a non-date answers 400', async (t) => {
+  const gw = await startGateway(t)
+  const { admin } = await gw.tokens()
+  // [as sent, the instant services receive]: RFC 3339 allows second 60, lower-case t and z,
+  // a space separator, offsets without a colon or minutes; JavaScript's Date parses none of the
+  // last four reliably and no leap second at all.
+  const accepted: Array<[string, string]> = [
+    ['2016-12-31T23:59:60Z', '2017-01-01T00:00:00.000Z'],
+    ['2016-12-31T23:59:60.5Z', '2017-01-01T00:00:00.500Z'],
+    ['2017-01-01T02:59:60+03:00', '2017-01-01T00:00:00.000Z'],
+    ['2016-12-31t23:59:59z', '2016-12-31T23:59:59.000Z'],
+    ['2016-12-31 23:59:59Z', '2016-12-31T23:59:59.000Z'],
+    ['2017-01-01T02:00:00+03', '2016-12-31T23:00:00.000Z'],
+    ['2017-01-01T02:00:00+0300', '2016-12-31T23:00:00.000Z'],
+    ['2016-12-31T23:59:59.123456789Z', '2016-12-31T23:59:59.123Z'],
+    ['0050-06-01T00:00:00Z', '0050-06-01T00:00:00.000Z'],
+  ]
+  for (const [sent, instant] of accepted) {
+    const q = encodeURIComponent(sent)
+    const orders = await gw.request('GET', `/api/orders?startDate=${q}`, { token: admin })
+    assert.equal(orders.statusCode, 200, `orders ${sent}: ${orders.body}`)
+    assert.equal(gw.world.requests('ListOrders').at(-1)!['start_date'], instant, sent)
+    const report = await gw.request('GET', `/api/audit/reports/compliance?from=${q}`, { token: admin })
+    assert.equal(report.statusCode, 200, `report ${sent}: ${report.body}`)
+    assert.equal(gw.world.requests('GetComplianceReport').at(-1)!['from'], instant, sent)
+    const analytics = await gw.request('GET', `/api/audit/analytics?to=${q}`, { token: admin })
+    assert.equal(analytics.statusCode, 200, `analytics ${sent}: ${analytics.body}`)
+    assert.equal(gw.world.requests('GetAnalytics').at(-1)!['to'], instant, sent)
+  }
+  // Not a leap second (not the last minute of a UTC day), no zone, an impossible day: 400.
+  for (const sent of ['2016-12-31T23:58:60Z', '2016-12-31T23:59:60', '2017-02-29T00:00:00Z']) {
+    const q = encodeURIComponent(sent)
+    const orders = await gw.request('GET', `/api/orders?startDate=${q}`, { token: admin })
+    assert.equal(orders.statusCode, 400, sent)
+    assert.equal(errorOf(orders).details?.[0]?.field, 'querystring.startDate', sent)
+    const report = await gw.request('GET', `/api/audit/reports/compliance?from=${q}`, { token: admin })
+    assert.equal(report.statusCode, 400, sent)
+    assert.equal(errorOf(report).details?.[0]?.field, 'querystring.from', sent)
+  }
+  // A leap second still orders correctly against its neighbour.
+  const backwards = await gw.request('GET', '/api/audit/reports/compliance?from=2016-12-31T23:59:60Z&to=2017-01-01T00:00:00Z', {
+    token: admin,
+  })
+  assert.equal(backwards.statusCode, 400)
+  assert.equal(errorOf(backwards).details?.[0]?.field, 'querystring.to')
 })

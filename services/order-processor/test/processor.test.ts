@@ -1,73 +1,40 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test, type TestContext } from 'node:test'
-import { newEnvelope, topicOf, type AnyEnvelope, type Envelope, type EventData, type EventType } from '@brokerage/contracts'
-import { AppError, createDb, createEventCodec, createGrpcClient, grpcService } from '@brokerage/platform'
-import { createPgLogBus } from '@brokerage/platform/messaging/pglog'
-import { createCollector, createTestDatabase, eventually } from '@brokerage/platform/testing'
+import { newEnvelope, type AnyEnvelope, type Envelope, type EventData, type EventType } from '@brokerage/contracts'
+import { eventually, failure, serviceUnderTest } from '@brokerage/platform/testing'
 import { startOrderProcessorService } from '../src/app.js'
 
 // The order-processor in-process on its own database and bus, fed engine commands on the
 // real pglog bus and read over real gRPC.
 
 async function setup(t: TestContext) {
-  // Registered first so it runs first (after-hooks run in order): everything stops before the databases are dropped.
-  const cleanup: Array<() => Promise<unknown>> = []
-  t.after(async () => {
-    for (const fn of cleanup.reverse()) await fn()
+  const sut = await serviceUnderTest(t, {
+    name: 'processor',
+    outputs: ['processor.events', 'engine.commands'],
+    group: 'order-processor-engine',
   })
-  const databaseUrl = await createTestDatabase(t, 'processor')
-  const busUrl = await createTestDatabase(t, 'bus')
-  const bus = await createPgLogBus({ url: busUrl })
-  cleanup.push(() => bus.close())
-  const db = createDb({ url: databaseUrl })
-  cleanup.push(() => db.close())
-  const codec = createEventCodec()
-
-  const events = createCollector<AnyEnvelope>()
-  const topics = ['processor.events', 'engine.commands']
-  for (const topic of topics) await bus.ensureTopic(topic)
-  const consumer = await bus.consume({
-    groupId: `test-${randomUUID()}`,
-    topics,
-    handleBatch: async (batch) => {
-      for (const m of batch.messages) events.push((await codec.decode(m.value)) as AnyEnvelope)
-    },
-  })
-  cleanup.push(() => consumer.stop())
 
   async function start() {
-    const svc = await startOrderProcessorService({
-      config: { databaseUrl, bus: { kind: 'pglog', url: busUrl }, httpPort: 0, grpcPort: 0, logLevel: 'silent' },
-    })
-    const client = createGrpcClient(grpcService('processor'), `127.0.0.1:${svc.runtime.ports.grpc}`, 'order-processor')
-    let stopped = false
+    const svc = await sut.start((config) => startOrderProcessorService({ config }))
+    const client = sut.client(svc, 'processor', 'order-processor')
     const stop = async () => {
-      if (stopped) return
-      stopped = true
       client.close()
       await svc.stop()
     }
-    cleanup.push(stop)
     return { svc, stop, call: client.call }
   }
 
   /** Publishes commands and waits until the engine's group has committed past them. */
   async function send<T extends EventType>(type: T, data: EventData<T>): Promise<Envelope<T>> {
     const e = newEnvelope(type, data)
-    await bus.publish([{ topic: topicOf(type), key: e.key, value: await codec.encode(e as AnyEnvelope) }])
-    await eventually(async () => (await bus.lag('order-processor-engine', [topicOf(type)])).every((p) => p.lag === 0), {
-      what: `${type} handled`,
-    })
+    await sut.deliver(e as AnyEnvelope)
     return e
   }
 
-  async function next<T extends EventType>(type: T, orderId?: string): Promise<Envelope<T>> {
-    const match = (e: AnyEnvelope) => e.type === type && (!orderId || (e.data as { orderId?: string }).orderId === orderId)
-    return (await events.until((all) => all.some(match), { what: type })).find(match) as Envelope<T>
-  }
+  const next = <T extends EventType>(type: T, orderId?: string): Promise<Envelope<T>> => sut.next(type, orderId ? { orderId } : {})
 
-  return { start, send, next, events, db }
+  return { start, send, next, events: sut.events, db: sut.db }
 }
 
 const order = (o: Partial<EventData<'OrderConfirmed'>> = {}): EventData<'OrderConfirmed'> => ({
@@ -182,15 +149,7 @@ test('when an admin sets a market, then it is stored, MarketSettingsChanged reac
 test('when the processor gets bad requests, then VALIDATION_FAILED names each field; an unknown asset has an empty book', async (t) => {
   const h = await setup(t)
   const p = await h.start()
-  const fail = async (call: Promise<unknown>) => {
-    try {
-      await call
-    } catch (err) {
-      if (err instanceof AppError) return err
-      throw err
-    }
-    throw new Error('expected a failure')
-  }
+  const fail = failure
   const set = await fail(p.call('SetMarket', { asset_name: 'try', crossing: true }))
   assert.equal(set.code, 'VALIDATION_FAILED')
   assert.deepEqual(

@@ -14,6 +14,8 @@ export const MAX_WAIT_MS = 30_000
 const MAX_PAGE_SIZE = 100
 const DEFAULT_PAGE_SIZE = 20
 const MAX_IDEMPOTENCY_KEY = 255
+// A broker's customers, resolved by the gateway; 50 000 UUIDs stay well inside gRPC's 4 MB message.
+const MAX_CUSTOMER_IDS = 50_000
 
 type FieldError = { field: string; message: string }
 
@@ -149,6 +151,9 @@ export function createOrderGrpc(deps: { orders: Orders; listener: StatusListener
       const p = page(c, req.page)
       c.uuid('customer_id', req.customer_id, false)
       c.uuid('broker_id', req.broker_id, false)
+      const customerIds = req.customer_ids ?? []
+      if (customerIds.length > MAX_CUSTOMER_IDS) c.add('customer_ids', `at most ${MAX_CUSTOMER_IDS} ids`)
+      else customerIds.forEach((id, i) => c.uuid(`customer_ids[${i}]`, id, true))
       if (req.asset_name && !ASSET_NAME.test(req.asset_name)) c.add('asset_name', `must be ${ASSET_NAME_RULE}`)
       const side = req.side && req.side !== 'SIDE_UNSPECIFIED' ? req.side : undefined
       if (side !== undefined && !SIDES.includes(side as Side)) c.add('side', 'must be BUY or SELL')
@@ -164,6 +169,7 @@ export function createOrderGrpc(deps: { orders: Orders; listener: StatusListener
       const filter: OrderFilter = {
         customerId: req.customer_id.toLowerCase() || undefined,
         brokerId: req.broker_id.toLowerCase() || undefined,
+        customerIds: customerIds.length ? customerIds.map((id) => id.toLowerCase()) : undefined,
         assetName: req.asset_name || undefined,
         side: side as Side | undefined,
         status: status as OrderStatus | undefined,

@@ -51,6 +51,8 @@ export interface Cause {
 export interface OrderFilter {
   customerId?: string
   brokerId?: string
+  /** Orders of these customers only. */
+  customerIds?: string[]
   assetName?: string
   side?: Side
   status?: OrderStatus
@@ -150,6 +152,7 @@ export function createOrderStore() {
       }
       if (f.customerId) add((p) => `customer_id = ${p}`, f.customerId)
       if (f.brokerId) add((p) => `customer_id IN (SELECT customer_id FROM customers WHERE broker_id = ${p})`, f.brokerId)
+      if (f.customerIds) add((p) => `customer_id = ANY(${p}::uuid[])`, f.customerIds)
       if (f.assetName) add((p) => `asset_name = ${p}`, f.assetName)
       if (f.side) add((p) => `side = ${p}`, f.side)
       if (f.status) add((p) => `status = ${p}`, f.status)

@@ -26,6 +26,9 @@ test('when orders are listed with filters, then each filter, the date range, pag
   assert.deepEqual(ids(await list({ customer_id: alice })), [a3.id, a2.id, a1.id])
   assert.deepEqual(ids(await list({ broker_id: broker })), [a3.id, a2.id, a1.id])
   assert.deepEqual(ids(await list({ broker_id: randomUUID() })), [])
+  // The customers the gateway resolved (a broker's, live): neither more nor fewer.
+  assert.deepEqual(ids(await list({ customer_ids: [bob, randomUUID()] })), [b1.id])
+  assert.deepEqual(ids(await list({ customer_ids: [alice.toUpperCase(), bob], side: 'SELL' })), [b1.id, a2.id])
   assert.deepEqual(ids(await list({ asset_name: 'THYAO' })), [a3.id, b1.id, a1.id])
   assert.deepEqual(ids(await list({ side: 'SELL' })), [b1.id, a2.id])
   assert.deepEqual(ids(await list({ status: 'CONFIRMED' })), [a3.id])
@@ -51,6 +54,7 @@ test('when ListOrders gets bad filters, then VALIDATION_FAILED lists each', asyn
       page: { page: -1, size: 101 },
       customer_id: 'x',
       broker_id: 'y',
+      customer_ids: [randomUUID(), 'z'],
       asset_name: 'bad name',
       start_date: '2025-02-30',
       end_date: 'yesterday',
@@ -61,6 +65,7 @@ test('when ListOrders gets bad filters, then VALIDATION_FAILED lists each', asyn
     'asset_name',
     'broker_id',
     'customer_id',
+    'customer_ids[1]',
     'end_date',
     'page.page',
     'page.size',

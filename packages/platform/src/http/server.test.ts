@@ -220,3 +220,21 @@ test('when a handler throws an unexpected error, then 500 INTERNAL hides it from
   assert.equal(span?.status.code, SpanStatusCode.ERROR)
   assert.equal(span?.events[0]?.name, 'exception')
 })
+
+test('when a server starts and serves, then fastify prints no deprecation warning and logs one line per request', async (t) => {
+  const warnings: Error[] = []
+  const onWarning = (w: Error) => void warnings.push(w)
+  process.on('warning', onWarning)
+  t.after(() => process.off('warning', onWarning))
+  const { app, lines } = createTestServer(t)
+  // Warnings are emitted on the next tick; the request's round trip outlasts it.
+  await app.inject({ method: 'GET', url: '/things/1' })
+  assert.deepEqual(
+    warnings.filter((w) => w.name === 'FastifyDeprecation').map((w) => (w as Error & { code?: string }).code),
+    [],
+  )
+  assert.deepEqual(
+    lines.map((l) => l['msg']).filter((m) => m !== 'handling'),
+    ['request completed'],
+  )
+})

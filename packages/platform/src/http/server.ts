@@ -6,7 +6,7 @@ import {
   ATTR_HTTP_ROUTE,
   ATTR_URL_PATH,
 } from '@opentelemetry/semantic-conventions'
-import { fastify } from 'fastify'
+import { fastify, LogController } from 'fastify'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { withLogScope } from '../observability/log.js'
 import type { LogFields, Logger } from '../observability/log.js'
@@ -60,8 +60,9 @@ export function createHttpServer(opts: HttpServerOptions) {
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     requestIdHeader: false,
     genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
-    // One line per request, written in onResponse with the route and duration.
-    disableRequestLogging: true,
+    // One line per request, written in onResponse with the route and duration. (Through a
+    // LogController: the top-level disableRequestLogging option is deprecated, FSTDEP023.)
+    logController: new LogController({ disableRequestLogging: true }),
     // request.log needs no reqId binding: the log scope's mixin adds requestId, and
     // binding it too would write the key twice.
     childLoggerFactory: (logger, _bindings, childOpts) => logger.child({}, childOpts),

@@ -1,11 +1,43 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, isAppError } from '@brokerage/platform'
 import type * as pb from '../grpc-types.js'
 import { principalOf } from '../request-context.js'
 import { body, responses } from '../schemas.js'
 import type { AuthPrincipal } from '../tokens.js'
 import { doc, type RouteDeps } from './deps.js'
+
+type Login = { Body: { username: string; password: string } }
+
+export function authRoutes({ clients, issuer, externalIssuerUrl, admin }: RouteDeps): FastifyPluginAsync {
+  return async (api) => {
+    api.post<Login>('/auth/login', { config: { public: true }, schema: schemas.login }, login)
+    api.get('/auth/me', { schema: schemas.me }, me)
+  }
+
+  async function login(req: FastifyRequest<Login>, reply: FastifyReply) {
+    if (!issuer) throw new AppError('NOT_FOUND', `Built-in sign-in is off: obtain a token from ${externalIssuerUrl}`)
+    const { username, password } = req.body
+    reply.header('cache-control', 'no-store')
+    if (safeEqual(username, admin.username)) {
+      if (!safeEqual(password, admin.password)) throw badCredentials()
+      return issuer.issue({ subject: username, role: 'ADMIN', username })
+    }
+    let found: pb.Principal
+    try {
+      found = await clients.call<pb.Principal>('identity', 'Authenticate', { username, password })
+    } catch (err) {
+      if (isAppError(err) && (err.code === 'UNAUTHENTICATED' || err.code === 'NOT_FOUND')) throw badCredentials()
+      throw err
+    }
+    return issuer.issue({ ...principalOfAccount(found), username })
+  }
+
+  async function me(req: FastifyRequest) {
+    const p = principalOf(req)
+    return { subject: p.subject, role: p.role, customerId: p.customerId ?? null, brokerId: p.brokerId ?? null }
+  }
+}
 
 const tokenJson = {
   type: 'object',
@@ -35,55 +67,19 @@ function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(h(a), h(b))
 }
 
-export function authRoutes(deps: RouteDeps): FastifyPluginAsync {
-  return async (api) => {
-    api.post<{ Body: { username: string; password: string } }>(
-      '/auth/login',
+const schemas = {
+  login: {
+    ...doc('auth', 'Sign in: the dev admin, or a customer or broker by email', { public: true }),
+    body: body(
       {
-        config: { public: true },
-        schema: {
-          ...doc('auth', 'Sign in: the dev admin, or a customer or broker by email', { public: true }),
-          body: body(
-            {
-              username: { type: 'string', minLength: 1, maxLength: 320 },
-              password: { type: 'string', minLength: 1, maxLength: 1024 },
-            },
-            ['username', 'password'],
-          ),
-          response: responses(200, tokenJson, 'A bearer token'),
-        },
+        username: { type: 'string', minLength: 1, maxLength: 320 },
+        password: { type: 'string', minLength: 1, maxLength: 1024 },
       },
-      async (req, reply) => {
-        const { issuer } = deps
-        if (!issuer) {
-          throw new AppError('NOT_FOUND', `Built-in sign-in is off: obtain a token from ${deps.externalIssuerUrl}`)
-        }
-        const { username, password } = req.body
-        reply.header('cache-control', 'no-store')
-        if (safeEqual(username, deps.admin.username)) {
-          if (!safeEqual(password, deps.admin.password)) throw badCredentials()
-          return issuer.issue({ subject: username, role: 'ADMIN', username })
-        }
-        let found: pb.Principal
-        try {
-          found = await deps.clients.call<pb.Principal>('identity', 'Authenticate', { username, password })
-        } catch (err) {
-          if (isAppError(err) && (err.code === 'UNAUTHENTICATED' || err.code === 'NOT_FOUND')) throw badCredentials()
-          throw err
-        }
-        return issuer.issue({ ...principalOfAccount(found), username })
-      },
-    )
-
-    api.get(
-      '/auth/me',
-      { schema: { ...doc('auth', 'Who the bearer token says you are'), response: responses(200, meJson, 'The caller') } },
-      async (req) => {
-        const p = principalOf(req)
-        return { subject: p.subject, role: p.role, customerId: p.customerId ?? null, brokerId: p.brokerId ?? null }
-      },
-    )
-  }
+      ['username', 'password'],
+    ),
+    response: responses(200, tokenJson, 'A bearer token'),
+  },
+  me: { ...doc('auth', 'Who the bearer token says you are'), response: responses(200, meJson, 'The caller') },
 }
 
 function principalOfAccount(p: pb.Principal): AuthPrincipal {

@@ -13,6 +13,7 @@ export interface ListOrdersRequest {
   'status'?: (_brokerage_order_v1_OrderStatus);
   'start_date'?: (string);
   'end_date'?: (string);
+  'customer_ids'?: (string)[];
 }
 
 export interface ListOrdersRequest__Output {
@@ -24,4 +25,5 @@ export interface ListOrdersRequest__Output {
   'status': (_brokerage_order_v1_OrderStatus__Output);
   'start_date': (string);
   'end_date': (string);
+  'customer_ids': (string)[];
 }
