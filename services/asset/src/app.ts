@@ -6,6 +6,7 @@ import { createHandlers } from './handlers.js'
 import { createLedger } from './ledger.js'
 import { createMovements } from './movements.js'
 import { createOrderReservations } from './reservations.js'
+import { createSettlementHandlers, SETTLEMENT_GROUP } from './settlement.js'
 
 export const CONSUMER_GROUP = 'asset-service'
 
@@ -26,6 +27,10 @@ export async function startAssetService(opts: { config: ServiceConfig }) {
 
     const handlers = createHandlers({ ledger, orders, movements, outbox: runtime.outbox, log: runtime.log })
     await runtime.consume(CONSUMER_GROUP, [TOPICS.customer, TOPICS.order], handlers)
+    // Trades and their compensation in a group of their own: settlement never waits behind
+    // reservations, and each trade still locks the reservation rows it draws from.
+    const settlement = createSettlementHandlers({ ledger, orders, outbox: runtime.outbox, log: runtime.log })
+    await runtime.consume(SETTLEMENT_GROUP, [TOPICS.trade, TOPICS.processor], settlement)
 
     await runtime.listen()
   } catch (err) {

@@ -2,11 +2,17 @@ import { fileURLToPath } from 'node:url'
 import { createEventCodec, createServiceRuntime, grpcService, type ServiceConfig } from '@brokerage/platform'
 import { createProcessorGrpc } from './grpc.js'
 import { createEngineHandlers, ENGINE_TOPICS } from './handlers.js'
+import { createSettlementSaga, SAGA_TOPICS } from './saga.js'
 import { createBookStore, createMarketStore } from './store.js'
+import { createSettlementSweeper } from './sweeper.js'
 
 export interface ProcessorServiceOptions {
   config: ServiceConfig
   now?: () => Date
+  /** A trade not settled within this fails (SETTLEMENT_TIMEOUT). */
+  settlementTimeoutMs?: number
+  /** How often the sweeper looks for them; 0 runs no timer (tests call sweepSettlements()). */
+  settlementSweepIntervalMs?: number
 }
 
 export async function startOrderProcessorService(opts: ProcessorServiceOptions) {
@@ -25,10 +31,22 @@ export async function startOrderProcessorService(opts: ProcessorServiceOptions) 
     createProcessorGrpc({ db: runtime.db, books, markets, outbox: runtime.outbox, now }),
   )
 
-  await runtime.consume('order-processor-engine', ENGINE_TOPICS, createEngineHandlers({ books, outbox: runtime.outbox, now }))
+  const saga = createSettlementSaga({ db: runtime.db, outbox: runtime.outbox, now, log: runtime.log })
+  await runtime.consume('order-processor-engine', ENGINE_TOPICS, createEngineHandlers({ books, saga, outbox: runtime.outbox, now }))
+  await runtime.consume('order-processor-saga', SAGA_TOPICS, saga.handlers)
+
+  const sweeper = createSettlementSweeper({
+    saga,
+    now,
+    timeoutMs: opts.settlementTimeoutMs ?? 30_000,
+    intervalMs: opts.settlementSweepIntervalMs ?? 1_000,
+    log: runtime.log,
+  })
 
   await runtime.listen()
-  return { runtime, stop: () => runtime.stop() }
+  sweeper.start()
+  runtime.onStop(() => sweeper.stop())
+  return { runtime, stop: () => runtime.stop(), sweepSettlements: () => sweeper.sweep() }
 }
 
 export type OrderProcessorService = Awaited<ReturnType<typeof startOrderProcessorService>>

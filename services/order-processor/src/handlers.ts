@@ -1,6 +1,7 @@
 import { newEnvelope, type Envelope } from '@brokerage/contracts'
 import { defineHandlers, type HandlerContext, type Outbox } from '@brokerage/platform'
 import { apply, type EngineCommand } from './engine/engine.js'
+import type { SettlementSaga } from './saga.js'
 import type { createBookStore } from './store.js'
 
 // The engine's input: engine.commands is keyed by asset, so one asset's commands arrive in
@@ -11,8 +12,13 @@ export const ENGINE_TOPICS = ['engine.commands']
 
 type CommandType = EngineCommand['type']
 
-export function createEngineHandlers(deps: { books: ReturnType<typeof createBookStore>; outbox: Outbox; now: () => Date }) {
-  const { books, outbox, now } = deps
+export function createEngineHandlers(deps: {
+  books: ReturnType<typeof createBookStore>
+  saga: SettlementSaga
+  outbox: Outbox
+  now: () => Date
+}) {
+  const { books, saga, outbox, now } = deps
 
   async function onCommand(command: Envelope<CommandType>, { tx }: HandlerContext) {
     const { data } = command
@@ -20,6 +26,8 @@ export function createEngineHandlers(deps: { books: ReturnType<typeof createBook
     const at = now()
     const { events, changed } = apply(book, command, at.toISOString())
     await books.save(tx, data.assetName, changed, at)
+    // The saga follows each trade from the transaction that makes it, so none goes unwatched.
+    await saga.recordTrades(tx, events, changed, at)
     await outbox.add(tx, ...events.map((e) => newEnvelope(e.type, e.data, { causedBy: command, now: at })))
   }
 
@@ -27,6 +35,6 @@ export function createEngineHandlers(deps: { books: ReturnType<typeof createBook
     OrderConfirmed: onCommand,
     OrderCancelRequested: onCommand,
     MarketSettingsChanged: onCommand,
-    // MatchRequested (fill against the market) comes with the settlement issue.
+    MatchRequested: onCommand,
   })
 }

@@ -3,6 +3,7 @@ import { createEventCodec, createGrpcClient, createServiceRuntime, grpcService, 
 import { createCustomerDirectory, type CustomerDirectory } from './customer-directory.js'
 import { createCustomerReplica } from './customer-replica.js'
 import { createOrderGrpc } from './grpc.js'
+import { createFills } from './fills.js'
 import { CONSUMED_TOPICS, createHandlers } from './handlers.js'
 import { createOrders } from './orders.js'
 import { startStatusListener } from './status-listener.js'
@@ -60,7 +61,7 @@ export async function startOrderService(opts: OrderServiceOptions) {
   const listener = await startStatusListener({ url: opts.config.databaseUrl, log: runtime.log })
   runtime.grpc.addService(grpcService('order', 'brokerage.order.v1.OrderService').service, createOrderGrpc({ orders, listener }))
 
-  await runtime.consume('order', CONSUMED_TOPICS, createHandlers({ orders, replica }))
+  await runtime.consume('order', CONSUMED_TOPICS, createHandlers({ orders, replica, fills: createFills({ store, now, log: runtime.log }) }))
 
   const sweeper = createReservationSweeper({
     orders,

@@ -1,5 +1,6 @@
 import { defineHandlers } from '@brokerage/platform'
 import type { CustomerReplica } from './customer-replica.js'
+import type { Fills } from './fills.js'
 import type { Orders } from './orders.js'
 
 // What the order service does with other services' events. Each runs once per event (the
@@ -7,8 +8,8 @@ import type { Orders } from './orders.js'
 
 export const CONSUMED_TOPICS = ['customer.events', 'asset.events', 'processor.events']
 
-export function createHandlers(deps: { orders: Orders; replica: CustomerReplica }) {
-  const { orders, replica } = deps
+export function createHandlers(deps: { orders: Orders; replica: CustomerReplica; fills: Fills }) {
+  const { orders, replica, fills } = deps
   return defineHandlers({
     CustomerCreated: async ({ data }, { tx }) => {
       await replica.created(tx, data)
@@ -27,6 +28,7 @@ export function createHandlers(deps: { orders: Orders; replica: CustomerReplica 
     AssetReserved: (event, { tx }) => orders.reserved(tx, event, event.data),
     AssetReservationFailed: (event, { tx }) => orders.reservationFailed(tx, event, event.data),
     OrderRemovedFromBook: (event, { tx }) => orders.removedFromBook(tx, event, event.data),
-    // SettlementCompleted and OrderFailed (fills) come with the settlement issue.
+    SettlementCompleted: (event, { tx }) => fills.settled(tx, event, event.data),
+    OrderFailed: (event, { tx }) => fills.failed(tx, event, event.data),
   })
 }

@@ -1,0 +1,195 @@
+import { newEnvelope, type AnyEnvelope, type EventData } from '@brokerage/contracts'
+import { defineHandlers, type Db, type EventEnvelope, type Logger, type Outbox, type Queryable } from '@brokerage/platform'
+import type { Changes, EngineEvent } from './engine/engine.js'
+
+// The settlement saga manager. Every trade the engine makes is followed leg by leg (one leg
+// per customer order; the MARKET side has none) until the asset service answers:
+// - AssetTransferred for a leg → SettlementCompleted for that order (filledSize so far,
+//   remainingSize). The asset service settles all legs of a trade in one transaction, so one
+//   leg settled means the whole trade is.
+// - AssetTransferFailed for any leg, or no answer within the timeout (the sweeper) → every
+//   still-pending leg of the trade fails: OrderFailed for each of its orders, and the order is
+//   taken off the book through the engine's own input (OrderCancelRequested), so the book keeps
+//   one writer. Both orders of a failed crossing trade fail: the engine has already counted the
+//   trade against both, and putting size back into a book others have traded since would
+//   reorder priorities; failing both and releasing both reservations is the consistent answer.
+// - An AssetTransferred after the leg timed out still records the fill: the balances moved, so
+//   SettlementCompleted goes out (the order service keeps the order FAILED and adds the fill).
+//
+// The cancel sent with OrderFailed says REQUESTED (the only reasons the schema has); the order
+// service has already made the order FAILED by the time the engine's answer reaches it (both
+// travel on processor.events under the customer's key, OrderFailed first), so it ignores it.
+
+export type FailureReason = EventData<'OrderFailed'>['reason']
+
+interface LegRow {
+  tradeId: string
+  orderId: string
+  customerId: string
+  assetName: string
+  side: 'BUY' | 'SELL'
+  size: number
+  price: number
+  orderSize: number
+}
+
+const LEG_COLUMNS = `trade_id AS "tradeId", order_id AS "orderId", customer_id AS "customerId", asset_name AS "assetName",
+  side, size, price, order_size AS "orderSize"`
+
+export const SAGA_TOPICS = ['asset.events']
+
+export function createSettlementSaga(deps: { db: Db; outbox: Outbox; now: () => Date; log: Logger }) {
+  const { db, outbox, now, log } = deps
+
+  async function filledSize(tx: Queryable, orderId: string): Promise<number> {
+    const { rows } = await tx.query<{ n: number }>(
+      `SELECT coalesce(sum(size), 0)::bigint AS n FROM settlement_legs WHERE order_id = $1 AND status = 'SETTLED'`,
+      [orderId],
+    )
+    return Number(rows[0]!.n)
+  }
+
+  /** Fails every pending leg of the trade; OrderFailed and the book removal for each order not failed before. */
+  async function failTrade(tx: Queryable, tradeId: string, reason: FailureReason, cause: AnyEnvelope | null): Promise<number> {
+    const at = now()
+    const { rows } = await tx.query<LegRow & { failedBefore: boolean }>(
+      `WITH failed AS (
+         UPDATE settlement_legs SET status = 'FAILED', failure_reason = $2, closed_at = $3
+         WHERE trade_id = $1 AND status = 'PENDING'
+         RETURNING ${LEG_COLUMNS})
+       SELECT f.*, EXISTS (SELECT 1 FROM settlement_legs o WHERE o.order_id = f."orderId" AND o.trade_id <> $1 AND o.status = 'FAILED')
+         AS "failedBefore"
+       FROM failed f`,
+      [tradeId, reason, at],
+    )
+    const options = cause ? { causedBy: cause, now: at } : { now: at }
+    for (const leg of rows) {
+      if (leg.failedBefore) continue
+      const failed = newEnvelope(
+        'OrderFailed',
+        {
+          orderId: leg.orderId,
+          customerId: leg.customerId,
+          assetName: leg.assetName,
+          side: leg.side,
+          tradeId,
+          filledSize: await filledSize(tx, leg.orderId),
+          reason,
+          failedAt: at.toISOString(),
+        },
+        options,
+      )
+      const takeOff = newEnvelope(
+        'OrderCancelRequested',
+        { orderId: leg.orderId, customerId: leg.customerId, assetName: leg.assetName, reason: 'REQUESTED', requestedAt: at.toISOString() },
+        options,
+      )
+      await outbox.add(tx, failed as EventEnvelope, takeOff as EventEnvelope)
+    }
+    return rows.length
+  }
+
+  return {
+    /** Starts following the trades the engine just made, in the transaction that emits them. */
+    async recordTrades(tx: Queryable, events: readonly EngineEvent[], changed: Changes, at: Date): Promise<void> {
+      const trades = events.filter((e) => e.type === 'OrderMatched')
+      if (!trades.length) return
+      const sizes = new Map<string, number>()
+      for (const o of changed.added) sizes.set(o.orderId, o.size)
+      for (const o of changed.updated) sizes.set(o.orderId, o.size)
+      const legs = []
+      for (const { data: t } of trades) {
+        for (const [side, leg] of [
+          ['BUY', t.buy],
+          ['SELL', t.sell],
+        ] as const) {
+          if (!leg) continue
+          const orderSize = sizes.get(leg.orderId)
+          if (orderSize === undefined) throw new Error(`trade ${t.tradeId}: order ${leg.orderId} is not among the changed orders`)
+          legs.push({
+            trade_id: t.tradeId,
+            order_id: leg.orderId,
+            customer_id: leg.customerId,
+            asset_name: t.assetName,
+            side,
+            size: t.size,
+            price: t.price,
+            order_size: orderSize,
+          })
+        }
+      }
+      await tx.query(
+        `INSERT INTO settlement_legs (trade_id, order_id, customer_id, asset_name, side, size, price, order_size, status, matched_at)
+         SELECT l.trade_id, l.order_id, l.customer_id, l.asset_name, l.side, l.size, l.price, l.order_size, 'PENDING', $2
+         FROM unnest($1::jsonb[]) j, jsonb_to_record(j) AS l(trade_id uuid, order_id uuid, customer_id uuid, asset_name text,
+           side text, size bigint, price bigint, order_size bigint)
+         ON CONFLICT DO NOTHING`,
+        [legs, at],
+      )
+    },
+
+    handlers: defineHandlers({
+      AssetTransferred: async (event, { tx }) => {
+        const d = event.data
+        const { rows } = await tx.query<LegRow & { status: string }>(
+          `SELECT ${LEG_COLUMNS}, status FROM settlement_legs WHERE trade_id = $1 AND order_id = $2 FOR UPDATE`,
+          [d.tradeId, d.orderId],
+        )
+        const found = rows[0]
+        const leg = found?.status === 'SETTLED' ? undefined : found
+        if (!leg) {
+          log.warn({ tradeId: d.tradeId, orderId: d.orderId }, 'AssetTransferred for a leg settled already or never made here; ignored')
+          return
+        }
+        await tx.query(`UPDATE settlement_legs SET status = 'SETTLED', closed_at = $3 WHERE trade_id = $1 AND order_id = $2`, [
+          d.tradeId,
+          d.orderId,
+          now(),
+        ])
+        if (leg.status === 'FAILED') log.warn({ tradeId: d.tradeId, orderId: d.orderId }, 'a leg given up on settled after all; its fill is recorded')
+        const filled = await filledSize(tx, leg.orderId)
+        const at = now()
+        await outbox.add(
+          tx,
+          newEnvelope(
+            'SettlementCompleted',
+            {
+              tradeId: leg.tradeId,
+              orderId: leg.orderId,
+              customerId: leg.customerId,
+              assetName: leg.assetName,
+              side: leg.side,
+              size: leg.size,
+              price: leg.price,
+              filledSize: filled,
+              remainingSize: leg.orderSize - filled,
+              settledAt: at.toISOString(),
+            },
+            { causedBy: event, now: at },
+          ) as EventEnvelope,
+        )
+      },
+
+      AssetTransferFailed: async (event, { tx }) => {
+        const n = await failTrade(tx, event.data.tradeId, 'SETTLEMENT_REJECTED', event)
+        if (!n) log.warn({ tradeId: event.data.tradeId }, 'AssetTransferFailed for a trade with no pending leg; ignored')
+      },
+    }),
+
+    /** Fails up to `limit` trades with a leg pending since `cutoff` or before; returns how many. Safe on any number of instances. */
+    async expire(cutoff: Date, limit: number): Promise<number> {
+      return db.tx(async (tx) => {
+        const { rows } = await tx.query<{ tradeId: string }>(
+          `SELECT trade_id AS "tradeId" FROM settlement_legs WHERE status = 'PENDING' AND matched_at <= $1
+           ORDER BY matched_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+          [cutoff, limit],
+        )
+        const trades = [...new Set(rows.map((r) => r.tradeId))]
+        for (const tradeId of trades) await failTrade(tx, tradeId, 'SETTLEMENT_TIMEOUT', null)
+        return rows.length
+      })
+    },
+  }
+}
+
+export type SettlementSaga = ReturnType<typeof createSettlementSaga>
