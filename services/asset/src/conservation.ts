@@ -9,16 +9,21 @@ import { MARKET_CUSTOMER_ID } from './accounts.js'
 // - USABLE_OUT_OF_RANGE: 0 ≤ usable ≤ size on every account but MARKET.
 // - RESERVATIONS_MISMATCH: usable + what open orders and withdrawals hold == size, on
 //   every account but MARKET.
+// - TRADE_NOT_BALANCED: every settled trade's journal rows (buyer, seller or MARKET on each
+//   side) add up to zero per asset, and a failed trade changed nothing.
 // Sums are compared in SQL (numeric), so they are exact at any size; the figures in a
 // violation are for reading.
 
-export type ConservationRule = 'ASSET_NOT_CONSERVED' | 'BALANCE_NOT_JOURNAL_SUM' | 'USABLE_OUT_OF_RANGE' | 'RESERVATIONS_MISMATCH'
+export type ConservationRule =
+  'ASSET_NOT_CONSERVED' | 'BALANCE_NOT_JOURNAL_SUM' | 'USABLE_OUT_OF_RANGE' | 'RESERVATIONS_MISMATCH' | 'TRADE_NOT_BALANCED'
 
 export interface Violation {
   rule: ConservationRule
   assetName: string
-  /** Absent for ASSET_NOT_CONSERVED, which is over all accounts. */
+  /** Absent for ASSET_NOT_CONSERVED and TRADE_NOT_BALANCED, which are over all accounts. */
   customerId?: string
+  /** TRADE_NOT_BALANCED only. */
+  tradeId?: string
   message: string
 }
 
@@ -105,6 +110,25 @@ export async function checkConservation(db: Queryable): Promise<Violation[]> {
       customerId: r.customer_id,
       assetName: r.asset_name,
       message: `usable ${r.usable} + reserved ${r.held} ≠ size ${r.size}`,
+    })
+  }
+
+  const trades = await db.query<{ trade_id: string; outcome: string; asset_name: string; size: string; rows: number }>(
+    `SELECT s.trade_id, s.outcome, j.asset_name, sum(j.size_delta)::text AS size, count(*)::int AS rows
+     FROM settlements s JOIN journal j ON j.reference_id = s.trade_id AND j.cause_event_id = s.event_id
+     GROUP BY s.trade_id, s.outcome, j.asset_name
+     HAVING s.outcome = 'FAILED' OR sum(j.size_delta) <> 0
+     ORDER BY s.trade_id, j.asset_name`,
+  )
+  for (const r of trades.rows) {
+    violations.push({
+      rule: 'TRADE_NOT_BALANCED',
+      tradeId: r.trade_id,
+      assetName: r.asset_name,
+      message:
+        r.outcome === 'FAILED'
+          ? `failed trade changed ${r.rows} balance row(s)`
+          : `the legs of the trade change the sum of ${r.asset_name} by ${r.size}`,
     })
   }
 

@@ -146,7 +146,8 @@ export function createSettlementSaga(deps: { db: Db; outbox: Outbox; now: () => 
           d.orderId,
           now(),
         ])
-        if (leg.status === 'FAILED') log.warn({ tradeId: d.tradeId, orderId: d.orderId }, 'a leg given up on settled after all; its fill is recorded')
+        if (leg.status === 'FAILED')
+          log.warn({ tradeId: d.tradeId, orderId: d.orderId }, 'a leg given up on settled after all; its fill is recorded')
         const filled = await filledSize(tx, leg.orderId)
         const at = now()
         await outbox.add(
