@@ -19,6 +19,7 @@ import {
   type StartOptions,
 } from '../../scripts/platform.js'
 import { BUS_DATABASE, TOPOLOGY } from '../../scripts/topology.js'
+import { checkConservation, type Violation } from '../../services/asset/src/conservation.js'
 
 export interface ApiResponse<T = any> {
   status: number
@@ -96,6 +97,19 @@ export async function startPlatform(t: TestContext, o: PlatformOptions = {}) {
       return pool
     },
     busUrl: databaseUrl(serverUrl, `${prefix}_${BUS_DATABASE}`),
+    /**
+     * SPEC §2's invariants over the asset service's own tables (MARKET included, every trade's
+     * legs balanced, 0 ≤ usable ≤ size): the violations, none when everything is conserved.
+     */
+    async conservation(): Promise<Violation[]> {
+      const spec = TOPOLOGY.find((s) => s.name === 'asset')!
+      const pool = new pg.Pool({ connectionString: databaseUrl(serverUrl, `${prefix}_${spec.database}`), max: 1 })
+      try {
+        return await checkConservation(pool)
+      } finally {
+        await pool.end()
+      }
+    },
     async login(username: string, password: string): Promise<string> {
       const res = await api<{ access_token: string }>('POST', '/api/auth/login', { body: { username, password } })
       if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`)

@@ -217,4 +217,8 @@ test('trading through the gateway on real processes', async (t) => {
       Object.fromEntries(moved.map((r) => [r.asset_name, Number(r.net)])),
     )
   })
+
+  await t.test('when every test above has run, then the asset service finds every asset conserved (MARKET included)', async () => {
+    assert.deepEqual(await p.conservation(), [])
+  })
 })
