@@ -44,6 +44,9 @@ test('fills through the gateway on real processes', async (t) => {
       (b) => Object.values(b).every((x) => x.size - x.usableSize === (held[x.assetName] ?? 0)),
     )
   const assertConserved = async () => assert.deepEqual(await p.conservation(), [])
+  /** CONFIRMED is the order service's word; the engine books the order when OrderConfirmed reaches it. */
+  const bookOf = (asset: string, ok: (b: { bids: unknown[]; asks: unknown[] }) => boolean) =>
+    until(`the ${asset} book`, async () => (await p.api('GET', `/api/orderbook/${asset}`, { token: admin })).body, ok)
 
   await t.test(
     'when a broker or admin matches a BUY, then it is MATCHED at its limit, the trade is served and nothing stays reserved',
@@ -88,7 +91,7 @@ test('fills through the gateway on real processes', async (t) => {
   await t.test('when crossing is off, then crossing orders rest side by side and nothing fills', async () => {
     const sell = await place(bo.id, 'XOFF', 'SELL', 5, 14_000)
     const buy = await place(ada.id, 'XOFF', 'BUY', 5, 15_000)
-    const book = (await p.api('GET', '/api/orderbook/XOFF', { token: admin })).body
+    const book = await bookOf('XOFF', (b) => b.bids.length > 0 && b.asks.length > 0)
     assert.deepEqual(
       { bids: book.bids, asks: book.asks },
       { bids: [{ price: 15_000, size: 5, orders: 1 }], asks: [{ price: 14_000, size: 5, orders: 1 }] },
@@ -179,7 +182,7 @@ test('fills through the gateway on real processes', async (t) => {
   await t.test("when a customer's BUY crosses their own SELL, then neither trades and both rest", async () => {
     const sell = await place(ada.id, 'XON', 'SELL', 1, 14_000)
     const buy = await place(ada.id, 'XON', 'BUY', 1, 15_000)
-    const book = (await p.api('GET', '/api/orderbook/XON', { token: admin })).body
+    const book = await bookOf('XON', (b) => b.bids.length > 0 && b.asks.length > 0)
     assert.deepEqual(book.asks, [{ price: 14_000, size: 1, orders: 1 }])
     assert.deepEqual(book.bids, [{ price: 15_000, size: 1, orders: 1 }])
     for (const id of [sell, buy]) {
