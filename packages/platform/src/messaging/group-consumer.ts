@@ -34,6 +34,11 @@ export interface GroupBackend {
 export interface GroupConsumerOptions extends ConsumeOptions {
   rebalanceIntervalMs?: number
   pollIntervalMs?: number
+  /**
+   * How long a handled offset may wait to be committed with others (default 100 ms). A crash
+   * in that window only redelivers what the inboxes absorb; a rebalance or stop commits first.
+   */
+  commitIntervalMs?: number
   onError?: (err: unknown, ctx: { topic: string; partition: number; offset: number }) => void
 }
 
@@ -51,6 +56,7 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
   const redeliveryDelayMs = opts.redeliveryDelayMs ?? 500
   const rebalanceIntervalMs = opts.rebalanceIntervalMs ?? 500
   const pollIntervalMs = opts.pollIntervalMs ?? 1000
+  const commitIntervalMs = opts.commitIntervalMs ?? 100
   const owned = new Map<string, Owned>()
   let running = true
   let killed = false
@@ -73,41 +79,51 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
     else wakePending = true
   }
 
-  // Offset commits run one at a time; whatever is resolved meanwhile (other partitions,
-  // later batches) goes in the next one, so a commit costs one statement however many
-  // partitions and batches it carries. Offsets are only queued once handled.
+  // Offset commits run one at a time, at most every commitIntervalMs; whatever is resolved
+  // meanwhile (other partitions, later batches) goes in the next one, so a commit costs one
+  // statement however many partitions and batches it carries. Offsets are queued once handled.
   const toCommit = new Map<string, Assignment & { offset: number }>()
   let committing: Promise<void> | null = null
+  let commitTimer: NodeJS.Timeout | null = null
   let commitError: unknown = null
+  const scheduleCommit = () => {
+    if (committing || commitTimer || !toCommit.size || killed) return
+    commitTimer = setTimeout(() => {
+      commitTimer = null
+      committing = commitQueued()
+    }, commitIntervalMs)
+    commitTimer.unref()
+  }
   const queueCommit = (tp: Assignment, offset: number) => {
     const key = tpKey(tp)
     if ((toCommit.get(key)?.offset ?? -1) < offset) toCommit.set(key, { topic: tp.topic, partition: tp.partition, offset })
-    if (!committing) committing = drainCommits()
+    scheduleCommit()
   }
-  async function drainCommits() {
+  async function commitQueued() {
+    const offsets = [...toCommit.values()]
+    toCommit.clear()
     try {
-      while (toCommit.size && !killed) {
-        const offsets = [...toCommit.values()]
-        toCommit.clear()
-        try {
-          await backend.commit(offsets)
-          commitError = null
-        } catch (err) {
-          // Kept for the next attempt unless a newer offset of the partition came meanwhile.
-          for (const c of offsets) if ((toCommit.get(tpKey(c))?.offset ?? -1) < c.offset) toCommit.set(tpKey(c), c)
-          commitError = err
-          opts.onError?.(err, { topic: '', partition: -1, offset: -1 })
-          return
-        }
-      }
+      if (offsets.length && !killed) await backend.commit(offsets)
+      commitError = null
+    } catch (err) {
+      // Kept for the next attempt unless a newer offset of the partition came meanwhile.
+      for (const c of offsets) if ((toCommit.get(tpKey(c))?.offset ?? -1) < c.offset) toCommit.set(tpKey(c), c)
+      commitError = err
+      opts.onError?.(err, { topic: '', partition: -1, offset: -1 })
     } finally {
       committing = null
+      // What was resolved during this commit goes in the next one.
+      scheduleCommit()
     }
   }
   /** Commits everything resolved so far; throws when some of it could not be committed. */
   async function flushCommits() {
     while (committing) await committing
-    if (toCommit.size && !killed) await (committing = drainCommits())
+    if (commitTimer) clearTimeout(commitTimer)
+    commitTimer = null
+    if (toCommit.size && !killed) await (committing = commitQueued())
+    if (commitTimer) clearTimeout(commitTimer)
+    commitTimer = null
     if (toCommit.size && !killed) throw commitError ?? new Error('offsets left uncommitted')
   }
 
@@ -215,7 +231,6 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
     const poll = now >= nextPollAt
     if (poll) {
       nextPollAt = now + pollIntervalMs
-      if (toCommit.size && !committing) committing = drainCommits()
     }
     const ready = [...owned.entries()].filter(([key, o]) => !o.busy && o.pausedUntil <= now && (poll || due.has(key)))
     let started = 0
