@@ -5,7 +5,7 @@
 //   database (pg_stat_statements, preloaded) and its top statements with rows per call.
 // Last line: events_per_s=N p99_ms=L pgbench_tps=M ratio=R (medians over the runs; p99_ms at half the peak rate).
 import { randomUUID } from 'node:crypto'
-import { newEnvelope } from '@brokerage/contracts'
+import { newEnvelope, topicOf } from '@brokerage/contracts'
 import { createDb, databaseUrl, ensureDatabase, migrate, type Db } from '@brokerage/platform/postgres'
 import { createPgLogBus } from '@brokerage/platform/messaging/pglog'
 import { createEventCodec, createOutbox, OUTBOX_MIGRATIONS, startEventConsumer, startRelay } from '@brokerage/platform/events'
@@ -45,7 +45,9 @@ async function phase(serverUrl: string, label: string, seconds: number, rate: nu
   await producer.db.query('CREATE TABLE deposits (id uuid PRIMARY KEY, amount bigint NOT NULL)')
   await consumer.db.query('CREATE TABLE effects (id uuid PRIMARY KEY, amount bigint NOT NULL)')
   const logBus = await createPgLogBus({ url: bus.url })
-  await logBus.ensureTopic('customer.events')
+  // The topic the bench's event type is published on, wherever the catalogue puts it.
+  const topic = topicOf('DepositRequested')
+  await logBus.ensureTopic(topic)
   const codec = createEventCodec()
   const relay = startRelay({ db: producer.db, bus: logBus, url: producer.url })
   const outbox = createOutbox(codec, { db: producer.db, localRelay: () => relay })
@@ -65,7 +67,7 @@ async function phase(serverUrl: string, label: string, seconds: number, rate: nu
     bus: logBus,
     codec,
     groupId: 'bench',
-    topics: ['customer.events'],
+    topics: [topic],
     maxBatchSize: 500,
     handlers: {
       DepositRequested: async (event, { tx, message }) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import type { TestContext } from 'node:test'
-import { newEnvelope, topicOf, type AnyEnvelope, type Envelope, type EventData } from '@brokerage/contracts'
+import { newEnvelope, topicOf, TOPICS, type AnyEnvelope, type Envelope, type EventData } from '@brokerage/contracts'
 import { createEventCodec, createGrpcClient, grpcService } from '@brokerage/platform'
 import { createPgLogBus } from '@brokerage/platform/messaging/pglog'
 import { createDb } from '@brokerage/platform/postgres'
@@ -11,7 +11,7 @@ import { checkConservation } from '../src/conservation.js'
 
 // One asset service per test, in-process, on its own database and bus: input events are
 // published on the bus as the other services would, output events are read off
-// asset.events by a test consumer group, balances are read over real gRPC.
+// asset.events and asset.movements by a test consumer group, balances are read over real gRPC.
 
 export const IBAN = 'TR330006100519786457841326'
 const at = () => new Date().toISOString()
@@ -47,10 +47,10 @@ export async function startHarness(t: TestContext) {
   const codec = createEventCodec()
 
   const events = createCollector<AnyEnvelope>()
-  await bus.ensureTopic('asset.events')
+  for (const topic of [TOPICS.asset, TOPICS.assetMovements]) await bus.ensureTopic(topic)
   const observer = await bus.consume({
     groupId: `test-${randomUUID()}`,
-    topics: ['asset.events'],
+    topics: [TOPICS.asset, TOPICS.assetMovements],
     handleBatch: async (batch) => {
       for (const m of batch.messages) events.push((await codec.decode(m.value)) as AnyEnvelope)
     },

@@ -129,7 +129,7 @@ export async function startHarness(t: TestContext) {
 
     /** Resolves once the service's consumer has handled everything published to it. */
     async settled() {
-      await eventually(async () => (await bus.lag(CONSUMER_GROUP, [TOPICS.asset])).every((p) => p.lag === 0), {
+      await eventually(async () => (await bus.lag(CONSUMER_GROUP, [TOPICS.assetMovements])).every((p) => p.lag === 0), {
         what: 'the customer service to consume every answer',
       })
     },
