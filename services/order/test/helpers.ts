@@ -36,15 +36,19 @@ export async function startOrder(t: TestContext, opts: Omit<OrderServiceOptions,
   })
   const databaseUrl = await createTestDatabase(t, 'order')
   const busUrl = await createTestDatabase(t, 'bus')
-  const svc = await startOrderService({
-    config: { databaseUrl, bus: { kind: 'pglog', url: busUrl }, httpPort: 0, grpcPort: 0, logLevel: 'silent' },
-    sweepIntervalMs: 0,
-    ...opts,
-  })
-  cleanup.push(() => svc.stop())
-
-  const client = createGrpcClient(grpcService('order', 'brokerage.order.v1.OrderService'), `127.0.0.1:${svc.runtime.ports.grpc}`, 'order')
-  cleanup.push(async () => client.close())
+  /** An instance of the service on this test's databases, with a gRPC client to it. */
+  async function instance() {
+    const svc = await startOrderService({
+      config: { databaseUrl, bus: { kind: 'pglog', url: busUrl }, httpPort: 0, grpcPort: 0, logLevel: 'silent' },
+      sweepIntervalMs: 0,
+      ...opts,
+    })
+    cleanup.push(() => svc.stop())
+    const client = createGrpcClient(grpcService('order', 'brokerage.order.v1.OrderService'), `127.0.0.1:${svc.runtime.ports.grpc}`, 'order')
+    cleanup.push(async () => client.close())
+    return { svc, client }
+  }
+  const { svc, client } = await instance()
   const db = createDb({ url: databaseUrl })
   cleanup.push(() => db.close())
   const bus = await createPgLogBus({ url: busUrl })
@@ -164,6 +168,9 @@ export async function startOrder(t: TestContext, opts: Omit<OrderServiceOptions,
   return {
     svc,
     client,
+    databaseUrl,
+    /** Another instance of the service sharing the databases and the bus (its consumer joins the same group). */
+    instance,
     call,
     db,
     bus,
