@@ -5,7 +5,7 @@ import type { createBookStore } from './store.js'
 
 // The engine's input: engine.commands is keyed by asset, so one asset's commands arrive in
 // order on one partition. Each runs in the consumer's transaction (with its inbox row):
-// load and lock the book, apply the command, save what changed, emit what it produced.
+// lock the book (kept in memory), apply the command, save what changed, emit what it produced.
 
 export const ENGINE_TOPICS = ['engine.commands']
 
@@ -16,10 +16,10 @@ export function createEngineHandlers(deps: { books: ReturnType<typeof createBook
 
   async function onCommand(command: Envelope<CommandType>, { tx }: HandlerContext) {
     const { data } = command
-    const before = await books.load(tx, data.assetName, 'orderId' in data ? data.orderId : undefined)
+    const book = await books.lock(tx, data.assetName, 'orderId' in data ? data.orderId : undefined)
     const at = now()
-    const { book, events } = apply(before, command, at.toISOString())
-    await books.save(tx, before, book, at)
+    const { events, changed } = apply(book, command, at.toISOString())
+    await books.save(tx, data.assetName, changed, at)
     await outbox.add(tx, ...events.map((e) => newEnvelope(e.type, e.data, { causedBy: command, now: at })))
   }
 

@@ -1,107 +1,139 @@
 import type { Queryable } from '@brokerage/platform'
 import { bookOf, type Book, type BookOrder, type EarlyCancel } from './engine/book.js'
+import type { Changes } from './engine/engine.js'
 
-// SQL of the order-processor: books are stored row by row, so a restart finds them as they
-// were; the engine works on a loaded Book and save() writes back only what changed.
+// SQL of the order-processor. Books are stored row by row, so a restart finds them as they
+// were; while running, each book lives in memory (the engine changes it in place) and only
+// what a command changed is written back.
 
-/** The pool or a transaction's client. */
 const ORDER_COLUMNS = `order_id AS "orderId", customer_id AS "customerId", side, price, size, remaining, tier,
-  placed_at AS "placedAt", seq`
+  placed_at AS "placedAt", seq, resting`
+const ORDER_JSON = `'orderId', order_id, 'customerId', customer_id, 'side', side, 'price', price, 'size', size,
+  'remaining', remaining, 'tier', tier, 'placedAt', placed_at, 'seq', seq, 'resting', resting`
 
-type OrderRow = Omit<BookOrder, 'placedAt'> & { placedAt: Date }
-const toBookOrder = (r: OrderRow): BookOrder => ({ ...r, placedAt: r.placedAt.toISOString() })
+type OrderRow = Omit<BookOrder, 'placedAt'> & { placedAt: Date | string }
+const toBookOrder = (r: OrderRow): BookOrder => ({ ...r, placedAt: new Date(r.placedAt).toISOString() })
+
+interface BookHeader {
+  crossing: boolean
+  nextSeq: number
+  tradeSeq: number
+}
+
+async function loadBook(db: Queryable, assetName: string, header: BookHeader): Promise<Book> {
+  const [orders, cancels] = await Promise.all([
+    db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM book_orders WHERE asset_name = $1 AND resting`, [assetName]),
+    db.query<Omit<EarlyCancel, 'requestedAt'> & { requestedAt: Date }>(
+      `SELECT order_id AS "orderId", customer_id AS "customerId", reason, requested_at AS "requestedAt"
+       FROM early_cancels WHERE asset_name = $1`,
+      [assetName],
+    ),
+  ])
+  return bookOf({
+    assetName,
+    ...header,
+    orders: orders.rows.map(toBookOrder),
+    earlyCancels: cancels.rows.map((r) => ({ ...r, requestedAt: r.requestedAt.toISOString() })),
+  })
+}
 
 export function createBookStore() {
-  async function resting(db: Queryable, assetName: string): Promise<BookOrder[]> {
-    const { rows } = await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM book_orders WHERE asset_name = $1 AND resting`, [assetName])
-    return rows.map(toBookOrder)
-  }
+  // The books of the assets this process works on, with the version they had after this
+  // process last changed them. An asset's partition has one owner at a time, so the copy is
+  // normally the truth; lock() proves it, and loads the book again when it is not.
+  const books = new Map<string, { version: number; book: Book }>()
 
   return {
     /**
-     * Locks the asset's book (creating it on first use) and loads it: the resting orders,
-     * and what the engine needs about `orderId` if it is not resting (closed, or cancelled early).
+     * Locks the asset's book (creating it on first use) and counts the command about to be
+     * applied, in one statement that also returns the stored row of `orderId` if it no longer
+     * rests (the engine's `closed` contract). Returns the book to apply the command to.
      */
-    async load(tx: Queryable, assetName: string, orderId?: string): Promise<Book> {
-      await tx.query('INSERT INTO books (asset_name) VALUES ($1) ON CONFLICT DO NOTHING', [assetName])
-      const { rows } = await tx.query<{ crossing: boolean; nextSeq: number }>(
-        'SELECT crossing, next_seq AS "nextSeq" FROM books WHERE asset_name = $1 FOR UPDATE',
-        [assetName],
+    async lock(tx: Queryable, assetName: string, orderId?: string): Promise<Book> {
+      const { rows } = await tx.query<BookHeader & { version: number; closed: OrderRow | null }>(
+        `WITH b AS (
+           INSERT INTO books (asset_name) VALUES ($1)
+           ON CONFLICT (asset_name) DO UPDATE SET version = books.version + 1
+           RETURNING crossing, next_seq, trade_seq, version
+         )
+         SELECT crossing, next_seq AS "nextSeq", trade_seq AS "tradeSeq", version,
+           (SELECT json_build_object(${ORDER_JSON}) FROM book_orders WHERE order_id = $2 AND NOT resting) AS closed
+         FROM b`,
+        [assetName, orderId ?? null],
       )
-      let closed: BookOrder[] = []
-      let earlyCancels: EarlyCancel[] = []
-      if (orderId) {
-        const c = await tx.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM book_orders WHERE order_id = $1 AND NOT resting`, [orderId])
-        closed = c.rows.map(toBookOrder)
-        const e = await tx.query<Omit<EarlyCancel, 'requestedAt'> & { requestedAt: Date }>(
-          `SELECT order_id AS "orderId", customer_id AS "customerId", reason, requested_at AS "requestedAt"
-           FROM early_cancels WHERE order_id = $1`,
-          [orderId],
-        )
-        earlyCancels = e.rows.map((r) => ({ ...r, requestedAt: r.requestedAt.toISOString() }))
-      }
-      return bookOf({ assetName, ...rows[0]!, resting: await resting(tx, assetName), closed, earlyCancels })
+      const row = rows[0]!
+      const held = books.get(assetName)
+      // A book is inserted at version 0 and every later command moves it on by one, so the copy
+      // here is current only if it was left at the version just before this one.
+      const book = held && row.version > 0 && held.version === row.version - 1 ? held.book : await loadBook(tx, assetName, row)
+      books.set(assetName, { version: row.version, book })
+      // Closed orders are looked up per command rather than kept: the cache would only grow.
+      book.closed.clear()
+      if (row.closed) book.closed.set(row.closed.orderId, toBookOrder(row.closed))
+      return book
     },
 
-    /** Writes what the engine changed between `before` and `after`. */
-    async save(tx: Queryable, before: Book, after: Book, at: Date): Promise<void> {
-      const { assetName } = after
-      if (before.crossing !== after.crossing || before.nextSeq !== after.nextSeq) {
-        await tx.query('UPDATE books SET crossing = $2, next_seq = $3, updated_at = $4 WHERE asset_name = $1', [
+    /**
+     * Writes what the engine changed, in the caller's transaction. If that transaction rolls
+     * back, the version stored stays one behind the one kept here, so the next lock() loads
+     * the book again instead of trusting the copy the engine already changed.
+     */
+    async save(tx: Queryable, assetName: string, changed: Changes, at: Date): Promise<void> {
+      if (changed.book) {
+        await tx.query('UPDATE books SET crossing = $2, next_seq = $3, trade_seq = $4, updated_at = $5 WHERE asset_name = $1', [
           assetName,
-          after.crossing,
-          after.nextSeq,
+          changed.book.crossing,
+          changed.book.nextSeq,
+          changed.book.tradeSeq,
           at,
         ])
       }
-      const state = (b: Book) =>
-        new Map<string, { o: BookOrder; resting: boolean }>([
-          ...b.closed.map((o) => [o.orderId, { o, resting: false }] as const),
-          ...[...b.bids, ...b.asks].map((o) => [o.orderId, { o, resting: true }] as const),
-        ])
-      const was = state(before)
-      for (const [id, now] of state(after)) {
-        const prev = was.get(id)
-        if (!prev) {
-          const o = now.o
-          await tx.query(
-            `INSERT INTO book_orders (order_id, asset_name, customer_id, side, price, size, remaining, tier, placed_at, seq, resting, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-            [o.orderId, assetName, o.customerId, o.side, o.price, o.size, o.remaining, o.tier, o.placedAt, o.seq, now.resting, at],
-          )
-        } else if (prev.o.remaining !== now.o.remaining || prev.resting !== now.resting) {
-          await tx.query('UPDATE book_orders SET remaining = $2, resting = $3, updated_at = $4 WHERE order_id = $1', [
-            id,
-            now.o.remaining,
-            now.resting,
+      const rows = [...changed.added, ...changed.updated]
+      if (rows.length) {
+        await tx.query(
+          `INSERT INTO book_orders (order_id, asset_name, customer_id, side, price, size, remaining, tier, placed_at, seq, resting, updated_at)
+           SELECT o.order_id, $2, o.customer_id, o.side, o.price, o.size, o.remaining, o.tier, o.placed_at, o.seq, o.resting, $3
+           FROM unnest($1::jsonb[]) j, jsonb_to_record(j) AS o(order_id uuid, customer_id uuid, side text, price bigint,
+             size bigint, remaining bigint, tier text, placed_at timestamptz, seq bigint, resting boolean)
+           ON CONFLICT (order_id) DO UPDATE SET remaining = excluded.remaining, resting = excluded.resting, updated_at = excluded.updated_at`,
+          [
+            rows.map((o) => ({
+              order_id: o.orderId,
+              customer_id: o.customerId,
+              side: o.side,
+              price: o.price,
+              size: o.size,
+              remaining: o.remaining,
+              tier: o.tier,
+              placed_at: o.placedAt,
+              seq: o.seq,
+              resting: o.resting,
+            })),
+            assetName,
             at,
-          ])
-        }
+          ],
+        )
       }
-      const ids = (b: Book) => new Set(b.earlyCancels.map((c) => c.orderId))
-      const had = ids(before)
-      const has = ids(after)
-      for (const c of after.earlyCancels.filter((c) => !had.has(c.orderId))) {
+      const added = changed.earlyCancelAdded
+      if (added) {
         await tx.query('INSERT INTO early_cancels (order_id, asset_name, customer_id, reason, requested_at) VALUES ($1, $2, $3, $4, $5)', [
-          c.orderId,
+          added.orderId,
           assetName,
-          c.customerId,
-          c.reason,
-          c.requestedAt,
+          added.customerId,
+          added.reason,
+          added.requestedAt,
         ])
       }
-      const gone = before.earlyCancels.filter((c) => !has.has(c.orderId)).map((c) => c.orderId)
-      if (gone.length) await tx.query('DELETE FROM early_cancels WHERE order_id = ANY($1::uuid[])', [gone])
+      if (changed.earlyCancelRemoved) await tx.query('DELETE FROM early_cancels WHERE order_id = $1', [changed.earlyCancelRemoved.orderId])
     },
 
-    /** The book as it is, for reading (no lock); null for an asset the engine has never seen. */
+    /** The book as stored, for reading (no lock); null for an asset the engine has never seen. */
     async read(db: Queryable, assetName: string): Promise<Book | null> {
-      const { rows } = await db.query<{ crossing: boolean; nextSeq: number }>(
-        'SELECT crossing, next_seq AS "nextSeq" FROM books WHERE asset_name = $1',
+      const { rows } = await db.query<BookHeader>(
+        'SELECT crossing, next_seq AS "nextSeq", trade_seq AS "tradeSeq" FROM books WHERE asset_name = $1',
         [assetName],
       )
-      if (!rows[0]) return null
-      return bookOf({ assetName, ...rows[0], resting: await resting(db, assetName), closed: [], earlyCancels: [] })
+      return rows[0] ? loadBook(db, assetName, rows[0]) : null
     },
   }
 }

@@ -34,7 +34,7 @@ async function setup(t: TestContext) {
 
   const next = <T extends EventType>(type: T, orderId?: string): Promise<Envelope<T>> => sut.next(type, orderId ? { orderId } : {})
 
-  return { start, send, next, events: sut.events, db: sut.db }
+  return { start, send, next, events: sut.events, db: sut.db, publish: sut.publish }
 }
 
 const order = (o: Partial<EventData<'OrderConfirmed'>> = {}): EventData<'OrderConfirmed'> => ({
@@ -166,4 +166,39 @@ test('when the processor gets bad requests, then VALIDATION_FAILED names each fi
 
   const empty = await p.call('GetOrderBook', { asset_name: 'GARAN' })
   assert.deepEqual([empty.asset_name, empty.bids, empty.asks], ['GARAN', [], []])
+})
+
+test('when another writer changed a book this processor holds in memory, then the processor reads the book again before applying', async (t) => {
+  const h = await setup(t)
+  await h.start()
+  await h.send('OrderConfirmed', order({ price: 100 }))
+  // As another instance would during a rebalance: a resting order booked and the book's version moved on.
+  const theirs = order({ side: 'SELL', price: 120, size: 7 })
+  await h.db.query(
+    `INSERT INTO book_orders (order_id, asset_name, customer_id, side, price, size, remaining, tier, placed_at, seq, resting, updated_at)
+     VALUES ($1, 'THYAO', $2, 'SELL', 120, 7, 7, 'STANDARD', now(), 0, true, now())`,
+    [theirs.orderId, theirs.customerId],
+  )
+  await h.db.query(`UPDATE books SET version = version + 1 WHERE asset_name = 'THYAO'`)
+
+  await h.send('OrderCancelRequested', cancelOf(theirs))
+  assert.equal((await h.next('OrderRemovedFromBook', theirs.orderId)).data.remainingSize, 7)
+  const { rows } = await h.db.query('SELECT order_id FROM early_cancels')
+  assert.deepEqual(rows, [], 'the cancel found the order; it did not wait for it')
+})
+
+test('when a batch rolls back after the engine changed the book in memory, then that copy is not trusted and the good order is still booked', async (t) => {
+  const h = await setup(t)
+  const p = await h.start()
+  const good = order({ price: 300, size: 2 })
+  // Same asset, so one partition and one batch; the engine refuses a zero price, which rolls the
+  // whole batch back after the good order was already put in the book in memory.
+  const bad = order({ price: 0, size: 1 })
+  await h.publish(newEnvelope('OrderConfirmed', good) as AnyEnvelope, newEnvelope('OrderConfirmed', bad) as AnyEnvelope)
+
+  await eventually(async () => (await h.db.query('SELECT 1 FROM book_orders WHERE order_id = $1', [good.orderId])).rowCount === 1, {
+    what: 'the good order stored',
+  })
+  const book = await p.call('GetOrderBook', { asset_name: 'THYAO' })
+  assert.deepEqual(book.bids, [{ price: 300, size: 2, orders: 1 }])
 })
