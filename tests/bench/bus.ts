@@ -1,9 +1,11 @@
 // npm run bench:bus — events through outbox → relay → PostgreSQL log → consumer with inbox,
 // beside pgbench -N TPS on the same server in the same run.
 //   RUNS (3), SECONDS (10) per phase, PRODUCERS (8) concurrent producer transactions.
+//   DEBUG_LATENCY=1: latency split by stage. STATEMENTS=1: SQL statements per event on the bus
+//   database (pg_stat_statements, preloaded) and its top statements with rows per call.
 // Last line: events_per_s=N p99_ms=L pgbench_tps=M ratio=R (medians over the runs; p99_ms at half the peak rate).
 import { randomUUID } from 'node:crypto'
-import { newEnvelope } from '@brokerage/contracts'
+import { newEnvelope, topicOf } from '@brokerage/contracts'
 import { createDb, databaseUrl, ensureDatabase, migrate, type Db } from '@brokerage/platform/postgres'
 import { createPgLogBus } from '@brokerage/platform/messaging/pglog'
 import { createEventCodec, createOutbox, OUTBOX_MIGRATIONS, startEventConsumer, startRelay } from '@brokerage/platform/events'
@@ -15,6 +17,7 @@ const PRODUCERS = Number(process.env.PRODUCERS ?? 8)
 // Events each producer transaction commits: a service's transaction often emits several; 1 makes
 // the producers' own single-row commits the limit (the same work pgbench measures).
 const EVENTS_PER_TX = Number(process.env.EVENTS_PER_TX ?? 10)
+const STATEMENTS = process.env.STATEMENTS === '1'
 
 interface PhaseResult {
   produced: number
@@ -42,7 +45,9 @@ async function phase(serverUrl: string, label: string, seconds: number, rate: nu
   await producer.db.query('CREATE TABLE deposits (id uuid PRIMARY KEY, amount bigint NOT NULL)')
   await consumer.db.query('CREATE TABLE effects (id uuid PRIMARY KEY, amount bigint NOT NULL)')
   const logBus = await createPgLogBus({ url: bus.url })
-  await logBus.ensureTopic('customer.events')
+  // The topic the bench's event type is published on, wherever the catalogue puts it.
+  const topic = topicOf('DepositRequested')
+  await logBus.ensureTopic(topic)
   const codec = createEventCodec()
   const relay = startRelay({ db: producer.db, bus: logBus, url: producer.url })
   const outbox = createOutbox(codec, { db: producer.db, localRelay: () => relay })
@@ -62,7 +67,7 @@ async function phase(serverUrl: string, label: string, seconds: number, rate: nu
     bus: logBus,
     codec,
     groupId: 'bench',
-    topics: ['customer.events'],
+    topics: [topic],
     maxBatchSize: 500,
     handlers: {
       DepositRequested: async (event, { tx, message }) => {
@@ -86,6 +91,11 @@ async function phase(serverUrl: string, label: string, seconds: number, rate: nu
     },
   })
 
+  const admin = STATEMENTS ? createDb({ url: serverUrl, max: 1, applicationName: 'bench' }) : null
+  if (admin) {
+    await admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements')
+    await admin.query('SELECT pg_stat_statements_reset()')
+  }
   const start = performance.now()
   const end = start + seconds * 1000
   const perProducerInterval = rate ? (1000 * PRODUCERS * EVENTS_PER_TX) / rate : 0
@@ -121,6 +131,21 @@ async function phase(serverUrl: string, label: string, seconds: number, rate: nu
   if (consumed >= produced) resolveDrained()
   await drained
   const elapsed = (lastConsumedAt - start) / 1000
+  if (admin) {
+    // Read before stopping, so the figures are the steady state's, not the shutdown's.
+    const { rows } = await admin.query<{ calls: string; rows: string; query: string }>(
+      `SELECT s.calls, s.rows, s.query FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+       WHERE d.datname = $1 ORDER BY s.calls DESC`,
+      [`bench_bus_${suffix}`],
+    )
+    await admin.close()
+    const total = rows.reduce((a, r) => a + Number(r.calls), 0)
+    console.log(`  bus database: ${fmt(total / consumed, 3)} statements per event (${total} for ${consumed} events)`)
+    for (const r of rows.slice(0, 8))
+      console.log(
+        `    ${fmt(Number(r.calls) / consumed, 3).padStart(7)} calls/event ${fmt(Number(r.rows) / Number(r.calls), 2).padStart(7)} rows/call  ${r.query.replace(/\s+/g, ' ').slice(0, 90)}`,
+      )
+  }
   await group.stop()
   await relay.stop()
   await logBus.close()
@@ -140,7 +165,7 @@ async function phase(serverUrl: string, label: string, seconds: number, rate: nu
   return r
 }
 
-const server = await benchServer()
+const server = await benchServer(STATEMENTS ? { shared_preload_libraries: 'pg_stat_statements' } : undefined)
 try {
   const peaks: number[] = []
   const tpss: number[] = []

@@ -247,6 +247,60 @@ export function brokerContract(
     await two.until((i) => i.length === 2)
   })
 
+  test(`${name}: when a member is stopped while its batches are in flight, then everything it handled is committed and a restart redelivers nothing`, async (t) => {
+    const { bus, topic, group } = await setup(t)
+    const producer = await bus()
+    await producer.ensureTopic(topic, { partitions: 4 })
+    await producer.publish(Array.from({ length: 40 }, (_, i) => rec(topic, `k${i}`, `m${i}`)))
+    const got = createCollector<string>()
+    let stopping: Promise<void> | undefined
+    const c: { consumer?: Awaited<ReturnType<ContractBus['consume']>> } = {}
+    c.consumer = await (
+      await bus()
+    ).consume({
+      groupId: group,
+      topics: [topic],
+      handleBatch: async (b) => {
+        b.messages.forEach((m) => got.push(text(m)))
+        // Stop begins while this batch (and maybe others) still runs: their offsets must still be committed.
+        if (got.items.length >= 40) stopping ??= c.consumer!.stop()
+      },
+    })
+    await got.until((i) => i.length >= 40, { what: '40 messages' })
+    await stopping
+    const lag = await producer.lag(group, [topic])
+    assert.equal(
+      lag.reduce((s, p) => s + p.lag, 0),
+      0,
+      'nothing left uncommitted after a clean stop',
+    )
+    const again = createCollector<string>()
+    const next = await (
+      await bus()
+    ).consume({ groupId: group, topics: [topic], handleBatch: async (b) => b.messages.forEach((m) => again.push(text(m))) })
+    await next.ready()
+    await producer.publish([rec(topic, 'k0', 'after')])
+    await again.until((i) => i.includes('after'))
+    assert.deepEqual(again.items, ['after'])
+  })
+
+  test(`${name}: when partitions move to a joining member mid-stream, then what the old owner handled is not delivered again`, async (t) => {
+    const { bus, topic, group } = await setup(t)
+    const producer = await bus()
+    await producer.ensureTopic(topic, { partitions: 4 })
+    const got = createCollector<string>()
+    const handleBatch = async (b: Batch) => b.messages.forEach((m) => got.push(text(m)))
+    const a = await (await bus()).consume({ groupId: group, topics: [topic], handleBatch, maxBatchSize: 5 })
+    await a.ready()
+    await producer.publish(Array.from({ length: 200 }, (_, i) => rec(topic, `k${i}`, `m${i}`)))
+    await got.until((i) => i.length >= 1, { what: 'the first member under way' })
+    const b = await (await bus()).consume({ groupId: group, topics: [topic], handleBatch, maxBatchSize: 5 })
+    await waitFor(() => a.assignments().length === 2 && b.assignments().length === 2, 'an even split')
+    await got.until((i) => new Set(i).size >= 200, { what: 'all 200 messages' })
+    await waitForLag(producer, group, topic, 0)
+    assert.equal(got.items.length, 200, 'each message handled once across the handover')
+  })
+
   const { severMembers } = faults
   if (severMembers)
     test(`${name}: when a member cut off mid-batch commits after its successor, then the committed offset does not move back`, async (t) => {

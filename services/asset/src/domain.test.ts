@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { cancelRelease, orderNeed, withdrawalRefusal } from './domain.js'
+import { answerOrderCreated, cancelRelease, orderNeed, withdrawalRefusal } from './domain.js'
 
 test('when a BUY is priced, then it needs size×price TRY; a SELL needs size units of the asset', () => {
   assert.deepEqual(orderNeed({ side: 'BUY', assetName: 'AAPL', size: 10, price: 15_000 }), {
@@ -60,4 +60,30 @@ test('when a withdrawal is checked before touching a balance, then amount and IB
   assert.equal(withdrawalRefusal({ assetName: 'AAPL', amount: 1, iban: null }), null)
   assert.equal(withdrawalRefusal({ assetName: 'TRY', amount: 0, iban: null }), 'INVALID_AMOUNT')
   assert.equal(withdrawalRefusal({ assetName: 'AAPL', amount: -2, iban: null }), 'INVALID_AMOUNT')
+})
+
+test('when OrderCreated is answered, then usable must cover the need, a closed or invalid order fails, and a second answer is refused', () => {
+  const need = orderNeed({ side: 'BUY', assetName: 'AAPL', size: 10, price: 15_000 })
+  assert.deepEqual(answerOrderCreated(need, null, 150_000), { answer: 'RESERVED', amount: 150_000 })
+  assert.deepEqual(answerOrderCreated(need, null, 149_999), {
+    answer: 'FAILED',
+    reason: 'INSUFFICIENT_BALANCE',
+    available: 149_999,
+    closedFirst: false,
+  })
+  assert.deepEqual(answerOrderCreated(need, 'AWAITING_ORDER', 1_000_000), {
+    answer: 'FAILED',
+    reason: 'INVALID_ORDER',
+    available: 1_000_000,
+    closedFirst: true,
+  })
+  const invalid = orderNeed({ side: 'BUY', assetName: 'AAPL', size: 0, price: 15_000 })
+  assert.deepEqual(answerOrderCreated(invalid, null, 1_000_000), {
+    answer: 'FAILED',
+    reason: 'INVALID_ORDER',
+    available: 1_000_000,
+    closedFirst: false,
+  })
+  assert.deepEqual(answerOrderCreated(need, 'RESERVED', 1_000_000), { answer: 'ALREADY_ANSWERED' })
+  assert.deepEqual(answerOrderCreated(need, 'FAILED', 1_000_000), { answer: 'ALREADY_ANSWERED' })
 })

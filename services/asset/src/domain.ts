@@ -33,6 +33,26 @@ export function orderNeed(terms: OrderTerms): OrderNeed {
   return { valid: true, assetName, amount: Number(product) }
 }
 
+export type OrderAnswer =
+  /** The order was answered before (a re-sent OrderCreated): that answer stands. */
+  | { answer: 'ALREADY_ANSWERED' }
+  | { answer: 'RESERVED'; amount: number }
+  | { answer: 'FAILED'; reason: 'INSUFFICIENT_BALANCE' | 'INVALID_ORDER'; available: number; closedFirst: boolean }
+
+/**
+ * The answer to OrderCreated, from what is known of the order here (`AWAITING_ORDER`: a
+ * cancel or reject came first) and the usable balance of what it would hold. An order
+ * closed before it was seen holds nothing: a failure is the one answer that can never make
+ * anything book it.
+ */
+export function answerOrderCreated(need: OrderNeed, known: 'AWAITING_ORDER' | 'RESERVED' | 'FAILED' | null, usable: number): OrderAnswer {
+  if (known === 'RESERVED' || known === 'FAILED') return { answer: 'ALREADY_ANSWERED' }
+  if (known === 'AWAITING_ORDER' || !need.valid)
+    return { answer: 'FAILED', reason: 'INVALID_ORDER', available: usable, closedFirst: known === 'AWAITING_ORDER' }
+  if (usable < need.amount) return { answer: 'FAILED', reason: 'INSUFFICIENT_BALANCE', available: usable, closedFirst: false }
+  return { answer: 'RESERVED', amount: need.amount }
+}
+
 export function reservedAssetOf(terms: Pick<OrderTerms, 'side' | 'assetName'>): string {
   return terms.side === 'BUY' ? CASH_ASSET : terms.assetName
 }

@@ -1,13 +1,29 @@
-import { newEnvelope, type Envelope, type EventData, type EventType } from '@brokerage/contracts'
+import { newEnvelope, type AnyEnvelope, type Envelope, type EventData, type EventType } from '@brokerage/contracts'
 import { addLogFields, defineHandlers, PermanentError, type Logger, type Outbox, type Queryable } from '@brokerage/platform'
-import { cancelRelease, orderNeed, withdrawalRefusal, type DepositRejection, type WithdrawalRejection } from './domain.js'
-import type { Cause, Ledger } from './ledger.js'
+import {
+  answerOrderCreated,
+  cancelRelease,
+  orderNeed,
+  withdrawalRefusal,
+  type DepositRejection,
+  type WithdrawalRejection,
+} from './domain.js'
+import { accountKey, type BalanceChange, type Cause, type Ledger } from './ledger.js'
 import type { Movements } from './movements.js'
-import type { CreatedOrder, OrderReservations } from './reservations.js'
+import {
+  orderKey,
+  tombstoneRow,
+  type ClosedBy,
+  type CreatedAnswer,
+  type CreatedOrder,
+  type OrderReservations,
+  type Tombstone,
+} from './reservations.js'
 
 // Every balance change is a reaction to one of these events. The consumer runs each
-// handler once per event, in one transaction with its inbox row; the events a handler
-// emits go to the outbox in that same transaction.
+// event's effect once, in one transaction with its inbox row (a set-based handler gets a
+// run of events in one such transaction); the events a handler emits go to the outbox in
+// that same transaction.
 //
 // Events of one customer on one topic arrive in order, but not across topics, and a
 // dead letter replayed later can arrive after anything. So a cancel or reject of an
@@ -31,8 +47,12 @@ export function createHandlers(deps: HandlerDeps) {
   const now = deps.now ?? (() => new Date())
   const at = () => now().toISOString()
 
+  function answer<T extends EventType>(cause: Envelope, type: T, data: EventData<T>): Envelope<T> {
+    return newEnvelope(type, data, { causedBy: cause, now })
+  }
+
   function emit<T extends EventType>(tx: Queryable, cause: Envelope, type: T, data: EventData<T>): Promise<void> {
-    return outbox.add(tx, newEnvelope(type, data, { causedBy: cause, now }))
+    return outbox.add(tx, answer(cause, type, data))
   }
 
   return defineHandlers({
@@ -110,105 +130,170 @@ export function createHandlers(deps: HandlerDeps) {
       })
     },
 
-    OrderCreated: async (event, { tx }) => {
-      const d = event.data
-      addLogFields({ customerId: d.customerId, orderId: d.orderId })
-      const existing = await orders.lock(tx, d.orderId)
-      if (existing && existing.outcome !== 'AWAITING_ORDER') {
-        log.warn({ outcome: existing.outcome }, 'OrderCreated already answered; a re-sent one is not applied again')
-        return
-      }
-      const need = orderNeed(d)
-      const created: CreatedOrder = { ...d, reservedAsset: need.assetName, eventId: event.id }
-      const account = { customerId: d.customerId, assetName: need.assetName }
-      const fail = async (reason: 'INSUFFICIENT_BALANCE' | 'INVALID_ORDER', availableAmount: number) => {
-        await orders.recordCreated(tx, created, { outcome: 'FAILED' })
-        await emit(tx, event, 'AssetReservationFailed', {
-          orderId: d.orderId,
-          customerId: d.customerId,
-          assetName: need.assetName,
-          amount: need.amount,
-          availableAmount,
-          reason,
-          failedAt: at(),
-        })
-      }
-
-      if (existing) {
-        log.info({ closedBy: existing.closedBy }, 'order was closed before it was seen created; nothing is reserved')
-        return fail('INVALID_ORDER', await ledger.usable(tx, account))
-      }
-      if (!need.valid) {
-        log.warn({ problem: need.problem }, 'order refused')
-        return fail('INVALID_ORDER', await ledger.usable(tx, account))
-      }
-      const hold = await ledger.hold(tx, account, need.amount, causeOf(event, d.orderId))
-      if (!hold.held) return fail('INSUFFICIENT_BALANCE', hold.available)
-      await orders.recordCreated(tx, created, { outcome: 'RESERVED', amount: need.amount })
-      await emit(tx, event, 'AssetReserved', {
-        orderId: d.orderId,
-        customerId: d.customerId,
-        assetName: need.assetName,
-        amount: need.amount,
-        reservedAt: at(),
-      })
+    // The order saga's hot path is set-based: a run of OrderCreated (or of cancels, or of
+    // rejects) costs a few statements in all, deciding in JS in partition order, so a
+    // customer's second order in a run sees what the first one holds.
+    OrderCreated: {
+      batch: async (events, { tx }) => {
+        const known = await orders.lockMany(
+          tx,
+          events.map((e) => e.data.orderId),
+        )
+        const outcomes = new Map([...known].map(([key, r]) => [key, r.outcome]))
+        const needs = events.map((e) => orderNeed(e.data))
+        const accounts = events.map((e, i) => ({ customerId: e.data.customerId, assetName: needs[i]!.assetName }))
+        const balances = await ledger.lockMany(tx, accounts)
+        const usable = new Map([...balances].map(([key, b]) => [key, b.usableSize]))
+        const holds: Array<BalanceChange & { cause: Cause }> = []
+        const answers: Array<{ order: CreatedOrder; answer: CreatedAnswer }> = []
+        const out: AnyEnvelope[] = []
+        for (const [i, event] of events.entries()) {
+          const d = event.data
+          const need = needs[i]!
+          const account = accounts[i]!
+          const key = accountKey(account)
+          const fields = { customerId: d.customerId, orderId: d.orderId, eventId: event.id }
+          const outcome = outcomes.get(orderKey(d.orderId)) ?? null
+          const a = answerOrderCreated(need, outcome, usable.get(key) ?? 0)
+          if (a.answer === 'ALREADY_ANSWERED') {
+            log.warn({ ...fields, outcome }, 'OrderCreated already answered; a re-sent one is not applied again')
+            continue
+          }
+          const order: CreatedOrder = { ...d, reservedAsset: need.assetName, eventId: event.id }
+          if (a.answer === 'RESERVED') {
+            usable.set(key, (usable.get(key) ?? 0) - a.amount)
+            holds.push({ ...account, sizeDelta: 0, usableSizeDelta: -a.amount, cause: causeOf(event, d.orderId) })
+            answers.push({ order, answer: { outcome: 'RESERVED', amount: a.amount } })
+            outcomes.set(orderKey(d.orderId), 'RESERVED')
+            out.push(
+              answer(event, 'AssetReserved', {
+                orderId: d.orderId,
+                customerId: d.customerId,
+                assetName: need.assetName,
+                amount: a.amount,
+                reservedAt: at(),
+              }),
+            )
+            continue
+          }
+          const closedBy = known.get(orderKey(d.orderId))?.closedBy
+          if (a.closedFirst) log.info({ ...fields, closedBy }, 'order was closed before it was seen created; nothing is reserved')
+          else if (!need.valid) log.warn({ ...fields, problem: need.problem }, 'order refused')
+          answers.push({ order, answer: { outcome: 'FAILED' } })
+          outcomes.set(orderKey(d.orderId), 'FAILED')
+          out.push(
+            answer(event, 'AssetReservationFailed', {
+              orderId: d.orderId,
+              customerId: d.customerId,
+              assetName: need.assetName,
+              amount: need.amount,
+              availableAmount: a.available,
+              reason: a.reason,
+              failedAt: at(),
+            }),
+          )
+        }
+        await ledger.changeMany(tx, holds)
+        await orders.recordCreatedMany(tx, answers)
+        await outbox.add(tx, ...out)
+      },
     },
 
-    OrderCancelled: async (event, { tx }) => {
-      const d = event.data
-      addLogFields({ customerId: d.customerId, orderId: d.orderId })
-      const r = await orders.lock(tx, d.orderId)
-      if (!r) {
-        await orders.tombstone(tx, { ...d, closedBy: 'CANCELLED' })
-        log.info('cancel of an order not seen yet; remembered so its OrderCreated reserves nothing')
-        return
-      }
-      // An order is cancelled once. What is still held after a cancel belongs to fills matched
-      // before it, which still settle; a second cancel must not take it.
-      if (r.closedBy) {
-        log.warn({ closedBy: r.closedBy }, 'cancel of an order already closed; nothing released')
-        return
-      }
-      if (r.price !== null && r.price !== d.price)
-        log.warn({ held: r.price, cancelled: d.price }, 'cancel price differs; using the reserved one')
-      const amount =
-        r.outcome === 'RESERVED' ? cancelRelease({ side: r.side, price: r.price!, held: r.heldAmount, cancelledSize: d.cancelledSize }) : 0
-      await release(tx, event, r.orderId, r.customerId, r.reservedAsset, amount, 'CANCELLED')
+    OrderCancelled: {
+      batch: (events, { tx }) =>
+        closeOrders(
+          tx,
+          events.map((event) => ({ closedBy: 'CANCELLED' as const, event })),
+        ),
     },
 
-    OrderRejected: async (event, { tx }) => {
-      const d = event.data
-      addLogFields({ customerId: d.customerId, orderId: d.orderId })
-      const r = await orders.lock(tx, d.orderId)
-      if (!r) {
-        await orders.tombstone(tx, { ...d, price: null, closedBy: 'REJECTED' })
-        log.info('reject of an order not seen yet; remembered so its OrderCreated reserves nothing')
-        return
-      }
-      // A rejected order never filled, so everything still held goes back (a late reservation included).
-      await release(tx, event, r.orderId, r.customerId, r.reservedAsset, r.heldAmount, 'REJECTED')
+    OrderRejected: {
+      batch: (events, { tx }) =>
+        closeOrders(
+          tx,
+          events.map((event) => ({ closedBy: 'REJECTED' as const, event })),
+        ),
     },
   })
 
-  async function release(
+  /** Cancels and rejects of a run, in order: one lock, then one statement per table for all of them. */
+  async function closeOrders(
     tx: Queryable,
-    event: Envelope<'OrderCancelled' | 'OrderRejected'>,
-    orderId: string,
-    customerId: string,
-    assetName: string | null,
-    amount: number,
-    closedBy: 'CANCELLED' | 'REJECTED',
+    closes: Array<
+      { closedBy: 'CANCELLED'; event: Envelope<'OrderCancelled'> } | { closedBy: 'REJECTED'; event: Envelope<'OrderRejected'> }
+    >,
   ): Promise<void> {
-    await orders.release(tx, orderId, amount, closedBy)
-    if (amount === 0 || assetName === null) return
-    await ledger.change(tx, { customerId, assetName, sizeDelta: 0, usableSizeDelta: amount }, causeOf(event, orderId))
-    await emit(tx, event, 'AssetReleased', {
-      orderId,
-      customerId,
-      assetName,
-      amount,
-      reason: closedBy === 'CANCELLED' ? 'ORDER_CANCELLED' : 'ORDER_REJECTED',
-      releasedAt: at(),
-    })
+    const known = await orders.lockMany(
+      tx,
+      closes.map((c) => c.event.data.orderId),
+    )
+    const tombstones: Tombstone[] = []
+    const releases: Array<{ orderId: string; amount: number; closedBy: ClosedBy }> = []
+    const changes: Array<BalanceChange & { cause: Cause }> = []
+    const out: AnyEnvelope[] = []
+    for (const c of closes) {
+      const { event, closedBy } = c
+      const d = event.data
+      const fields = { customerId: d.customerId, orderId: d.orderId, eventId: event.id }
+      const r = known.get(orderKey(d.orderId))
+      if (!r) {
+        const t: Tombstone = { ...d, price: c.closedBy === 'CANCELLED' ? c.event.data.price : null, closedBy }
+        tombstones.push(t)
+        known.set(orderKey(d.orderId), tombstoneRow(t))
+        log.info(
+          fields,
+          `${closedBy === 'CANCELLED' ? 'cancel' : 'reject'} of an order not seen yet; remembered so its OrderCreated reserves nothing`,
+        )
+        continue
+      }
+      let amount: number
+      if (c.closedBy === 'CANCELLED') {
+        // An order is cancelled once. What is still held after a cancel belongs to fills matched
+        // before it, which still settle; a second cancel must not take it.
+        if (r.closedBy) {
+          log.warn({ ...fields, closedBy: r.closedBy }, 'cancel of an order already closed; nothing released')
+          continue
+        }
+        const cancelled = c.event.data
+        if (r.price !== null && r.price !== cancelled.price)
+          log.warn({ ...fields, held: r.price, cancelled: cancelled.price }, 'cancel price differs; using the reserved one')
+        amount =
+          r.outcome === 'RESERVED'
+            ? cancelRelease({ side: r.side, price: r.price!, held: r.heldAmount, cancelledSize: cancelled.cancelledSize })
+            : 0
+      } else {
+        // A rejected order never filled, so everything still held goes back (a late reservation included).
+        amount = r.heldAmount
+      }
+      releases.push({ orderId: r.orderId, amount, closedBy })
+      known.set(orderKey(d.orderId), {
+        ...r,
+        heldAmount: r.heldAmount - amount,
+        releasedAmount: r.releasedAmount + amount,
+        closedBy: r.closedBy ?? closedBy,
+      })
+      if (amount === 0 || r.reservedAsset === null) continue
+      changes.push({
+        customerId: r.customerId,
+        assetName: r.reservedAsset,
+        sizeDelta: 0,
+        usableSizeDelta: amount,
+        cause: causeOf(event, r.orderId),
+      })
+      out.push(
+        answer(event, 'AssetReleased', {
+          orderId: r.orderId,
+          customerId: r.customerId,
+          assetName: r.reservedAsset,
+          amount,
+          reason: closedBy === 'CANCELLED' ? 'ORDER_CANCELLED' : 'ORDER_REJECTED',
+          releasedAt: at(),
+        }),
+      )
+    }
+    await orders.tombstoneMany(tx, tombstones)
+    await orders.releaseMany(tx, releases)
+    await ledger.changeMany(tx, changes)
+    await outbox.add(tx, ...out)
   }
 }

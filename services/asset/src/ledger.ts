@@ -1,8 +1,8 @@
 import type { Queryable } from '@brokerage/platform/postgres'
 import { MARKET_CUSTOMER_ID } from './accounts.js'
 
-// Balances and their journal. Every write to `balances` goes through `change`, which
-// writes the journal row in the same statement sequence, so a balance is always the sum
+// Balances and their journal. Every write to `balances` goes through `changeMany` (or
+// `credit`/`hold`), which writes the journal rows in the same statement sequence, so a balance is always the sum
 // of its journal. Reads for the API live here too.
 
 export interface Cause {
@@ -56,6 +56,49 @@ async function usable(tx: Queryable, account: { customerId: string; assetName: s
   return rows[0]?.usable_size ?? 0
 }
 
+/** One key per balance row (ids compared in PostgreSQL's lower-case form). */
+export const accountKey = (a: { customerId: string; assetName: string }) => `${a.customerId.toLowerCase()}\u0000${a.assetName}`
+
+/**
+ * Applies signed changes to balance rows that exist (the caller has locked or created
+ * them), each with its journal row: one statement for all the balances, one for all the
+ * journal, whatever the number of changes. Changes to one row add up.
+ */
+async function changeMany(tx: Queryable, changes: Array<BalanceChange & { cause: Cause }>): Promise<void> {
+  if (!changes.length) return
+  const byAccount = new Map<string, BalanceChange>()
+  for (const c of changes) {
+    const key = accountKey(c)
+    const sum = byAccount.get(key)
+    if (sum) {
+      sum.sizeDelta += c.sizeDelta
+      sum.usableSizeDelta += c.usableSizeDelta
+    } else
+      byAccount.set(key, { customerId: c.customerId, assetName: c.assetName, sizeDelta: c.sizeDelta, usableSizeDelta: c.usableSizeDelta })
+  }
+  const sums = [...byAccount.values()]
+  const { rowCount } = await tx.query(
+    `UPDATE balances b SET size = b.size + c.size_delta, usable_size = b.usable_size + c.usable_size_delta, updated_at = now()
+     FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[]) AS c(customer_id, asset_name, size_delta, usable_size_delta)
+     WHERE b.customer_id = c.customer_id AND b.asset_name = c.asset_name`,
+    [sums.map((c) => c.customerId), sums.map((c) => c.assetName), sums.map((c) => c.sizeDelta), sums.map((c) => c.usableSizeDelta)],
+  )
+  if (rowCount !== sums.length) throw new Error(`balance change for ${sums.length - (rowCount ?? 0)} account(s) without a balance row`)
+  await tx.query(
+    `INSERT INTO journal (customer_id, asset_name, size_delta, usable_size_delta, cause_event_id, cause_event_type, reference_id)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::uuid[], $6::text[], $7::uuid[])`,
+    [
+      changes.map((c) => c.customerId),
+      changes.map((c) => c.assetName),
+      changes.map((c) => c.sizeDelta),
+      changes.map((c) => c.usableSizeDelta),
+      changes.map((c) => c.cause.eventId),
+      changes.map((c) => c.cause.eventType),
+      changes.map((c) => c.cause.referenceId),
+    ],
+  )
+}
+
 export function createLedger() {
   return {
     usable,
@@ -64,21 +107,33 @@ export function createLedger() {
      * Applies a signed change (row created if missing). The table's CHECKs refuse a result
      * outside 0 ≤ usable ≤ size, so a rule broken here fails the whole transaction.
      */
-    async change(tx: Queryable, c: BalanceChange, cause: Cause): Promise<Balance> {
+    async change(tx: Queryable, c: BalanceChange, cause: Cause): Promise<void> {
       // Created at zero first: an INSERT … ON CONFLICT would check its candidate row (say,
       // usable without size for a release) against the CHECKs before finding the conflict.
       await tx.query('INSERT INTO balances (customer_id, asset_name) VALUES ($1, $2) ON CONFLICT (customer_id, asset_name) DO NOTHING', [
         c.customerId,
         c.assetName,
       ])
+      await changeMany(tx, [{ ...c, cause }])
+    },
+
+    changeMany,
+
+    /**
+     * Locks the balance rows of these accounts, in key order (so two transactions locking
+     * overlapping sets cannot deadlock on each other), in one statement. Rows that do not
+     * exist are absent from the map, which is keyed by accountKey.
+     */
+    async lockMany(tx: Queryable, accounts: Array<{ customerId: string; assetName: string }>): Promise<Map<string, Balance>> {
+      if (!accounts.length) return new Map()
       const { rows } = await tx.query<BalanceRow>(
-        `UPDATE balances SET size = size + $3, usable_size = usable_size + $4, updated_at = now()
-         WHERE customer_id = $1 AND asset_name = $2
-         RETURNING customer_id, asset_name, size, usable_size`,
-        [c.customerId, c.assetName, c.sizeDelta, c.usableSizeDelta],
+        `SELECT customer_id, asset_name, size, usable_size FROM balances
+         WHERE (customer_id, asset_name) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))
+         ORDER BY customer_id, asset_name
+         FOR UPDATE`,
+        [accounts.map((a) => a.customerId), accounts.map((a) => a.assetName)],
       )
-      await journal(tx, c, cause)
-      return toBalance(rows[0]!)
+      return new Map(rows.map((r) => [accountKey({ customerId: r.customer_id, assetName: r.asset_name }), toBalance(r)]))
     },
 
     /**

@@ -70,53 +70,118 @@ export interface CreatedOrder {
   eventId: string
 }
 
+export type CreatedAnswer = { outcome: 'RESERVED'; amount: number } | { outcome: 'FAILED' }
+
+export interface Tombstone {
+  orderId: string
+  customerId: string
+  assetName: string
+  side: Side
+  price: number | null
+  closedBy: ClosedBy
+}
+
+/** What a tombstone row reads as once written (so later events of the same run see it). */
+export const tombstoneRow = (t: Tombstone): OrderReservation => ({
+  ...t,
+  size: null,
+  outcome: 'AWAITING_ORDER',
+  reservedAsset: null,
+  reservedAmount: 0,
+  heldAmount: 0,
+  releasedAmount: 0,
+  consumedAmount: 0,
+  filledSize: 0,
+})
+
+/** One key per order (ids compared in PostgreSQL's lower-case form). */
+export const orderKey = (orderId: string) => orderId.toLowerCase()
+
+// Each method takes a whole run of orders and costs one statement, whatever its length.
 export function createOrderReservations() {
   return {
-    /** The order's row, locked for the rest of the transaction; null if nothing was heard of it. */
-    async lock(tx: Queryable, orderId: string): Promise<OrderReservation | null> {
-      const { rows } = await tx.query<Row>('SELECT * FROM order_reservations WHERE order_id = $1 FOR UPDATE', [orderId])
-      return rows[0] ? toReservation(rows[0]) : null
+    /** The orders' rows, locked for the rest of the transaction, by orderKey; an order nothing was heard of is absent. */
+    async lockMany(tx: Queryable, orderIds: string[]): Promise<Map<string, OrderReservation>> {
+      if (!orderIds.length) return new Map()
+      const { rows } = await tx.query<Row>(
+        'SELECT * FROM order_reservations WHERE order_id = ANY($1::uuid[]) ORDER BY order_id FOR UPDATE',
+        [orderIds],
+      )
+      return new Map(rows.map((r) => [r.order_id, toReservation(r)]))
     },
 
-    /** Remembers that the order service closed an order this service has not seen created. */
-    async tombstone(
-      tx: Queryable,
-      t: { orderId: string; customerId: string; assetName: string; side: Side; price: number | null; closedBy: ClosedBy },
-    ): Promise<void> {
+    /** Remembers that the order service closed orders this service has not seen created. */
+    async tombstoneMany(tx: Queryable, ts: Tombstone[]): Promise<void> {
+      if (!ts.length) return
       await tx.query(
         `INSERT INTO order_reservations (order_id, customer_id, asset_name, side, price, outcome, closed_by)
-         VALUES ($1, $2, $3, $4, $5, 'AWAITING_ORDER', $6)`,
-        [t.orderId, t.customerId, t.assetName, t.side, t.price, t.closedBy],
+         SELECT order_id, customer_id, asset_name, side, price, 'AWAITING_ORDER', closed_by
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::text[])
+           AS t(order_id, customer_id, asset_name, side, price, closed_by)`,
+        [
+          ts.map((t) => t.orderId),
+          ts.map((t) => t.customerId),
+          ts.map((t) => t.assetName),
+          ts.map((t) => t.side),
+          ts.map((t) => t.price),
+          ts.map((t) => t.closedBy),
+        ],
       )
     },
 
     /**
-     * Records the answer to OrderCreated: `amount` held (RESERVED) or nothing (FAILED). A
-     * tombstone row, if any, is filled in and keeps its closedBy.
+     * Records the answers to OrderCreated (one per order): `amount` held (RESERVED) or
+     * nothing (FAILED). A tombstone row, if any, is filled in and keeps its closedBy.
      */
-    async recordCreated(tx: Queryable, o: CreatedOrder, answer: { outcome: 'RESERVED'; amount: number } | { outcome: 'FAILED' }) {
-      const amount = answer.outcome === 'RESERVED' ? answer.amount : 0
+    async recordCreatedMany(tx: Queryable, answers: Array<{ order: CreatedOrder; answer: CreatedAnswer }>): Promise<void> {
+      if (!answers.length) return
+      const col = <T>(f: (a: { order: CreatedOrder; answer: CreatedAnswer }) => T) => answers.map(f)
       await tx.query(
         `INSERT INTO order_reservations
            (order_id, customer_id, asset_name, side, size, price, outcome, reserved_asset, reserved_amount, held_amount, created_event_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)
+         SELECT order_id, customer_id, asset_name, side, size, price, outcome, reserved_asset, amount, amount, event_id
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::bigint[], $10::uuid[])
+           AS a(order_id, customer_id, asset_name, side, size, price, outcome, reserved_asset, amount, event_id)
          ON CONFLICT (order_id) DO UPDATE SET
            size = EXCLUDED.size, price = EXCLUDED.price, outcome = EXCLUDED.outcome, reserved_asset = EXCLUDED.reserved_asset,
            reserved_amount = EXCLUDED.reserved_amount, held_amount = EXCLUDED.held_amount,
            created_event_id = EXCLUDED.created_event_id, updated_at = now()
          WHERE order_reservations.outcome = 'AWAITING_ORDER'`,
-        [o.orderId, o.customerId, o.assetName, o.side, o.size, o.price, answer.outcome, o.reservedAsset, amount, o.eventId],
+        [
+          col((a) => a.order.orderId),
+          col((a) => a.order.customerId),
+          col((a) => a.order.assetName),
+          col((a) => a.order.side),
+          col((a) => a.order.size),
+          col((a) => a.order.price),
+          col((a) => a.answer.outcome),
+          col((a) => a.order.reservedAsset),
+          col((a) => (a.answer.outcome === 'RESERVED' ? a.answer.amount : 0)),
+          col((a) => a.order.eventId),
+        ],
       )
     },
 
-    /** Moves `amount` from held to released and records who closed the order (the first closer stays). */
-    async release(tx: Queryable, orderId: string, amount: number, closedBy: ClosedBy): Promise<void> {
+    /**
+     * Moves each `amount` from held to released and records who closed the order (the
+     * first closer stays); releases of one order add up.
+     */
+    async releaseMany(tx: Queryable, releases: Array<{ orderId: string; amount: number; closedBy: ClosedBy }>): Promise<void> {
+      if (!releases.length) return
+      const byOrder = new Map<string, { orderId: string; amount: number; closedBy: ClosedBy }>()
+      for (const r of releases) {
+        const sum = byOrder.get(orderKey(r.orderId))
+        if (sum) sum.amount += r.amount
+        else byOrder.set(orderKey(r.orderId), { ...r })
+      }
+      const sums = [...byOrder.values()]
       await tx.query(
-        `UPDATE order_reservations
-         SET held_amount = held_amount - $2, released_amount = released_amount + $2,
-             closed_by = coalesce(closed_by, $3), updated_at = now()
-         WHERE order_id = $1`,
-        [orderId, amount, closedBy],
+        `UPDATE order_reservations o
+         SET held_amount = o.held_amount - r.amount, released_amount = o.released_amount + r.amount,
+             closed_by = coalesce(o.closed_by, r.closed_by), updated_at = now()
+         FROM unnest($1::uuid[], $2::bigint[], $3::text[]) AS r(order_id, amount, closed_by)
+         WHERE o.order_id = r.order_id`,
+        [sums.map((r) => r.orderId), sums.map((r) => r.amount), sums.map((r) => r.closedBy)],
       )
     },
   }

@@ -117,12 +117,11 @@ export function createSettlementHandlers(deps: {
         throw new Error(`trade ${t.tradeId} has no customer leg or a size/price that is not a positive integer`)
       }
 
-      // Locked in one order, so two trades of the same two orders cannot deadlock.
-      const reservations = new Map<string, OrderReservation>()
-      for (const id of legs.map((l) => l.orderId).sort()) {
-        const r = await orders.lock(tx, id)
-        if (r) reservations.set(id, r)
-      }
+      // Locked in one order (lockMany sorts), so two trades of the same two orders cannot deadlock.
+      const reservations = await orders.lockMany(
+        tx,
+        legs.map((l) => l.orderId),
+      )
       const draws = legs.map((leg) => ({ leg, r: reservations.get(leg.orderId), need: draw(reservations.get(leg.orderId), leg, t, log) }))
 
       const failed = draws.filter((d) => typeof d.need === 'string')
@@ -177,7 +176,7 @@ export function createSettlementHandlers(deps: {
     OrderFailed: async (event, { tx }) => {
       const d = event.data
       addLogFields({ customerId: d.customerId, orderId: d.orderId })
-      const r = await orders.lock(tx, d.orderId)
+      const r = (await orders.lockMany(tx, [d.orderId])).get(d.orderId)
       if (!r || r.outcome !== 'RESERVED') {
         log.warn({ outcome: r?.outcome }, 'OrderFailed for an order that holds nothing here; nothing released')
         return

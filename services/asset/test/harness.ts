@@ -8,7 +8,7 @@ import { checkConservation } from '../src/conservation.js'
 
 // One asset service per test, in-process, on its own database and bus: input events are
 // published on the bus as the other services would, output events are read off
-// asset.events by a test consumer group, balances are read over real gRPC.
+// asset.events and asset.movements by a test consumer group, balances are read over real gRPC.
 
 export const IBAN = 'TR330006100519786457841326'
 const at = () => new Date().toISOString()
@@ -16,7 +16,7 @@ const at = () => new Date().toISOString()
 export async function startHarness(t: TestContext) {
   const sut = await serviceUnderTest(t, {
     name: 'asset',
-    outputs: [TOPICS.asset],
+    outputs: [TOPICS.asset, TOPICS.assetMovements],
     config: { retry: { attempts: 2, initialDelayMs: 10, maxDelayMs: 50 } },
   })
   const { db, bus, events, publish } = sut

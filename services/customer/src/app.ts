@@ -46,7 +46,7 @@ export async function startCustomerService(opts: CustomerServiceOptions) {
       createCustomerGrpc({ customers, movements }),
     )
     runtime.grpc.addService(grpcService('identity', 'brokerage.identity.v1.IdentityService').service, createIdentityGrpc({ identity }))
-    await runtime.consume(CONSUMER_GROUP, [TOPICS.asset], createMovementHandlers({ store, outbox, payouts, log, now }))
+    await runtime.consume(CONSUMER_GROUP, [TOPICS.assetMovements], createMovementHandlers({ store, outbox, payouts, log, now }))
     await runtime.listen()
     return { runtime, stop: () => runtime.stop() }
   } catch (err) {

@@ -80,7 +80,7 @@ export async function startHarness(t: TestContext) {
     publish,
 
     /** Resolves once the service's consumer has handled everything published to it. */
-    settled: () => sut.settled([TOPICS.asset]),
+    settled: () => sut.settled([TOPICS.assetMovements]),
 
     /** Asserts the call fails with `code` (and exactly these bad fields) and changes nothing at all. */
     async refuses(method: string, request: Json, code: ErrorCode, fields?: string[]): Promise<AppError> {

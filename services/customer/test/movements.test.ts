@@ -5,7 +5,7 @@ import { newEnvelope, TOPICS } from '@brokerage/contracts'
 import { ADMIN, IBAN, actor, ofType, startHarness, type Harness, type Json } from './harness.js'
 
 // Deposits and withdrawals: the requests (CustomerService) and the asset service's answers
-// (published on asset.events as that service would).
+// (published on asset.movements as that service would).
 
 const at = () => new Date().toISOString()
 
@@ -156,7 +156,7 @@ test('RequestDeposit', async (t) => {
     await h.publish('DepositCompleted', { ...movementData(m), completedAt: at() })
     await h.settled()
     assert.equal((await h.movement(m.id as string))!.status, 'COMPLETED')
-    const dead = await h.records(`${TOPICS.asset}.dlq`)
+    const dead = await h.records(`${TOPICS.assetMovements}.dlq`)
     const ids = await Promise.all(dead.map(async (r) => (await h.codec.decode(r.value)).id))
     assert.deepEqual(ids.sort(), [poison.id, wrongAmount.id].sort())
   })
@@ -361,7 +361,7 @@ test('Withdrawal flow driven by the asset service', async (t) => {
     await h.publish('DepositCompleted', wrong.data, wrong)
     await h.settled()
     assert.equal((await h.movement(m.id as string))!.status, 'REQUESTED')
-    const dead = await Promise.all((await h.records(`${TOPICS.asset}.dlq`)).map(async (r) => (await h.codec.decode(r.value)).id))
+    const dead = await Promise.all((await h.records(`${TOPICS.assetMovements}.dlq`)).map(async (r) => (await h.codec.decode(r.value)).id))
     assert.deepEqual(dead, [wrong.id])
   })
 })

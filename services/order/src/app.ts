@@ -44,12 +44,14 @@ export async function startOrderService(opts: OrderServiceOptions) {
   } else {
     runtime.log.warn('no customer service address: an order for a customer not yet replicated answers NOT_FOUND')
   }
+  const listener = await startStatusListener({ url: opts.config.databaseUrl, db: runtime.db, log: runtime.log })
   const orders = createOrders({
     db: runtime.db,
     store,
     replica,
     directory,
     outbox: runtime.outbox,
+    wakeUp: listener,
     now,
     log: runtime.log,
     metrics: runtime.metrics,
@@ -58,7 +60,6 @@ export async function startOrderService(opts: OrderServiceOptions) {
     (await store.countByStatus(runtime.db)).map((r) => ({ labels: { status: r.status }, value: r.n })),
   )
 
-  const listener = await startStatusListener({ url: opts.config.databaseUrl, log: runtime.log })
   runtime.grpc.addService(grpcService('order', 'brokerage.order.v1.OrderService').service, createOrderGrpc({ orders, listener }))
 
   await runtime.consume('order', CONSUMED_TOPICS, createHandlers({ orders, replica, fills: createFills({ store, now, log: runtime.log }) }))

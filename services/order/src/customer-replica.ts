@@ -57,20 +57,6 @@ export function createCustomerReplica() {
       setField(db, customerId, 'status', status, at),
     brokerAssigned: (db: Queryable, customerId: string, brokerId: string | null, at: string) =>
       setField(db, customerId, 'broker_id', brokerId, at),
-
-    /**
-     * A registered customer, share-locked: a suspension (which updates the row) waits for the
-     * order being placed to commit and then cancels it with the others, or goes first and the
-     * order sees SUSPENDED.
-     */
-    async getForOrder(db: Queryable, customerId: string): Promise<CustomerFacts | null> {
-      const { rows } = await db.query<CustomerFacts>(
-        `SELECT customer_id AS "customerId", tier, status, broker_id AS "brokerId" FROM customers
-         WHERE customer_id = $1 AND registered FOR SHARE`,
-        [customerId],
-      )
-      return rows[0] ?? null
-    },
   }
 }
 

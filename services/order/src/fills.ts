@@ -68,8 +68,8 @@ export function createFills(deps: { store: OrderStore; now: () => Date; log: Log
       }
       const at = now()
       const to = decideFailure(order.status)
-      if (to) await store.setStatus(tx, order.id, to, at, d.reason)
-      await store.addHistory(tx, order.id, to ?? order.status, at, causeOf(event), d.reason)
+      if (to) await store.move(tx, [{ id: order.id, status: to, at, rejectionReason: d.reason, cause: causeOf(event), reason: d.reason }])
+      else await store.addHistory(tx, order.id, order.status, at, causeOf(event), d.reason)
     },
   }
 }

@@ -133,7 +133,11 @@ export function createOrderGrpc(deps: { orders: Orders; listener: StatusListener
       })
       let order = created.order
       if (req.wait_ms > 0 && order.status === 'PENDING') {
-        order = await waitWhilePending(listener, order.id, req.wait_ms, () => orders.read(created.order.id))
+        // A new order is not read again: from its commit to the subscription nothing but this
+        // call's own continuation runs (no I/O in between), and any change to it needs I/O.
+        // A replayed one was placed by another call and may have moved since it was read.
+        const known = created.replayed ? undefined : order
+        order = await waitWhilePending(listener, order.id, req.wait_ms, () => orders.read(created.order.id), known)
       }
       return { order: toOrder(order), replayed: created.replayed }
     },

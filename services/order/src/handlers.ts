@@ -4,7 +4,8 @@ import type { Fills } from './fills.js'
 import type { Orders } from './orders.js'
 
 // What the order service does with other services' events. Each runs once per event (the
-// inbox), inside the consumer's transaction, which also carries the events it emits.
+// inbox), inside the consumer's transaction, which also carries the events it emits; the
+// reservation answers, the saga's hot path, are handled a run at a time.
 
 export const CONSUMED_TOPICS = ['customer.events', 'asset.events', 'processor.events']
 
@@ -25,8 +26,21 @@ export function createHandlers(deps: { orders: Orders; replica: CustomerReplica;
     BrokerAssigned: async ({ data }, { tx }) => {
       await replica.brokerAssigned(tx, data.customerId, data.brokerId, data.assignedAt)
     },
-    AssetReserved: (event, { tx }) => orders.reserved(tx, event, event.data),
-    AssetReservationFailed: (event, { tx }) => orders.reservationFailed(tx, event, event.data),
+    // Set-based: a run of answers moves its orders with a constant number of statements.
+    AssetReserved: {
+      batch: (events, { tx }) =>
+        orders.answerReservations(
+          tx,
+          events.map((event) => ({ event, orderId: event.data.orderId, outcome: { reserved: true } })),
+        ),
+    },
+    AssetReservationFailed: {
+      batch: (events, { tx }) =>
+        orders.answerReservations(
+          tx,
+          events.map((event) => ({ event, orderId: event.data.orderId, outcome: { reserved: false, reason: event.data.reason } })),
+        ),
+    },
     OrderRemovedFromBook: (event, { tx }) => orders.removedFromBook(tx, event, event.data),
     SettlementCompleted: (event, { tx }) => fills.settled(tx, event, event.data),
     OrderFailed: (event, { tx }) => fills.failed(tx, event, event.data),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { AnyEnvelope, EventData } from '@brokerage/contracts'
 import { AppError, type Db, type EventEnvelope, type Logger, type Metrics, type Outbox, type Queryable } from '@brokerage/platform'
 import type { CustomerDirectory } from './customer-directory.js'
-import type { CustomerFacts, CustomerReplica } from './customer-replica.js'
+import type { CustomerReplica } from './customer-replica.js'
 import {
   decideCancel,
   decideMatch,
@@ -14,7 +14,8 @@ import {
   type Side,
 } from './domain.js'
 import { orderEvents, type Flow } from './events.js'
-import type { Cause, HistoryRow, OrderFilter, OrderRow, OrderStore } from './store.js'
+import type { StatusWakeUp } from './status-listener.js'
+import type { Cause, HistoryRow, OrderDraft, OrderFilter, OrderRow, OrderStore } from './store.js'
 
 // The order service's use cases: each loads what it needs, asks domain.ts what to do,
 // and writes the order row, its history, the events and the waiters' wake-up in one
@@ -35,9 +36,29 @@ interface Deps {
   /** Asked when the replica misses a customer; without it such an order answers NOT_FOUND. */
   directory?: CustomerDirectory | null
   outbox: Outbox
+  /** Told of every status change in a transaction; wakes CreateOrder calls waiting on those orders once it commits. */
+  wakeUp: StatusWakeUp
   now: () => Date
   log: Logger
   metrics?: Metrics
+}
+
+/** What the asset service answered about one order's reservation. */
+export interface ReservationAnswer {
+  event: AnyEnvelope
+  orderId: string
+  outcome: { reserved: true } | { reserved: false; reason: RejectionReason }
+}
+
+/** One order's status change with the events it emits. */
+interface Move {
+  order: OrderRow
+  to: OrderStatus
+  at: Date
+  cause: Cause | null
+  reason: string | null
+  rejectionReason?: RejectionReason
+  events: AnyEnvelope[]
 }
 
 const causeOf = (event: AnyEnvelope): Cause => ({ eventId: event.id, eventType: event.type })
@@ -45,62 +66,127 @@ const causeOf = (event: AnyEnvelope): Cause => ({ eventId: event.id, eventType: 
 /** The request part an idempotency key stands for (not wait_ms, not the actor's request id). */
 const fingerprint = (o: NewOrder) => JSON.stringify([o.customerId, o.assetName, o.side, o.size, o.price])
 
+/** A suspended customer's order is stored, REJECTED, so the answer and OrderRejected say why. */
+const IF_SUSPENDED = { status: 'REJECTED', rejectionReason: 'CUSTOMER_SUSPENDED' } as const
+
 export function createOrders(deps: Deps) {
-  const { db, store, replica, directory, outbox, now, log } = deps
+  const { db, store, replica, directory, outbox, wakeUp, now, log } = deps
 
-  async function reload(tx: Queryable, id: string): Promise<OrderRow> {
-    return (await store.get(tx, id))!
-  }
-
-  /** A status change: row, history entry, events, and the wake-up of CreateOrder calls waiting on it. */
-  async function moveTo(
-    tx: Queryable,
-    order: OrderRow,
-    to: OrderStatus,
-    at: Date,
-    change: { cause: Cause | null; reason: string | null; rejectionReason?: RejectionReason },
-    events: AnyEnvelope[],
-  ): Promise<void> {
-    await store.setStatus(tx, order.id, to, at, change.rejectionReason ?? null)
-    await store.addHistory(tx, order.id, to, at, change.cause, change.reason)
-    await outbox.add(tx, ...(events as EventEnvelope[]))
-    // Woken after commit, outside the transaction: a NOTIFY inside it would hold a global
-    // lock through every status change's commit and serialize them. A wake-up lost to a
-    // crash only makes a waiting CreateOrder answer at its deadline, with the right status.
-    db.afterCommit(tx, () => {
-      store.notifyStatus(db, order.id).catch((err: unknown) => log.warn({ err, orderId: order.id }, 'status wake-up not sent'))
-    })
-    if (order.status === 'PENDING' && to !== 'PENDING') {
-      deps.metrics?.sagaDuration.observe({ saga: 'order_reservation', outcome: to }, (at.getTime() - order.createdAt.getTime()) / 1000)
+  /**
+   * Status changes, any number at once: rows and history in one statement, the events in
+   * one outbox insert, one wake-up after commit. Returns the rows as written.
+   */
+  async function moveAll(tx: Queryable, moves: Move[]): Promise<OrderRow[]> {
+    if (!moves.length) return []
+    const rows = await store.move(
+      tx,
+      moves.map((m) => ({
+        id: m.order.id,
+        status: m.to,
+        at: m.at,
+        rejectionReason: m.rejectionReason ?? null,
+        cause: m.cause,
+        reason: m.reason,
+      })),
+    )
+    await outbox.add(tx, ...(moves.flatMap((m) => m.events) as EventEnvelope[]))
+    wakeUp.changed(tx, rows)
+    for (const m of moves) {
+      if (m.order.status === 'PENDING' && m.to !== 'PENDING') {
+        deps.metrics?.sagaDuration.observe(
+          { saga: 'order_reservation', outcome: m.to },
+          (m.at.getTime() - m.order.createdAt.getTime()) / 1000,
+        )
+      }
     }
+    return rows
   }
 
-  /** Cancels at once (PENDING) or asks the engine (booked); a refusal leaves everything as it was. */
-  async function cancelOne(tx: Queryable, order: OrderRow, reason: CancelReason, cause: Cause | null, flow: Flow) {
-    const decision = decideCancel({ ...order, cancelInFlight: order.cancelRequestedAt !== null })
-    if (!decision.ok) return decision
+  /**
+   * Cancels each order at once (PENDING) or asks the engine (booked), with a constant number
+   * of statements however many; a refusal leaves that order as it was. Returns, in the order
+   * given, each decision with the row as written (the unchanged row when refused).
+   */
+  async function cancelAll(tx: Queryable, orders: OrderRow[], reason: CancelReason, cause: Cause | null, flow: Flow) {
     const at = now()
-    if (decision.kind === 'cancel-now') {
-      await moveTo(tx, order, 'CANCELED', at, { cause, reason }, [orderEvents.cancelled(order, decision.cancelledSize, reason, at, flow)])
-    } else {
-      await store.setCancelRequest(tx, order.id, { at, reason }, at)
-      await store.addHistory(tx, order.id, order.status, at, cause, 'CANCEL_REQUESTED')
-      await outbox.add(tx, orderEvents.cancelRequested(order, reason, at, flow) as EventEnvelope)
+    const decisions = orders.map((order) => ({
+      order,
+      decision: decideCancel({ ...order, cancelInFlight: order.cancelRequestedAt !== null }),
+    }))
+    const cancelNow: Move[] = []
+    const asked: OrderRow[] = []
+    for (const { order, decision } of decisions) {
+      if (!decision.ok) continue
+      if (decision.kind === 'cancel-now') {
+        cancelNow.push({
+          order,
+          to: 'CANCELED',
+          at,
+          cause,
+          reason,
+          events: [orderEvents.cancelled(order, decision.cancelledSize, reason, at, flow)],
+        })
+      } else asked.push(order)
     }
-    return decision
+    const written = new Map<string, OrderRow>()
+    for (const row of await moveAll(tx, cancelNow)) written.set(row.id, row)
+    const requested = await store.setCancelRequests(
+      tx,
+      asked.map((o) => ({ id: o.id, request: { at, reason }, at, status: o.status, cause, reason: 'CANCEL_REQUESTED' })),
+    )
+    for (const row of requested) written.set(row.id, row)
+    await outbox.add(tx, ...(asked.map((o) => orderEvents.cancelRequested(o, reason, at, flow)) as EventEnvelope[]))
+    return decisions.map(({ order, decision }) => ({ decision, order: written.get(order.id) ?? order }))
   }
 
   /**
    * A customer the replica has not seen may just have been created (CustomerCreated not
    * consumed yet): the customer service decides, and its answer goes into the replica in
    * this transaction, so a suspension consumed meanwhile waits for this order and cancels it.
+   * False when the customer service does not know the customer either.
    */
-  async function catchUp(tx: Queryable, customerId: string): Promise<CustomerFacts | null> {
+  async function catchUp(tx: Queryable, customerId: string): Promise<boolean> {
     const found = await directory?.lookup(customerId)
-    if (!found) return null
+    if (!found) return false
     log.info({ customerId }, 'customer not in the replica yet; taken from the customer service')
     await replica.learned(tx, found.facts, found.asOf)
-    return replica.getForOrder(tx, customerId)
+    return true
+  }
+
+  /**
+   * Answers from the asset service (AssetReserved / AssetReservationFailed), any number at
+   * once with a constant number of statements: each decides its PENDING order in turn, so a
+   * second answer about the same order sees the first one's outcome.
+   */
+  async function answerReservations(tx: Queryable, answers: ReservationAnswer[]): Promise<void> {
+    const current = new Map((await store.lockAll(tx, [...new Set(answers.map((a) => a.orderId))])).map((o) => [o.id, o]))
+    const at = now()
+    const moves: Move[] = []
+    for (const { event, orderId, outcome } of answers) {
+      const order = current.get(orderId)
+      if (!order) {
+        log.warn({ orderId, eventType: event.type, eventId: event.id }, 'event for an unknown order ignored')
+        continue
+      }
+      const decision = decideReservation({ ...order, cancelInFlight: false }, outcome)
+      if (!decision) continue
+      const cause = causeOf(event)
+      moves.push(
+        decision.to === 'CONFIRMED'
+          ? { order, to: 'CONFIRMED', at, cause, reason: null, events: [orderEvents.confirmed(order, at, { causedBy: event })] }
+          : {
+              order,
+              to: 'REJECTED',
+              at,
+              cause,
+              reason: decision.reason,
+              rejectionReason: decision.reason,
+              events: [orderEvents.rejected(order, decision.reason, at, { causedBy: event })],
+            },
+      )
+      current.set(orderId, { ...order, status: decision.to })
+    }
+    await moveAll(tx, moves)
   }
 
   /** Locks the order for a reaction; an event about an order this service never stored changes nothing. */
@@ -111,54 +197,49 @@ export function createOrders(deps: Deps) {
   }
 
   return {
+    /**
+     * Places an order: on the common path BEGIN, one statement (key, replica, order,
+     * history), the outbox insert, COMMIT. A taken key costs one more read; a customer the
+     * replica misses, the customer service's answer and the statement again.
+     */
     async create(req: NewOrder & { idempotencyKey?: string; requestId?: string }): Promise<{ order: OrderRow; replayed: boolean }> {
       return db.tx(async (tx) => {
-        const at = now()
-        const id = randomUUID()
-        if (req.idempotencyKey) {
-          const request = fingerprint(req)
-          const earlier = await store.claimIdempotencyKey(tx, {
-            customerId: req.customerId,
-            key: req.idempotencyKey,
-            request,
-            orderId: id,
-            at,
-          })
-          if (earlier) {
-            if (earlier.request !== request) {
-              throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this idempotency key was used with a different request', {
-                details: [{ field: 'idempotency_key', message: 'already used with a different request' }],
-              })
-            }
-            return { order: await reload(tx, earlier.orderId), replayed: true }
-          }
-        }
-        const customer = (await replica.getForOrder(tx, req.customerId)) ?? (await catchUp(tx, req.customerId))
-        if (!customer) throw new AppError('NOT_FOUND', 'customer not found')
-        const suspended = customer.status === 'SUSPENDED'
-        const order: OrderRow = {
-          id,
+        const draft: OrderDraft = {
+          id: randomUUID(),
           customerId: req.customerId,
           assetName: req.assetName,
           side: req.side,
           size: req.size,
           price: req.price,
-          filledSize: 0,
-          tier: customer.tier,
-          status: suspended ? 'REJECTED' : 'PENDING',
-          rejectionReason: suspended ? 'CUSTOMER_SUSPENDED' : null,
-          cancelRequestedAt: null,
-          cancelReason: null,
+          status: 'PENDING',
+          rejectionReason: null,
           correlationId: req.requestId ?? null,
-          createdAt: at,
-          updatedAt: at,
+          createdAt: now(),
         }
-        await store.insert(tx, order)
-        await store.addHistory(tx, id, order.status, at, null, order.rejectionReason)
+        const idempotency = req.idempotencyKey ? { key: req.idempotencyKey, request: fingerprint(req) } : undefined
+        let placed = await store.place(tx, draft, { ifSuspended: IF_SUSPENDED, idempotency })
+        if (placed.kind === 'key-taken') {
+          const earlier = await store.replay(tx, req.customerId, idempotency!.key)
+          if (earlier.request !== idempotency!.request) {
+            throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this idempotency key was used with a different request', {
+              details: [{ field: 'idempotency_key', message: 'already used with a different request' }],
+            })
+          }
+          return { order: earlier.order, replayed: true }
+        }
+        // The key (if any) is already claimed by this transaction: the second try places without it.
+        if (placed.kind === 'no-customer' && (await catchUp(tx, req.customerId))) {
+          placed = await store.place(tx, draft, { ifSuspended: IF_SUSPENDED })
+        }
+        if (placed.kind !== 'placed') throw new AppError('NOT_FOUND', 'customer not found')
+        const { order } = placed
         const flow = { correlationId: req.requestId }
-        const event = suspended ? orderEvents.rejected(order, 'CUSTOMER_SUSPENDED', at, flow) : orderEvents.created(order, flow)
+        const event =
+          order.status === 'REJECTED'
+            ? orderEvents.rejected(order, IF_SUSPENDED.rejectionReason, order.createdAt, flow)
+            : orderEvents.created(order, flow)
         await outbox.add(tx, event as EventEnvelope)
-        return { order: await reload(tx, id), replayed: false }
+        return { order, replayed: false }
       })
     },
 
@@ -169,7 +250,7 @@ export function createOrders(deps: Deps) {
     },
 
     /** Current state, without history (CreateOrder's answer). */
-    read: (id: string) => reload(db, id),
+    read: async (id: string) => (await store.get(db, id))!,
 
     list: (filter: OrderFilter, page: { page: number; size: number }) => store.list(db, filter, page),
 
@@ -182,9 +263,9 @@ export function createOrders(deps: Deps) {
       return db.tx(async (tx) => {
         const order = await store.get(tx, id, { lock: true })
         if (!order) throw new AppError('NOT_FOUND', 'order not found')
-        const result = await cancelOne(tx, order, 'REQUESTED', null, { correlationId: requestId })
-        if (!result.ok) throw new AppError('CONFLICT', result.message, { details: { status: order.status } })
-        return reload(tx, id)
+        const [result] = await cancelAll(tx, [order], 'REQUESTED', null, { correlationId: requestId })
+        if (!result!.decision.ok) throw new AppError('CONFLICT', result!.decision.message, { details: { status: order.status } })
+        return result!.order
       })
     },
 
@@ -197,30 +278,21 @@ export function createOrders(deps: Deps) {
         const at = now()
         await store.addHistory(tx, id, order.status, at, null, 'MATCH_REQUESTED')
         await outbox.add(tx, orderEvents.matchRequested(order, requestedBy, at, { correlationId: requestId }) as EventEnvelope)
-        return reload(tx, id)
+        // A match request changes history only: the row is as locked.
+        return order
       })
     },
 
     // Reactions to other services' events, inside the consumer's transaction.
 
+    answerReservations,
+
     async reserved(tx: Queryable, event: AnyEnvelope, data: EventData<'AssetReserved'>): Promise<void> {
-      const order = await lockFor(tx, event, data.orderId)
-      if (!order || !decideReservation({ ...order, cancelInFlight: false }, { reserved: true })) return
-      const at = now()
-      await moveTo(tx, order, 'CONFIRMED', at, { cause: causeOf(event), reason: null }, [
-        orderEvents.confirmed(order, at, { causedBy: event }),
-      ])
+      await answerReservations(tx, [{ event, orderId: data.orderId, outcome: { reserved: true } }])
     },
 
     async reservationFailed(tx: Queryable, event: AnyEnvelope, data: EventData<'AssetReservationFailed'>): Promise<void> {
-      const order = await lockFor(tx, event, data.orderId)
-      if (!order) return
-      const decision = decideReservation({ ...order, cancelInFlight: false }, { reserved: false, reason: data.reason })
-      if (decision?.to !== 'REJECTED') return
-      const at = now()
-      await moveTo(tx, order, 'REJECTED', at, { cause: causeOf(event), reason: decision.reason, rejectionReason: decision.reason }, [
-        orderEvents.rejected(order, decision.reason, at, { causedBy: event }),
-      ])
+      await answerReservations(tx, [{ event, orderId: data.orderId, outcome: { reserved: false, reason: data.reason } }])
     },
 
     async removedFromBook(tx: Queryable, event: AnyEnvelope, data: EventData<'OrderRemovedFromBook'>): Promise<void> {
@@ -230,34 +302,47 @@ export function createOrders(deps: Deps) {
       if (!decision) return
       const at = now()
       if (decision.kind === 'nothing-left') {
-        await store.setCancelRequest(tx, order.id, null, at)
-        await store.addHistory(tx, order.id, order.status, at, causeOf(event), 'NOTHING_TO_CANCEL')
+        await store.setCancelRequests(tx, [
+          { id: order.id, request: null, at, status: order.status, cause: causeOf(event), reason: 'NOTHING_TO_CANCEL' },
+        ])
         return
       }
       const reason = order.cancelReason ?? 'REQUESTED'
-      await moveTo(tx, order, 'CANCELED', at, { cause: causeOf(event), reason }, [
-        orderEvents.cancelled(order, decision.cancelledSize, reason, at, { causedBy: event }),
+      await moveAll(tx, [
+        {
+          order,
+          to: 'CANCELED',
+          at,
+          cause: causeOf(event),
+          reason,
+          events: [orderEvents.cancelled(order, decision.cancelledSize, reason, at, { causedBy: event })],
+        },
       ])
     },
 
     /** A suspended customer keeps no open orders (CustomerStatusChanged's contract). */
     async customerSuspended(tx: Queryable, event: AnyEnvelope, customerId: string): Promise<void> {
-      for (const order of await store.lockOpenOfCustomer(tx, customerId)) {
-        // A refusal here only means a cancel is already on its way to the engine.
-        await cancelOne(tx, order, 'CUSTOMER_SUSPENDED', causeOf(event), { causedBy: event })
-      }
+      // A refusal here only means a cancel is already on its way to the engine.
+      await cancelAll(tx, await store.lockOpenOfCustomer(tx, customerId), 'CUSTOMER_SUSPENDED', causeOf(event), { causedBy: event })
     },
 
     /** Rejects up to `limit` PENDING orders placed at or before `cutoff`; returns how many. */
     async expireReservations(cutoff: Date, limit: number): Promise<number> {
       return db.tx(async (tx) => {
         const expired = await store.lockExpiredPending(tx, cutoff, limit)
-        for (const order of expired) {
-          const at = now()
-          await moveTo(tx, order, 'REJECTED', at, { cause: null, reason: 'RESERVATION_TIMEOUT', rejectionReason: 'RESERVATION_TIMEOUT' }, [
-            orderEvents.rejected(order, 'RESERVATION_TIMEOUT', at, { correlationId: order.correlationId ?? undefined }),
-          ])
-        }
+        const at = now()
+        await moveAll(
+          tx,
+          expired.map((order) => ({
+            order,
+            to: 'REJECTED',
+            at,
+            cause: null,
+            reason: 'RESERVATION_TIMEOUT',
+            rejectionReason: 'RESERVATION_TIMEOUT',
+            events: [orderEvents.rejected(order, 'RESERVATION_TIMEOUT', at, { correlationId: order.correlationId ?? undefined })],
+          })),
+        )
         return expired.length
       })
     },

@@ -4,8 +4,6 @@ import type { CancelReason, OrderStatus, Side, Tier } from './domain.js'
 // SQL of the order service's own tables. Every function takes the connection it runs on,
 // so the caller decides the transaction.
 
-export const STATUS_CHANNEL = 'order_status'
-
 export interface OrderRow {
   id: string
   customerId: string
@@ -60,18 +58,120 @@ export interface OrderFilter {
   endDate?: Date
 }
 
-const ORDER_COLUMNS = `id, customer_id AS "customerId", asset_name AS "assetName", side, size, price, filled_size AS "filledSize",
-  tier, status, rejection_reason AS "rejectionReason", cancel_requested_at AS "cancelRequestedAt",
-  cancel_reason AS "cancelReason", correlation_id AS "correlationId", created_at AS "createdAt", updated_at AS "updatedAt"`
+/** The order's columns as OrderRow's fields; `from` qualifies them where another table shares a name. */
+const orderColumns = (from = '') =>
+  `${from}id, ${from}customer_id AS "customerId", ${from}asset_name AS "assetName", ${from}side, ${from}size, ${from}price,
+  ${from}filled_size AS "filledSize", ${from}tier, ${from}status, ${from}rejection_reason AS "rejectionReason",
+  ${from}cancel_requested_at AS "cancelRequestedAt", ${from}cancel_reason AS "cancelReason", ${from}correlation_id AS "correlationId",
+  ${from}created_at AS "createdAt", ${from}updated_at AS "updatedAt"`
+const ORDER_COLUMNS = orderColumns()
+
+/** A new order as the request gives it; tier, and status when the customer is suspended, come from the replica. */
+export type OrderDraft = Pick<OrderRow, 'id' | 'customerId' | 'assetName' | 'side' | 'size' | 'price' | 'correlationId' | 'createdAt'> & {
+  status: OrderStatus
+  rejectionReason: string | null
+}
+
+export type Placement = { kind: 'placed'; order: OrderRow } | { kind: 'key-taken' } | { kind: 'no-customer' }
+
+/** One status change: the row's new status and its history entry. Ids are distinct within one call. */
+export interface StatusMove {
+  id: string
+  status: OrderStatus
+  at: Date
+  rejectionReason: string | null
+  cause: Cause | null
+  reason: string | null
+}
+
+/** A cancel sent to the engine (request) or ended (null), recorded in the history under the order's unchanged status. */
+export interface CancelRequestChange {
+  id: string
+  request: { at: Date; reason: CancelReason } | null
+  at: Date
+  status: OrderStatus
+  cause: Cause | null
+  reason: string | null
+}
+
+/** Puts rows back in the order of the ids asked for (RETURNING gives them in no particular order). */
+function inOrderOf<T extends { id: string }>(ids: string[], rows: T[]): T[] {
+  const byId = new Map(rows.map((r) => [r.id, r]))
+  return ids.map((id) => byId.get(id)!)
+}
 
 export function createOrderStore() {
   return {
-    async insert(db: Queryable, o: Omit<OrderRow, 'filledSize' | 'cancelRequestedAt' | 'cancelReason' | 'updatedAt'>): Promise<void> {
-      await db.query(
-        `INSERT INTO orders (id, customer_id, asset_name, side, size, price, tier, status, rejection_reason, correlation_id, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
-        [o.id, o.customerId, o.assetName, o.side, o.size, o.price, o.tier, o.status, o.rejectionReason, o.correlationId, o.createdAt],
+    /**
+     * Places an order in one statement: claims the idempotency key (if any), reads the
+     * customer from the replica, inserts the order and its first history entry. Nothing is
+     * written unless the key was free and the customer is known.
+     *
+     * The customer row is share-locked: a suspension (which updates it) waits for this order
+     * to commit and then cancels it with the others, or goes first and this order is stored
+     * with `ifSuspended`. A concurrent first use of the same key holds its row until it
+     * commits; the claim waits for it and then finds it taken (key-taken).
+     */
+    async place(
+      db: Queryable,
+      o: OrderDraft,
+      opts: { ifSuspended: { status: OrderStatus; rejectionReason: string }; idempotency?: { key: string; request: string } },
+    ): Promise<Placement> {
+      const { rows } = await db.query<OrderRow & { claimed: boolean }>(
+        `WITH claim AS (
+           INSERT INTO idempotency_keys (customer_id, key, request, order_id, created_at)
+           SELECT $2::uuid, $13::text, $14::text, $1::uuid, $10::timestamptz WHERE $13::text IS NOT NULL
+           ON CONFLICT DO NOTHING
+           RETURNING order_id
+         ),
+         customer AS (
+           SELECT tier, status FROM customers WHERE customer_id = $2::uuid AND registered FOR SHARE
+         ),
+         placed AS (
+           INSERT INTO orders (id, customer_id, asset_name, side, size, price, tier, status, rejection_reason, correlation_id, created_at, updated_at)
+           SELECT $1::uuid, $2::uuid, $3::text, $4::text, $5::bigint, $6::bigint, c.tier,
+             CASE WHEN c.status = 'SUSPENDED' THEN $11::text ELSE $7::text END,
+             CASE WHEN c.status = 'SUSPENDED' THEN $12::text ELSE $8::text END,
+             $9::text, $10::timestamptz, $10::timestamptz
+           FROM customer c
+           WHERE $13::text IS NULL OR EXISTS (SELECT FROM claim)
+           RETURNING *
+         ),
+         history AS (
+           INSERT INTO order_status_history (order_id, status, at, reason) SELECT id, status, created_at, rejection_reason FROM placed
+         )
+         SELECT EXISTS (SELECT FROM claim) AS claimed, ${orderColumns('placed.')} FROM (SELECT) AS one LEFT JOIN placed ON true`,
+        [
+          o.id,
+          o.customerId,
+          o.assetName,
+          o.side,
+          o.size,
+          o.price,
+          o.status,
+          o.rejectionReason,
+          o.correlationId,
+          o.createdAt,
+          opts.ifSuspended.status,
+          opts.ifSuspended.rejectionReason,
+          opts.idempotency?.key ?? null,
+          opts.idempotency?.request ?? null,
+        ],
       )
+      const { claimed, ...order } = rows[0]!
+      if (order.id) return { kind: 'placed', order }
+      return opts.idempotency && !claimed ? { kind: 'key-taken' } : { kind: 'no-customer' }
+    },
+
+    /** What a taken idempotency key answers: the request it was first used with and that request's order. */
+    async replay(db: Queryable, customerId: string, key: string): Promise<{ request: string; order: OrderRow }> {
+      const { rows } = await db.query<OrderRow & { request: string }>(
+        `SELECT k.request, ${orderColumns('o.')} FROM idempotency_keys k JOIN orders o ON o.id = k.order_id
+         WHERE k.customer_id = $1 AND k.key = $2`,
+        [customerId, key],
+      )
+      const { request, ...order } = rows[0]!
+      return { request, order }
     },
 
     async get(db: Queryable, id: string, opts: { lock?: boolean } = {}): Promise<OrderRow | null> {
@@ -79,20 +179,83 @@ export function createOrderStore() {
       return rows[0] ?? null
     },
 
-    async setStatus(db: Queryable, id: string, status: OrderStatus, at: Date, rejectionReason: string | null = null): Promise<void> {
+    /** Locks the orders (in id order, so two callers never deadlock); unknown ids are left out. */
+    async lockAll(db: Queryable, ids: string[]): Promise<OrderRow[]> {
+      if (!ids.length) return []
+      const { rows } = await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
+        ids,
+      ])
+      return rows
+    },
+
+    /** Status changes and their history entries, any number in one statement; returns the rows as written, in the order given. */
+    async move(db: Queryable, moves: StatusMove[]): Promise<OrderRow[]> {
+      if (!moves.length) return []
       // Leaving the book ends any cancel in flight.
-      await db.query(
-        `UPDATE orders SET status = $2, updated_at = $3, rejection_reason = coalesce($4, rejection_reason),
-           cancel_requested_at = CASE WHEN $2 IN ('CONFIRMED', 'PARTIALLY_FILLED') THEN cancel_requested_at END
-         WHERE id = $1`,
-        [id, status, at, rejectionReason],
+      const { rows } = await db.query<OrderRow>(
+        `WITH m AS (
+           SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::uuid[], $6::text[], $7::text[])
+             WITH ORDINALITY AS m (id, status, at, rejection_reason, event_id, event_type, reason, n)
+         ),
+         moved AS (
+           UPDATE orders o SET status = m.status, updated_at = m.at, rejection_reason = coalesce(m.rejection_reason, o.rejection_reason),
+             cancel_requested_at = CASE WHEN m.status IN ('CONFIRMED', 'PARTIALLY_FILLED') THEN o.cancel_requested_at END
+           FROM m WHERE o.id = m.id
+           RETURNING o.*
+         ),
+         history AS (
+           INSERT INTO order_status_history (order_id, status, at, event_id, event_type, reason)
+           SELECT id, status, at, event_id, event_type, reason FROM m ORDER BY n
+         )
+         SELECT ${ORDER_COLUMNS} FROM moved`,
+        [
+          moves.map((m) => m.id),
+          moves.map((m) => m.status),
+          moves.map((m) => m.at),
+          moves.map((m) => m.rejectionReason),
+          moves.map((m) => m.cause?.eventId ?? null),
+          moves.map((m) => m.cause?.eventType ?? null),
+          moves.map((m) => m.reason),
+        ],
+      )
+      return inOrderOf(
+        moves.map((m) => m.id),
+        rows,
       )
     },
 
-    async setCancelRequest(db: Queryable, id: string, request: { at: Date; reason: CancelReason } | null, now: Date): Promise<void> {
-      await db.query(
-        `UPDATE orders SET cancel_requested_at = $2, cancel_reason = coalesce($3, cancel_reason), updated_at = $4 WHERE id = $1`,
-        [id, request?.at ?? null, request?.reason ?? null, now],
+    /** Cancel requests set or ended, with their history entries, in one statement; returns the rows as written, in the order given. */
+    async setCancelRequests(db: Queryable, changes: CancelRequestChange[]): Promise<OrderRow[]> {
+      if (!changes.length) return []
+      const { rows } = await db.query<OrderRow>(
+        `WITH c AS (
+           SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::timestamptz[], $5::text[], $6::uuid[], $7::text[], $8::text[])
+             WITH ORDINALITY AS c (id, requested_at, cancel_reason, at, status, event_id, event_type, reason, n)
+         ),
+         changed AS (
+           UPDATE orders o SET cancel_requested_at = c.requested_at, cancel_reason = coalesce(c.cancel_reason, o.cancel_reason), updated_at = c.at
+           FROM c WHERE o.id = c.id
+           RETURNING o.*
+         ),
+         history AS (
+           INSERT INTO order_status_history (order_id, status, at, event_id, event_type, reason)
+           SELECT id, status, at, event_id, event_type, reason FROM c ORDER BY n
+         )
+         SELECT ${ORDER_COLUMNS} FROM changed`,
+        [
+          changes.map((c) => c.id),
+          changes.map((c) => c.request?.at ?? null),
+          changes.map((c) => c.request?.reason ?? null),
+          changes.map((c) => c.at),
+          changes.map((c) => c.status),
+          changes.map((c) => c.cause?.eventId ?? null),
+          changes.map((c) => c.cause?.eventType ?? null),
+          changes.map((c) => c.reason),
+        ],
+      )
+      return inOrderOf(
+        changes.map((c) => c.id),
+        rows,
       )
     },
 
@@ -108,11 +271,6 @@ export function createOrderStore() {
         'INSERT INTO order_status_history (order_id, status, at, event_id, event_type, reason) VALUES ($1, $2, $3, $4, $5, $6)',
         [orderId, status, at, cause?.eventId ?? null, cause?.eventType ?? null, reason],
       )
-    },
-
-    /** Wakes CreateOrder calls waiting on this order (wait_ms); delivered when the transaction commits. */
-    async notifyStatus(db: Queryable, orderId: string): Promise<void> {
-      await db.query('SELECT pg_notify($1, $2)', [STATUS_CHANNEL, orderId])
     },
 
     async history(db: Queryable, orderId: string): Promise<HistoryRow[]> {
@@ -176,25 +334,6 @@ export function createOrderStore() {
         [orderId],
       )
       return rows
-    },
-
-    /** Claims an idempotency key; null when it was free, else what it already answers. */
-    async claimIdempotencyKey(
-      db: Queryable,
-      k: { customerId: string; key: string; request: string; orderId: string; at: Date },
-    ): Promise<{ request: string; orderId: string } | null> {
-      // A concurrent first use of the same key holds the row until it commits; this waits and then sees it.
-      const { rowCount } = await db.query(
-        `INSERT INTO idempotency_keys (customer_id, key, request, order_id, created_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT DO NOTHING`,
-        [k.customerId, k.key, k.request, k.orderId, k.at],
-      )
-      if (rowCount) return null
-      const { rows } = await db.query<{ request: string; orderId: string }>(
-        'SELECT request, order_id AS "orderId" FROM idempotency_keys WHERE customer_id = $1 AND key = $2',
-        [k.customerId, k.key],
-      )
-      return rows[0]!
     },
 
     async countByStatus(db: Queryable): Promise<Array<{ status: string; n: number }>> {

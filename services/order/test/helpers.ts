@@ -31,8 +31,13 @@ export function testClock() {
 export async function startOrder(t: TestContext, opts: Omit<OrderServiceOptions, 'config'> = {}) {
   const sut = await serviceUnderTest(t, { name: 'order', outputs: OUTPUT_TOPICS, group: 'order' })
   const { db, bus, events, publish, deliver } = sut
-  const svc = await sut.start((config) => startOrderService({ config, sweepIntervalMs: 0, ...opts }))
-  const client = sut.client(svc, 'order')
+  const databaseUrl = sut.databaseUrl
+  /** An instance of the service on this test's databases, with a gRPC client to it. */
+  async function instance() {
+    const svc = await sut.start((config) => startOrderService({ config, sweepIntervalMs: 0, ...opts }))
+    return { svc, client: sut.client(svc, 'order') }
+  }
+  const { svc, client } = await instance()
 
   function send<T extends EventType>(type: T, data: EventData<T>): Promise<Envelope<T>> {
     const e = newEnvelope(type, data)
@@ -110,6 +115,9 @@ export async function startOrder(t: TestContext, opts: Omit<OrderServiceOptions,
   return {
     svc,
     client,
+    databaseUrl,
+    /** Another instance of the service sharing the databases and the bus (its consumer joins the same group). */
+    instance,
     call,
     db,
     bus,

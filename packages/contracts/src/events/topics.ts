@@ -5,6 +5,9 @@
 export const TOPICS = {
   customer: 'customer.events',
   asset: 'asset.events',
+  // The asset service's answers to deposits and withdrawals, apart from its order answers: the
+  // customer service reads only these, and the order service never reads them.
+  assetMovements: 'asset.movements',
   order: 'order.events',
   engine: 'engine.commands',
   processor: 'processor.events',
@@ -17,6 +20,7 @@ export type Topic = (typeof TOPICS)[TopicName]
 export const TOPIC_KEY = {
   'customer.events': 'customerId',
   'asset.events': 'customerId',
+  'asset.movements': 'customerId',
   'order.events': 'customerId',
   'engine.commands': 'assetName',
   'processor.events': 'customerId',

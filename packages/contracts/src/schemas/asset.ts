@@ -1,6 +1,7 @@
 import { NAMESPACE, Side, amount, timestamp, uuid } from './common.js'
 
-// Produced by the asset service on `asset.events`, keyed by customerId. Every
+// Produced by the asset service, keyed by customerId: deposit and withdrawal answers on
+// `asset.movements`, the rest on `asset.events`. Every
 // balance change in the platform is one of these, so replaying them (with the
 // MARKET account) must conserve every asset (SPEC §2).
 

@@ -20,8 +20,12 @@ export interface GroupBackend {
   endOffsets(tps: Assignment[]): Promise<Map<string, number>>
   fetch(positions: Array<Assignment & { offset: number }>, maxPerPartition: number): Promise<Message[]>
   commit(offsets: Array<Assignment & { offset: number }>): Promise<void>
-  /** Registers the callback the backend calls when new data ('data') or a membership change ('group') may be there. */
-  onWake(fn: (reason: 'data' | 'group') => void): void
+  /**
+   * Registers the callback the backend calls when new data ('data') or a membership change
+   * ('group') may be there. A 'data' wake-up names the partitions that got records; without
+   * them, any partition may have.
+   */
+  onWake(fn: (reason: 'data' | 'group', partitions?: Assignment[]) => void): void
   leave(): Promise<void>
   /** Drops out at once, as a crashed process would: nothing more is committed. */
   kill(): void
@@ -30,6 +34,11 @@ export interface GroupBackend {
 export interface GroupConsumerOptions extends ConsumeOptions {
   rebalanceIntervalMs?: number
   pollIntervalMs?: number
+  /**
+   * How long a handled offset may wait to be committed with others (default 100 ms). A crash
+   * in that window only redelivers what the inboxes absorb; a rebalance or stop commits first.
+   */
+  commitIntervalMs?: number
   onError?: (err: unknown, ctx: { topic: string; partition: number; offset: number }) => void
 }
 
@@ -47,13 +56,19 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
   const redeliveryDelayMs = opts.redeliveryDelayMs ?? 500
   const rebalanceIntervalMs = opts.rebalanceIntervalMs ?? 500
   const pollIntervalMs = opts.pollIntervalMs ?? 1000
+  const commitIntervalMs = opts.commitIntervalMs ?? 100
   const owned = new Map<string, Owned>()
   let running = true
   let killed = false
   let balanced = false
   let nextRebalanceAt = 0
+  let nextPollAt = 0
   let wakeLocal: (() => void) | null = null
   const readyWaiters: Array<() => void> = []
+  // Partitions that may have records past their position: announced by a wake-up, left
+  // with a full batch, newly acquired or due for redelivery. Only these are fetched between
+  // the periodic polls, so a wake-up for one partition does not fetch every partition.
+  const due = new Set<string>()
 
   // A wake-up that arrives while the loop is busy is remembered, so it is never lost.
   let wakePending = false
@@ -64,6 +79,54 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
     else wakePending = true
   }
 
+  // Offset commits run one at a time, at most every commitIntervalMs; whatever is resolved
+  // meanwhile (other partitions, later batches) goes in the next one, so a commit costs one
+  // statement however many partitions and batches it carries. Offsets are queued once handled.
+  const toCommit = new Map<string, Assignment & { offset: number }>()
+  let committing: Promise<void> | null = null
+  let commitTimer: NodeJS.Timeout | null = null
+  let commitError: unknown = null
+  const scheduleCommit = () => {
+    if (committing || commitTimer || !toCommit.size || killed) return
+    commitTimer = setTimeout(() => {
+      commitTimer = null
+      committing = commitQueued()
+    }, commitIntervalMs)
+    commitTimer.unref()
+  }
+  const queueCommit = (tp: Assignment, offset: number) => {
+    const key = tpKey(tp)
+    if ((toCommit.get(key)?.offset ?? -1) < offset) toCommit.set(key, { topic: tp.topic, partition: tp.partition, offset })
+    scheduleCommit()
+  }
+  async function commitQueued() {
+    const offsets = [...toCommit.values()]
+    toCommit.clear()
+    try {
+      if (offsets.length && !killed) await backend.commit(offsets)
+      commitError = null
+    } catch (err) {
+      // Kept for the next attempt unless a newer offset of the partition came meanwhile.
+      for (const c of offsets) if ((toCommit.get(tpKey(c))?.offset ?? -1) < c.offset) toCommit.set(tpKey(c), c)
+      commitError = err
+      opts.onError?.(err, { topic: '', partition: -1, offset: -1 })
+    } finally {
+      committing = null
+      // What was resolved during this commit goes in the next one.
+      scheduleCommit()
+    }
+  }
+  /** Commits everything resolved so far; throws when some of it could not be committed. */
+  async function flushCommits() {
+    while (committing) await committing
+    if (commitTimer) clearTimeout(commitTimer)
+    commitTimer = null
+    if (toCommit.size && !killed) await (committing = commitQueued())
+    if (commitTimer) clearTimeout(commitTimer)
+    commitTimer = null
+    if (toCommit.size && !killed) throw commitError ?? new Error('offsets left uncommitted')
+  }
+
   async function rebalance() {
     const desired = await backend.desiredAssignment()
     const desiredKeys = new Set(desired.map(tpKey))
@@ -71,7 +134,11 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
       if (desiredKeys.has(key)) continue
       await o.busy
       owned.delete(key)
-      if (!killed) await backend.release(o.tp)
+      // What was handled is committed before another member may take the partition over.
+      if (!killed) {
+        await flushCommits()
+        await backend.release(o.tp)
+      }
     }
     const wanted = desired.filter((tp) => !owned.has(tpKey(tp)))
     const acquired: Assignment[] = []
@@ -82,6 +149,7 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
       for (const tp of acquired) {
         const key = tpKey(tp)
         owned.set(key, { tp, position: committed.get(key) ?? ends.get(key) ?? 0, busy: null, pausedUntil: 0 })
+        due.add(key)
       }
     }
     balanced = acquired.length === wanted.length
@@ -110,14 +178,23 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
     }
     if (killed) return
     if (resolved >= o.position) {
-      await backend.commit([{ ...o.tp, offset: resolved + 1 }])
       o.position = resolved + 1
+      queueCommit(o.tp, o.position)
     }
-    if (failed) setTimeout(wake, redeliveryDelayMs).unref()
+    const key = tpKey(o.tp)
+    // A full batch leaves more behind it; a failed one is fetched again after the delay.
+    if (failed)
+      setTimeout(() => {
+        due.add(key)
+        wake()
+      }, redeliveryDelayMs).unref()
+    else if (messages.length >= maxBatch) due.add(key)
   }
 
-  backend.onWake((reason) => {
+  backend.onWake((reason, partitions) => {
     if (reason === 'group') nextRebalanceAt = 0
+    else if (partitions) for (const tp of partitions) due.add(tpKey(tp))
+    else nextPollAt = 0
     wake()
   })
 
@@ -130,6 +207,8 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
         // Lost connection or broker trouble: finish what runs, give up ownership, join again.
         opts.onError?.(err, { topic: '', partition: -1, offset: -1 })
         await Promise.all([...owned.values()].map((o) => o.busy))
+        // Commits need not go through the lost connection, and only move forward: keep what was handled.
+        await flushCommits().catch(() => {})
         owned.clear()
         balanced = false
         nextRebalanceAt = 0
@@ -148,11 +227,17 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
     if (!running) return
     wakePending = false
     const now = Date.now()
-    const idle = [...owned.values()].filter((o) => !o.busy && o.pausedUntil <= now)
+    // The periodic poll fetches every partition: a safety net for a lost wake-up.
+    const poll = now >= nextPollAt
+    if (poll) {
+      nextPollAt = now + pollIntervalMs
+    }
+    const ready = [...owned.entries()].filter(([key, o]) => !o.busy && o.pausedUntil <= now && (poll || due.has(key)))
     let started = 0
-    if (idle.length) {
+    if (ready.length) {
+      for (const [key] of ready) due.delete(key)
       const messages = await backend.fetch(
-        idle.map((o) => ({ ...o.tp, offset: o.position })),
+        ready.map(([, o]) => ({ ...o.tp, offset: o.position })),
         maxBatch,
       )
       const byTp = new Map<string, Message[]>()
@@ -175,7 +260,7 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
       }
     }
     if (started === 0 && running && !wakePending) {
-      const until = Math.min(pollIntervalMs, Math.max(1, nextRebalanceAt - Date.now()))
+      const until = Math.max(1, Math.min(nextPollAt, nextRebalanceAt) - Date.now())
       await new Promise<void>((resolve) => {
         const timer = setTimeout(wake, until)
         wakeLocal = () => {
@@ -201,6 +286,8 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
       await done
       await Promise.all([...owned.values()].map((o) => o.busy))
       if (killed) return
+      // Everything handled is committed before the partitions go, so a clean stop leaves nothing to redeliver.
+      await flushCommits().catch((err: unknown) => opts.onError?.(err, { topic: '', partition: -1, offset: -1 }))
       // A broken connection has released everything already; leaving must not fail because of it.
       for (const o of owned.values()) await backend.release(o.tp).catch(() => {})
       owned.clear()

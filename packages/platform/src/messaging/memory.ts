@@ -15,7 +15,7 @@ interface Group {
   members: Set<string>
   owners: Map<string, string>
   committed: Map<string, number>
-  listeners: Map<string, (reason: 'data' | 'group') => void>
+  listeners: Map<string, (reason: 'data' | 'group', partitions?: Assignment[]) => void>
 }
 
 /** The in-memory adapter, for unit tests: the same semantics as the durable ones, in one process. */
@@ -40,8 +40,8 @@ export function createMemoryBus(opts: { defaultPartitions?: number } = {}): Mess
     }
     return g
   }
-  const notify = (g: Group, reason: 'data' | 'group') => {
-    for (const l of g.listeners.values()) l(reason)
+  const notify = (g: Group, reason: 'data' | 'group', partitions?: Assignment[]) => {
+    for (const l of g.listeners.values()) l(reason, partitions)
   }
 
   const bus = {
@@ -56,10 +56,12 @@ export function createMemoryBus(opts: { defaultPartitions?: number } = {}): Mess
       return ensure(topic).length
     },
     async publish(records: OutgoingRecord[]) {
+      const touched = new Map<string, Assignment>()
       for (const r of records) {
         const parts = ensure(r.topic)
         const partition = partitionFor(r.key, parts.length)
         const log = parts[partition]!
+        touched.set(tpKey({ topic: r.topic, partition }), { topic: r.topic, partition })
         log.push({
           topic: r.topic,
           partition,
@@ -70,7 +72,7 @@ export function createMemoryBus(opts: { defaultPartitions?: number } = {}): Mess
           timestamp: new Date(),
         })
       }
-      for (const g of groups.values()) notify(g, 'data')
+      for (const g of groups.values()) notify(g, 'data', [...touched.values()])
     },
     async consume(o: GroupConsumerOptions) {
       const g = groupOf(o.groupId)

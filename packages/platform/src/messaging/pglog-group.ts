@@ -1,12 +1,21 @@
 import pg from 'pg'
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { closeClient, type Db } from '../postgres/db.js'
 import { tpKey, type GroupBackend } from './group-consumer.js'
 import type { Assignment, Message } from './port.js'
 
-/** NOTIFY channels: a topic got records (payload: topic), a group's membership changed (payload: group id). */
-export const DATA_CHANNEL = 'bus_data'
+/** NOTIFY channel of a group's membership changes (payload: group id). */
 export const GROUP_CHANNEL = 'bus_group'
+
+/**
+ * NOTIFY channel of a topic's new records (payload: the partitions that got some, comma
+ * separated): one channel per topic, so an append wakes only the consumers of its topic.
+ * Channel names are at most 63 bytes; a longer topic name is hashed.
+ */
+export function dataChannel(topic: string): string {
+  const name = `bus_data:${topic}`
+  return Buffer.byteLength(name) <= 63 ? name : `bus_data:${createHash('md5').update(topic).digest('hex')}`
+}
 
 export type LogRow = {
   topic: string
@@ -48,8 +57,10 @@ export interface PgGroupBackendOptions {
 export function createPgGroupBackend(o: PgGroupBackendOptions): GroupBackend {
   const { db, offsetDb, groupId } = o
   const memberId = randomUUID()
-  let wakeFn: (reason: 'data' | 'group') => void = () => {}
-  const topics = new Set(o.topics)
+  let wakeFn: (reason: 'data' | 'group', partitions?: Assignment[]) => void = () => {}
+  const topicOfChannel = new Map(o.topics.map((t) => [dataChannel(t), t]))
+  // The topics' partitions, read once per join: a topic keeps its partition count.
+  let partitions: Assignment[] | null = null
   // The control connection carries membership, partition locks and wake-ups; when it
   // dies the server drops its locks, and the member joins again on a new one.
   const dead = new WeakSet<pg.Client>()
@@ -58,8 +69,11 @@ export function createPgGroupBackend(o: PgGroupBackendOptions): GroupBackend {
     c.on('error', () => dead.add(c))
     c.on('end', () => dead.add(c))
     c.on('notification', (n) => {
-      if (n.channel === DATA_CHANNEL && n.payload && topics.has(n.payload)) wakeFn('data')
-      else if (n.channel === GROUP_CHANNEL && n.payload === groupId) wakeFn('group')
+      const topic = topicOfChannel.get(n.channel)
+      if (topic !== undefined) {
+        const ps = (n.payload ?? '').split(',').map(Number)
+        wakeFn('data', ps.every((p) => Number.isInteger(p) && p >= 0) ? ps.map((partition) => ({ topic, partition })) : undefined)
+      } else if (n.channel === GROUP_CHANNEL && n.payload === groupId) wakeFn('group')
     })
     return c
   }
@@ -82,8 +96,8 @@ export function createPgGroupBackend(o: PgGroupBackendOptions): GroupBackend {
         dead.add(control)
         throw err
       })
-      await q(`LISTEN ${DATA_CHANNEL}`)
-      await q(`LISTEN ${GROUP_CHANNEL}`)
+      partitions = null
+      await q([...topicOfChannel.keys(), GROUP_CHANNEL].map((c) => `LISTEN ${control.escapeIdentifier(c)};`).join(' '))
       await q(
         `INSERT INTO bus_members (group_id, member_id, pid, backend_start)
          SELECT $1, $2, pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()`,
@@ -92,23 +106,27 @@ export function createPgGroupBackend(o: PgGroupBackendOptions): GroupBackend {
       await q('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, groupId])
     },
     async desiredAssignment() {
-      // Members whose connection is gone are dead: forget them, and tell the others.
-      const { rowCount } = await q(
-        `DELETE FROM bus_members m WHERE group_id = $1 AND NOT EXISTS
-           (SELECT 1 FROM pg_stat_activity a WHERE a.pid = m.pid AND a.backend_start = m.backend_start)`,
+      // Members whose connection is gone are dead: forget them, and tell the others. One
+      // round trip while nothing changes, as this runs every rebalance interval before a fetch.
+      const { rows } = await q<{ members: string[]; gone: number }>(
+        `WITH gone AS (
+           DELETE FROM bus_members m WHERE group_id = $1 AND NOT EXISTS
+             (SELECT 1 FROM pg_stat_activity a WHERE a.pid = m.pid AND a.backend_start = m.backend_start)
+           RETURNING member_id
+         )
+         SELECT array(SELECT member_id FROM bus_members WHERE group_id = $1 AND member_id NOT IN (SELECT member_id FROM gone)
+                      ORDER BY member_id) AS members,
+                (SELECT count(*) FROM gone)::int AS gone`,
         [groupId],
       )
-      if (rowCount) await q('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, groupId])
-      const { rows: members } = await q<{ member_id: string }>('SELECT member_id FROM bus_members WHERE group_id = $1 ORDER BY member_id', [
-        groupId,
-      ])
-      const index = members.findIndex((m) => m.member_id === memberId)
+      const { members, gone } = rows[0]!
+      if (gone) await q('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, groupId])
+      const index = members.indexOf(memberId)
       if (index < 0) return []
-      const { rows: parts } = await q<Assignment>(
-        'SELECT topic, partition FROM bus_partitions WHERE topic = ANY($1) ORDER BY topic, partition',
-        [o.topics],
-      )
-      return parts.filter((_, i) => i % members.length === index)
+      partitions ??= (
+        await q<Assignment>('SELECT topic, partition FROM bus_partitions WHERE topic = ANY($1) ORDER BY topic, partition', [o.topics])
+      ).rows
+      return partitions.filter((_, i) => i % members.length === index)
     },
     async acquire(tp) {
       const { rows } = await q<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS ok', lockKey(tp))

@@ -2,7 +2,7 @@ import { createDb, type Db } from '../postgres/db.js'
 import { migrate } from '../postgres/migrate.js'
 import { partitionFor } from './partitioner.js'
 import { startGroupConsumer, tpKey, type GroupConsumerOptions } from './group-consumer.js'
-import { createPgGroupBackend, DATA_CHANNEL, toMessage, type LogRow } from './pglog-group.js'
+import { createPgGroupBackend, dataChannel, toMessage, type LogRow } from './pglog-group.js'
 import { DEFAULT_PARTITIONS, type Consumer, type MessageBus, type OutgoingRecord, type PartitionLag } from './port.js'
 
 const MIGRATIONS = [
@@ -106,6 +106,9 @@ export async function createPgLogBus(opts: PgLogOptions): Promise<PgLogBus> {
     // Lock partitions in one global order so concurrent publishers cannot deadlock.
     const ordered = [...groups.values()].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1))
     const rows = ordered.flatMap((g) => g.records.map((r, idx) => ({ g, r, idx })))
+    // One wake-up per topic, naming the partitions that got records.
+    const wakeUps = new Map<string, number[]>()
+    for (const g of ordered) wakeUps.set(g.topic, [...(wakeUps.get(g.topic) ?? []), g.partition])
     // One statement, so one round trip and its own transaction: lock the partitions'
     // counters in one global order (so concurrent publishers cannot deadlock), advance
     // them, append every record at its offset, and wake the consumers at commit.
@@ -126,7 +129,7 @@ export async function createPgLogBus(opts: PgLogOptions): Promise<PgLogBus> {
          FROM unnest($4::text[], $5::int[], $6::int[], $7::text[], $8::bytea[], $9::jsonb[]) AS r(topic, partition, idx, key, value, headers)
          JOIN u ON u.topic = r.topic AND u.partition = r.partition
        )
-       SELECT pg_notify($10, t) FROM unnest($11::text[]) AS t`,
+       SELECT pg_notify(c, p) FROM unnest($10::text[], $11::text[]) AS n(c, p)`,
       [
         ordered.map((g) => g.topic),
         ordered.map((g) => g.partition),
@@ -137,8 +140,8 @@ export async function createPgLogBus(opts: PgLogOptions): Promise<PgLogBus> {
         rows.map((x) => x.r.key),
         rows.map((x) => x.r.value),
         rows.map((x) => JSON.stringify(x.r.headers ?? {})),
-        DATA_CHANNEL,
-        [...new Set(ordered.map((g) => g.topic))],
+        [...wakeUps.keys()].map(dataChannel),
+        [...wakeUps.values()].map((ps) => ps.join(',')),
       ],
     )
   }

@@ -1,0 +1,159 @@
+import { test, type TestContext } from 'node:test'
+import assert from 'node:assert/strict'
+import { createCollector } from '../testing.js'
+import { startGroupConsumer, type GroupBackend } from './group-consumer.js'
+import type { Assignment, Message } from './port.js'
+
+type Offsets = Array<Assignment & { offset: number }>
+
+/**
+ * A backend that owns four partitions of topic `t` alone and records what the loop asks of
+ * it, so a test sees every fetch and commit. Polls and rebalances are an hour apart: only
+ * wake-ups move the loop.
+ */
+function fakeBackend(t: TestContext) {
+  const logs: Message[][] = [[], [], [], []]
+  const fetches = createCollector<number[]>()
+  const commits = createCollector<Offsets>()
+  const commitsStarted = createCollector<Offsets>()
+  let commitGate: Promise<void> = Promise.resolve()
+  let wakeFn: (reason: 'data' | 'group', partitions?: Assignment[]) => void = () => {}
+  const backend: GroupBackend = {
+    async join() {},
+    async rejoin() {},
+    async desiredAssignment() {
+      return logs.map((_, partition) => ({ topic: 't', partition }))
+    },
+    async acquire() {
+      return true
+    },
+    async release() {},
+    async committed() {
+      return new Map()
+    },
+    async endOffsets() {
+      return new Map()
+    },
+    async fetch(positions, max) {
+      fetches.push(positions.map((p) => p.partition))
+      return positions.flatMap((p) => logs[p.partition]!.slice(p.offset, p.offset + max))
+    },
+    async commit(offsets) {
+      commitsStarted.push(offsets)
+      await commitGate
+      commits.push(offsets)
+    },
+    onWake(fn) {
+      wakeFn = fn
+    },
+    async leave() {},
+    kill() {},
+  }
+  const append = (partition: number, value: string) => {
+    const log = logs[partition]!
+    log.push({ topic: 't', partition, offset: log.length, key: value, value: Buffer.from(value), headers: {}, timestamp: new Date() })
+  }
+  const handled = createCollector<string>()
+  const consumer = startGroupConsumer(backend, {
+    groupId: 'g',
+    topics: ['t'],
+    pollIntervalMs: 3_600_000,
+    rebalanceIntervalMs: 3_600_000,
+    handleBatch: async (b) => b.messages.forEach((m) => handled.push(m.value.toString())),
+  })
+  t.after(() => consumer.stop())
+  return {
+    consumer,
+    fetches,
+    commits,
+    commitsStarted,
+    handled,
+    append,
+    wake: (partitions?: number[]) =>
+      wakeFn(
+        'data',
+        partitions?.map((partition) => ({ topic: 't', partition })),
+      ),
+    holdCommits() {
+      let open = () => {}
+      commitGate = new Promise<void>((r) => (open = r))
+      return open
+    },
+  }
+}
+
+test('when a wake-up names one partition, then only that partition is fetched, and a finished batch fetches nothing more', async (t) => {
+  const f = fakeBackend(t)
+  await f.consumer.ready()
+  // The first fetch after joining reads every partition, once.
+  await f.fetches.until((x) => x.length === 1)
+  assert.deepEqual(f.fetches.items[0], [0, 1, 2, 3])
+  f.append(2, 'a')
+  f.wake([2])
+  await f.handled.until((x) => x.includes('a'))
+  await f.commits.until((x) => x.length === 1)
+  f.append(3, 'b')
+  f.wake([3])
+  await f.handled.until((x) => x.includes('b'))
+  await f.commits.until((x) => x.length === 2)
+  assert.deepEqual(f.fetches.items.slice(1), [[2], [3]], 'one fetch per wake-up, of the woken partition, and no empty re-fetch')
+})
+
+test('when several partitions finish batches within the commit interval, then one commit carries them all', async (t) => {
+  const f = fakeBackend(t)
+  await f.consumer.ready()
+  await f.fetches.until((x) => x.length === 1)
+  f.append(0, 'p0')
+  f.append(1, 'p1')
+  f.append(2, 'p2')
+  f.wake([0, 1, 2])
+  await f.commits.until((x) => x.flat().length >= 3)
+  assert.deepEqual(
+    f.commits.items.map((c) => c.map((o) => [o.partition, o.offset])),
+    [
+      [
+        [0, 1],
+        [1, 1],
+        [2, 1],
+      ],
+    ],
+  )
+})
+
+test('when batches finish while a commit is in flight, then the next commit carries all of them', async (t) => {
+  const f = fakeBackend(t)
+  await f.consumer.ready()
+  await f.fetches.until((x) => x.length === 1)
+  const open = f.holdCommits()
+  f.append(0, 'a0')
+  f.wake([0])
+  await f.commitsStarted.until((x) => x.length === 1)
+  f.append(0, 'a1')
+  f.append(1, 'b0')
+  f.append(2, 'c0')
+  f.wake([0, 1, 2])
+  await f.handled.until((x) => x.length === 4)
+  open()
+  await f.commits.until((x) => x.length === 2)
+  assert.deepEqual(
+    f.commits.items.map((c) => c.map((o) => [o.partition, o.offset])),
+    [
+      [[0, 1]],
+      [
+        [0, 2],
+        [1, 1],
+        [2, 1],
+      ],
+    ],
+  )
+})
+
+test('when a wake-up names no partition, then every owned partition is fetched', async (t) => {
+  const f = fakeBackend(t)
+  await f.consumer.ready()
+  await f.fetches.until((x) => x.length === 1)
+  f.append(1, 'c')
+  f.wake()
+  await f.handled.until((x) => x.includes('c'))
+  assert.deepEqual(f.fetches.items[1], [0, 1, 2, 3])
+})

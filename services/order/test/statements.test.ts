@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict'
+import type { TestContext } from 'node:test'
+import { test } from 'node:test'
+import { newEnvelope } from '@brokerage/contracts'
+import { createDb, createEventCodec, createLogger, createOutbox } from '@brokerage/platform'
+import { createCustomerReplica } from '../src/customer-replica.js'
+import { createOrders } from '../src/orders.js'
+import { createOrderStore, type OrderRow } from '../src/store.js'
+import { startOrder } from './helpers.js'
+
+// The statements each use case sends to PostgreSQL, counted on a pool of its own (the
+// service's relay and consumer share the service's pool and would blur the count). Each
+// statement costs a round trip and about 0.35 ms of CPU (BENCHMARKS.md), so these are
+// budgets: placing an order was 7 statements (8 with a key), confirming one 6 and a wake-up.
+
+function countedOrders(t: TestContext, databaseUrl: string) {
+  const db = createDb({ url: databaseUrl })
+  t.after(() => db.close())
+  const statements: string[] = []
+  db.pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown
+    ;(client as unknown as { query: unknown }).query = (...args: unknown[]) => {
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text
+      statements.push(text.replace(/\s+/g, ' ').trim().slice(0, 48))
+      return query(...args)
+    }
+  })
+  const orders = createOrders({
+    db,
+    store: createOrderStore(),
+    replica: createCustomerReplica(),
+    outbox: createOutbox(createEventCodec()),
+    wakeUp: { changed() {} },
+    now: () => new Date(),
+    log: createLogger({ service: 'order-test', level: 'silent' }),
+  })
+  /** The statements sent since the last call. */
+  const sent = () => statements.splice(0)
+  return { db, orders, sent }
+}
+
+const order = (customerId: string) => ({ customerId, assetName: 'THYAO', side: 'BUY' as const, size: 1, price: 100 })
+
+test('when an order is placed, then it takes BEGIN, one statement, the outbox insert and COMMIT, with or without an idempotency key', async (t) => {
+  const h = await startOrder(t)
+  const { orders, sent } = countedOrders(t, h.databaseUrl)
+  const customerId = await h.customer()
+
+  const plain = await orders.create(order(customerId))
+  const plainStatements = sent()
+  const keyed = await orders.create({ ...order(customerId), idempotencyKey: 'k-1' })
+  const keyedStatements = sent()
+  const replay = await orders.create({ ...order(customerId), idempotencyKey: 'k-1' })
+  const replayStatements = sent()
+
+  assert.equal(plain.order.status, 'PENDING')
+  assert.equal(plainStatements.length, 4, plainStatements.join('\n'))
+  assert.equal(keyedStatements.length, 4, keyedStatements.join('\n'))
+  assert.deepEqual([replay.replayed, replay.order.id], [true, keyed.order.id])
+  assert.equal(replayStatements.length, 4, `a replay reads the first order once: ${replayStatements.join('\n')}`)
+  // What it answered is what was stored, though nothing read it back.
+  assert.deepEqual(plain.order, await orders.read(plain.order.id))
+})
+
+test('when reservations are answered, then each order is locked, moved in one statement and its event written, however many come at once', async (t) => {
+  const h = await startOrder(t)
+  const { db, orders, sent } = countedOrders(t, h.databaseUrl)
+  const customerId = await h.customer()
+  const placed: OrderRow[] = []
+  for (let i = 0; i < 4; i++) placed.push((await orders.create(order(customerId))).order)
+  const reservedEvent = (orderId: string) =>
+    newEnvelope('AssetReserved', { orderId, customerId, assetName: 'TRY', amount: 100, reservedAt: new Date().toISOString() })
+  sent()
+
+  const one = reservedEvent(placed[0]!.id)
+  await db.tx((tx) => orders.reserved(tx, one, one.data))
+  const single = sent()
+  await db.tx((tx) =>
+    orders.answerReservations(
+      tx,
+      placed.slice(1).map((o) => ({ event: reservedEvent(o.id), orderId: o.id, outcome: { reserved: true } as const })),
+    ),
+  )
+  const three = sent()
+
+  assert.equal(single.length, 5, `BEGIN, lock, move, outbox, COMMIT: ${single.join('\n')}`)
+  assert.deepEqual(three, single, 'three orders cost what one does')
+  for (const o of placed) assert.equal((await orders.read(o.id)).status, 'CONFIRMED')
+})
+
+test('when a PENDING order is cancelled, then the answer is the row as written, not read back', async (t) => {
+  const h = await startOrder(t)
+  const { orders, sent } = countedOrders(t, h.databaseUrl)
+  const customerId = await h.customer()
+  const { order: placed } = await orders.create(order(customerId))
+  sent()
+
+  const cancelled = await orders.cancel(placed.id, undefined)
+  const statements = sent()
+
+  assert.equal(statements.length, 5, `BEGIN, lock, move, outbox, COMMIT: ${statements.join('\n')}`)
+  assert.equal(cancelled.status, 'CANCELED')
+  assert.deepEqual(cancelled, await orders.read(placed.id))
+})
