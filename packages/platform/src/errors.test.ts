@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { AppError, ERROR_CODES, GrpcStatus, grpcStatusOf, httpStatusOf, isAppError, isErrorCode } from './errors.js'
+import { AppError, ERROR_CODES, fieldErrors, GrpcStatus, grpcStatusOf, httpStatusOf, isAppError, isErrorCode } from './errors.js'
 
 test('when each code is mapped, then it gets the HTTP status the API promises', () => {
   const expected: Record<string, number> = {
@@ -53,4 +53,23 @@ test('when a value read off the wire is checked, then only known codes pass', ()
   assert.ok(!isErrorCode('conflict'))
   assert.ok(!isErrorCode(409))
   assert.ok(!isAppError(new Error('plain')))
+})
+
+test('when several fields of a request are bad, then done() throws one VALIDATION_FAILED naming each; with none it passes', () => {
+  const clean = fieldErrors()
+  clean.done()
+  const problems = fieldErrors()
+  problems.add('size', 'must be a positive integer')
+  problems.add('asset_name', 'is required')
+  assert.throws(
+    () => problems.done(),
+    (err: unknown) =>
+      isAppError(err) &&
+      err.code === 'VALIDATION_FAILED' &&
+      JSON.stringify(err.details) ===
+        JSON.stringify([
+          { field: 'size', message: 'must be a positive integer' },
+          { field: 'asset_name', message: 'is required' },
+        ]),
+  )
 })

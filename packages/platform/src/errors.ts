@@ -117,3 +117,28 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 export function isAppError(err: unknown): err is AppError {
   return err instanceof AppError
 }
+
+/** One bad field of a request: where it is (`body.size`, `asset_name`, `customer_ids[3]`) and what is wrong. */
+export interface FieldError {
+  field: string
+  message: string
+}
+
+/**
+ * Collects every bad field of a request instead of stopping at the first, so one answer
+ * names them all; `done()` throws VALIDATION_FAILED with the list when there is any.
+ */
+export function fieldErrors(message = 'Request validation failed') {
+  const list: FieldError[] = []
+  return {
+    list,
+    add(field: string, why: string): void {
+      list.push({ field, message: why })
+    },
+    done(): void {
+      if (list.length) throw new AppError('VALIDATION_FAILED', message, { details: [...list] })
+    },
+  }
+}
+
+export type FieldErrors = ReturnType<typeof fieldErrors>

@@ -1,5 +1,5 @@
-import { isUuid } from '@brokerage/contracts'
-import { AppError, type GrpcHandlers } from '@brokerage/platform'
+import { ASSET_NAME, ASSET_NAME_RULE, isUuid } from '@brokerage/contracts'
+import { fieldErrors, type GrpcHandlers } from '@brokerage/platform'
 import type { Queryable } from '@brokerage/platform/postgres'
 import type { Ledger } from './ledger.js'
 
@@ -7,12 +7,6 @@ import type { Ledger } from './ledger.js'
 // decided whose balances the caller may see and passes exactly those customer ids.
 
 const MAX_CUSTOMER_IDS = 1000
-const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/
-
-interface FieldError {
-  field: string
-  message: string
-}
 
 export interface ListBalancesQuery {
   customerIds: string[]
@@ -21,22 +15,22 @@ export interface ListBalancesQuery {
 
 /** Checks every field and reports each bad one, so a caller fixes them all at once. */
 export function parseListBalances(request: { customer_ids?: unknown; asset_name?: unknown }): ListBalancesQuery {
-  const errors: FieldError[] = []
+  const errors = fieldErrors('invalid ListBalances request')
   const ids = request.customer_ids ?? []
   const customerIds: string[] = []
-  if (!Array.isArray(ids)) errors.push({ field: 'customer_ids', message: 'must be a list of UUIDs' })
-  else if (ids.length > MAX_CUSTOMER_IDS) errors.push({ field: 'customer_ids', message: `at most ${MAX_CUSTOMER_IDS} ids` })
+  if (!Array.isArray(ids)) errors.add('customer_ids', 'must be a list of UUIDs')
+  else if (ids.length > MAX_CUSTOMER_IDS) errors.add('customer_ids', `at most ${MAX_CUSTOMER_IDS} ids`)
   else {
     ids.forEach((id: unknown, i) => {
       if (isUuid(id)) customerIds.push(id.toLowerCase())
-      else errors.push({ field: `customer_ids[${i}]`, message: 'must be a UUID' })
+      else errors.add(`customer_ids[${i}]`, 'must be a UUID')
     })
   }
   const asset = request.asset_name ?? ''
   if (typeof asset !== 'string' || (asset !== '' && !ASSET_NAME.test(asset))) {
-    errors.push({ field: 'asset_name', message: 'must be 1-32 letters, digits, ".", "_" or "-", or empty for every asset' })
+    errors.add('asset_name', `must be ${ASSET_NAME_RULE}, or empty for every asset`)
   }
-  if (errors.length) throw new AppError('VALIDATION_FAILED', 'invalid ListBalances request', { details: errors })
+  errors.done()
   return { customerIds, assetName: asset === '' ? null : (asset as string) }
 }
 

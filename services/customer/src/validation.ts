@@ -1,14 +1,9 @@
 import { ASSET_NAME, ASSET_NAME_PATTERN, CASH_ASSET, isUuid } from '@brokerage/contracts'
-import { AppError } from '@brokerage/platform'
+import { fieldErrors } from '@brokerage/platform'
 import { normalizeIban } from './iban.js'
 
 // Request checking for the gRPC layer. Every checker records a field error and returns a
 // placeholder instead of throwing, so one answer lists every bad field; done() throws.
-
-export interface FieldError {
-  field: string
-  message: string
-}
 
 /** A deposit or withdrawal that names no asset moves cash. */
 export const DEFAULT_ASSET = CASH_ASSET
@@ -28,10 +23,9 @@ export interface Page {
 }
 
 export function createChecker() {
-  const errors: FieldError[] = []
-  const fail = (field: string, message: string) => {
-    errors.push({ field, message })
-  }
+  const problems = fieldErrors()
+  const errors = problems.list
+  const fail = problems.add
 
   function text(field: string, value: unknown, opts: { min: number; max: number; trim?: boolean }): string {
     if (typeof value !== 'string') return (fail(field, 'must be a string'), '')
@@ -161,7 +155,7 @@ export function createChecker() {
 
     /** Throws VALIDATION_FAILED listing every bad field, if any. */
     done(): void {
-      if (errors.length) throw new AppError('VALIDATION_FAILED', 'Request validation failed', { details: [...errors] })
+      problems.done()
     },
   }
 }

@@ -1,20 +1,13 @@
 import { ASSET_NAME, ASSET_NAME_RULE, CASH_ASSET, newEnvelope } from '@brokerage/contracts'
-import { AppError, type Db, type EventEnvelope, type Outbox, type GrpcHandlers } from '@brokerage/platform'
+import { fieldErrors, type Db, type EventEnvelope, type FieldErrors, type GrpcHandlers, type Outbox } from '@brokerage/platform'
 import { depth } from './engine/book.js'
 import type { createBookStore, createMarketStore, MarketRow } from './store.js'
 
 // brokerage.processor.v1.ProcessorService: market settings and order book depth.
 
-type FieldError = { field: string; message: string }
-
-function checkAsset(problems: FieldError[], value: unknown) {
-  if (typeof value !== 'string' || !ASSET_NAME.test(value)) {
-    problems.push({ field: 'asset_name', message: `must be ${ASSET_NAME_RULE}` })
-  } else if (value === CASH_ASSET) problems.push({ field: 'asset_name', message: `${CASH_ASSET} is the cash asset and has no market` })
-}
-
-function done(problems: FieldError[]) {
-  if (problems.length) throw new AppError('VALIDATION_FAILED', 'Request validation failed', { details: problems })
+function checkAsset(problems: FieldErrors, value: unknown) {
+  if (typeof value !== 'string' || !ASSET_NAME.test(value)) problems.add('asset_name', `must be ${ASSET_NAME_RULE}`)
+  else if (value === CASH_ASSET) problems.add('asset_name', `${CASH_ASSET} is the cash asset and has no market`)
 }
 
 const toMarket = (m: MarketRow) => ({ asset_name: m.assetName, crossing: m.crossing, updated_at: m.updatedAt.toISOString() })
@@ -33,11 +26,11 @@ export function createProcessorGrpc(deps: {
     },
 
     async SetMarket(req) {
-      const problems: FieldError[] = []
+      const problems = fieldErrors()
       checkAsset(problems, req.asset_name)
       // Recorded as changedBy: who changed a market is part of the audit trail.
-      if (!req.actor?.subject) problems.push({ field: 'actor.subject', message: 'is required' })
-      done(problems)
+      if (!req.actor?.subject) problems.add('actor.subject', 'is required')
+      problems.done()
       const at = now()
       return db.tx(async (tx) => {
         const market = await markets.set(tx, { assetName: req.asset_name, crossing: req.crossing, changedBy: req.actor!.subject, at })
@@ -53,10 +46,10 @@ export function createProcessorGrpc(deps: {
     },
 
     async GetOrderBook(req) {
-      const problems: FieldError[] = []
+      const problems = fieldErrors()
       checkAsset(problems, req.asset_name)
-      if (!Number.isInteger(req.depth) || req.depth < 0) problems.push({ field: 'depth', message: 'must be 0 (every level) or more' })
-      done(problems)
+      if (!Number.isInteger(req.depth) || req.depth < 0) problems.add('depth', 'must be 0 (every level) or more')
+      problems.done()
       const book = await books.read(db, req.asset_name)
       const levels = book ? depth(book, req.depth) : { bids: [], asks: [] }
       return { asset_name: req.asset_name, ...levels, as_of: now().toISOString() }

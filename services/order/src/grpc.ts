@@ -1,5 +1,5 @@
 import { ASSET_NAME, ASSET_NAME_RULE, CASH_ASSET, isUuid } from '@brokerage/contracts'
-import { AppError, type CallContext, type GrpcHandlers } from '@brokerage/platform'
+import { fieldErrors, type CallContext, type GrpcHandlers } from '@brokerage/platform'
 import type { Actor__Output as Actor } from '@brokerage/contracts/grpc'
 import { ORDER_STATUSES, SIDES, type OrderStatus, type Side } from './domain.js'
 import type { Orders } from './orders.js'
@@ -17,26 +17,21 @@ const MAX_IDEMPOTENCY_KEY = 255
 // A broker's customers, resolved by the gateway; 50 000 UUIDs stay well inside gRPC's 4 MB message.
 const MAX_CUSTOMER_IDS = 50_000
 
-type FieldError = { field: string; message: string }
-
 function checker() {
-  const problems: FieldError[] = []
+  const problems = fieldErrors()
   return {
-    add: (field: string, message: string) => void problems.push({ field, message }),
+    ...problems,
     uuid(field: string, value: unknown, required: boolean) {
       if (value === '' || value === undefined || value === null) {
-        if (required) problems.push({ field, message: 'is required' })
-      } else if (!isUuid(value)) problems.push({ field, message: 'must be a UUID' })
+        if (required) problems.add(field, 'is required')
+      } else if (!isUuid(value)) problems.add(field, 'must be a UUID')
     },
     positive(field: string, value: unknown) {
       if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-        problems.push({ field, message: 'must be a positive integer no larger than 2^53−1' })
+        problems.add(field, 'must be a positive integer no larger than 2^53−1')
         return false
       }
       return true
-    },
-    done() {
-      if (problems.length) throw new AppError('VALIDATION_FAILED', 'Request validation failed', { details: problems })
     },
   }
 }

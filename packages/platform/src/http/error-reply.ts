@@ -1,5 +1,5 @@
 import { AppError, httpStatusOf } from '../errors.js'
-import type { ErrorCode } from '../errors.js'
+import type { ErrorCode, FieldError } from '../errors.js'
 
 /** The one error body of the HTTP API (SPEC §8). */
 export interface ErrorBody {
@@ -13,12 +13,6 @@ export interface ErrorReply {
   retryAfterSeconds?: number
   /** Not an expected refusal: the real error must be logged, the client sees a generic message. */
   unexpected: boolean
-}
-
-export interface FieldError {
-  /** Where the bad value is: `body.size`, `querystring.page`, `params.id`. */
-  field: string
-  message: string
 }
 
 /** JSON schema of ErrorBody, for routes' response schemas and the OpenAPI document. */
@@ -61,7 +55,7 @@ export function toErrorReply(err: unknown): ErrorReply {
   }
   const e = err as FastifyLikeError
   if (err instanceof Error && Array.isArray(e.validation)) {
-    return expected('VALIDATION_FAILED', 'Request validation failed', fieldErrors(e))
+    return expected('VALIDATION_FAILED', 'Request validation failed', schemaFieldErrors(e))
   }
   // Fastify's own refusals (body parsing, content type): client errors, safe to describe.
   if (err instanceof Error && typeof e.code === 'string' && e.code.startsWith('FST_') && typeof e.statusCode === 'number') {
@@ -79,7 +73,7 @@ function expected(code: ErrorCode, message: string, details?: unknown): ErrorRep
   return { status: httpStatusOf(code), error: { code, message, ...(details === undefined ? {} : { details }) }, unexpected: false }
 }
 
-function fieldErrors(e: FastifyLikeError): FieldError[] {
+function schemaFieldErrors(e: FastifyLikeError): FieldError[] {
   return (e.validation ?? []).map((v) => {
     const path = v.instancePath.split('/').filter(Boolean)
     // A missing property is reported on its parent; name the property itself.
