@@ -4,7 +4,6 @@ import { createAccess } from './access.js'
 import { apiPlugin } from './api.js'
 import { createClients, type ServiceAddresses } from './clients.js'
 import { registerDocs } from './docs.js'
-import type { Customer } from './grpc-types.js'
 import { createIdempotencyStore } from './idempotency.js'
 import { createRateLimiter, createTierCache } from './rate-limit.js'
 import { loadSigningKeys } from './signing-keys.js'
@@ -64,7 +63,7 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
   const tiers = createTierCache({
     now,
     ttlMs: gateway.tierCacheMs,
-    fetchTier: async (id) => (await clients.call<Customer>('customer', 'GetCustomer', { id })).tier,
+    fetchTier: async (id) => (await clients.call('customer', 'GetCustomer', { id })).tier,
   })
 
   const idempotency = createIdempotencyStore(runtime.db, now)

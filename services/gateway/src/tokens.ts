@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose'
 import { AppError } from '@brokerage/platform'
-import type { Role } from './grpc-types.js'
+import type { Role__Output } from '@brokerage/contracts/grpc'
 import { UUID_PATTERN } from './schemas.js'
 import { SIGNING_ALG, type SigningKeys } from './signing-keys.js'
+
+/** A caller's role: the proto's, less its unset value (a principal always has one). */
+export type Role = Exclude<Role__Output, 'ROLE_UNSPECIFIED'>
 
 /** Who is calling, as a verified token says. */
 export interface AuthPrincipal {
