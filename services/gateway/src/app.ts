@@ -7,7 +7,14 @@ import { registerDocs } from './docs.js'
 import { createIdempotencyStore } from './idempotency.js'
 import { createRateLimiter, createTierCache } from './rate-limit.js'
 import { loadSigningKeys } from './signing-keys.js'
-import { createLocalVerifier, createOidcVerifier, createTokenIssuer, DEFAULT_CLAIMS, type ClaimNames } from './tokens.js'
+import {
+  cacheVerifiedTokens,
+  createLocalVerifier,
+  createOidcVerifier,
+  createTokenIssuer,
+  DEFAULT_CLAIMS,
+  type ClaimNames,
+} from './tokens.js'
 import { wellKnownRoutes } from './well-known.js'
 
 export interface GatewayOptions {
@@ -55,9 +62,12 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
   const issuerUrl = () => (gateway.publicUrl ?? `http://127.0.0.1:${runtime.ports.http}`).replace(/\/+$/, '')
   const keys = gateway.oidcIssuerUrl ? undefined : await loadSigningKeys(runtime.db)
   const issuer = keys && createTokenIssuer({ keys, issuer: issuerUrl, audience, ttlSeconds: gateway.tokenTtlSeconds ?? 3600, now })
-  const verify = keys
-    ? createLocalVerifier({ keys, issuer: issuerUrl, audience, now })
-    : createOidcVerifier({ issuerUrl: gateway.oidcIssuerUrl!, audience, claims: { ...DEFAULT_CLAIMS, ...gateway.oidcClaims }, now })
+  const verify = cacheVerifiedTokens(
+    keys
+      ? createLocalVerifier({ keys, issuer: issuerUrl, audience, now })
+      : createOidcVerifier({ issuerUrl: gateway.oidcIssuerUrl!, audience, claims: { ...DEFAULT_CLAIMS, ...gateway.oidcClaims }, now }),
+    { now },
+  )
 
   const limiter = createRateLimiter({ now })
   const tiers = createTierCache({
