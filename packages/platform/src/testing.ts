@@ -7,7 +7,7 @@ import { migrate, type Migration } from './postgres/migrate.js'
 import { createPgLogBus } from './messaging/pglog.js'
 import { createEventCodec } from './events/codec.js'
 import type { GrpcServiceName } from '@brokerage/contracts/grpc'
-import { createGrpcClient, type GrpcClient, type ServiceClient } from './grpc/client.js'
+import { createGrpcClient, type ServiceClient } from './grpc/client.js'
 import { grpcService } from './grpc/load.js'
 import { AppError } from './errors.js'
 import type { Stoppable } from './lifecycle.js'
@@ -250,7 +250,7 @@ export async function serviceUnderTest(t: AfterHook, opts: ServiceUnderTestOptio
    * closed when the test ends, or sooner by the test (a server stops at once only once its
    * clients have gone).
    */
-  function client<S extends GrpcServiceName>(svc: ServiceWithGrpc, service: S, label?: string): ServiceClient<S> & GrpcClient {
+  function client<S extends GrpcServiceName>(svc: ServiceWithGrpc, service: S, label?: string): ServiceClient<S> {
     const c = createGrpcClient(grpcService(service), `127.0.0.1:${svc.runtime.ports.grpc}`, label)
     let closed = false
     const close = () => {
@@ -258,7 +258,7 @@ export async function serviceUnderTest(t: AfterHook, opts: ServiceUnderTestOptio
       closed = true
     }
     cleanup.after(close)
-    return { call: c.call as ServiceClient<S>['call'] & GrpcClient['call'], close }
+    return { call: c.call, close }
   }
 
   /** Publishes events on their topics, as the services that own them would. */

@@ -23,7 +23,7 @@ export async function startAssetService(opts: { config: ServiceConfig }) {
     const orders = createOrderReservations()
     const movements = createMovements()
 
-    runtime.grpc.addService(grpcService('asset', 'brokerage.asset.v1.AssetService').service, createAssetGrpc({ db: runtime.db, ledger }))
+    runtime.grpc.addService(grpcService('asset'), createAssetGrpc({ db: runtime.db, ledger }))
 
     const handlers = createHandlers({ ledger, orders, movements, outbox: runtime.outbox, log: runtime.log })
     await runtime.consume(CONSUMER_GROUP, [TOPICS.customer, TOPICS.order], handlers)

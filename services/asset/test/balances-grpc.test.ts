@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
-import type { ListBalancesRequest, ListBalancesResponse__Output } from '@brokerage/contracts/grpc'
+import type { ListBalancesRequest } from '@brokerage/contracts/grpc'
 import { isAppError } from '@brokerage/platform'
 import { MARKET_CUSTOMER_ID } from '../src/accounts.js'
 import { orderCreated, startHarness, type Harness } from './harness.js'
 
-const list = (h: Harness, request: ListBalancesRequest) =>
-  h.client.call<ListBalancesResponse__Output>('ListBalances', request).then((r) => r.balances)
+const list = (h: Harness, request: ListBalancesRequest) => h.client.call('ListBalances', request).then((r) => r.balances)
 
 /** Two customers with TRY and AAPL, one with a BUY holding part of their TRY. */
 async function twoCustomers(h: Harness) {

@@ -41,11 +41,8 @@ export async function startCustomerService(opts: CustomerServiceOptions) {
     const identity = createIdentity({ db, store, passwords, now })
     const payouts = opts.payouts ?? createPayouts({ now })
 
-    runtime.grpc.addService(
-      grpcService('customer', 'brokerage.customer.v1.CustomerService').service,
-      createCustomerGrpc({ customers, movements }),
-    )
-    runtime.grpc.addService(grpcService('identity', 'brokerage.identity.v1.IdentityService').service, createIdentityGrpc({ identity }))
+    runtime.grpc.addService(grpcService('customer'), createCustomerGrpc({ customers, movements }))
+    runtime.grpc.addService(grpcService('identity'), createIdentityGrpc({ identity }))
     await runtime.consume(CONSUMER_GROUP, [TOPICS.assetMovements], createMovementHandlers({ store, outbox, payouts, log, now }))
     await runtime.listen()
     return { runtime, stop: () => runtime.stop() }

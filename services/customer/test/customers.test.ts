@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
+import type { Customer__Output, ListCustomersResponse__Output } from '@brokerage/contracts/grpc'
 import { ADMIN, PASSWORD, actor, ofType, startHarness, type Json } from './harness.js'
 
 // CustomerService: customers and brokers. Each top-level test starts one service; its
@@ -206,7 +207,7 @@ test('CreateCustomer idempotency', async (t) => {
 test('GetCustomer and ListCustomers', async (t) => {
   const h = await startHarness(t)
   const [b1, b2] = [await h.createBroker(), await h.createBroker()]
-  const made: Json[] = []
+  const made: Customer__Output[] = []
   for (const [tier, broker] of [
     ['STANDARD', b1],
     ['VIP', b1],
@@ -218,7 +219,7 @@ test('GetCustomer and ListCustomers', async (t) => {
   }
   await h.call('SetStatus', { actor: ADMIN, id: made[1]!.id, status: 'SUSPENDED' })
   made[1] = await h.call('GetCustomer', { id: made[1]!.id })
-  const ids = (list: Json) => (list.content as Json[]).map((c) => c.id)
+  const ids = (list: Pick<ListCustomersResponse__Output, 'content'>) => list.content.map((c) => c.id)
   const newestFirst = [...made].reverse()
 
   await t.test('when a customer is read by id, then exactly that customer answers', async () => {
@@ -256,7 +257,7 @@ test('GetCustomer and ListCustomers', async (t) => {
   await t.test('when filtered by broker, tier or status, then exactly the matching customers answer', async () => {
     const byBroker = await h.call('ListCustomers', { broker_id: b1.id })
     assert.deepEqual(ids(byBroker), [made[1]!.id, made[0]!.id])
-    assert.equal((byBroker.page as Json).total_elements, 2)
+    assert.equal(byBroker.page?.total_elements, 2)
     assert.deepEqual(ids(await h.call('ListCustomers', { tier: 'VIP' })), [made[3]!.id, made[1]!.id])
     assert.deepEqual(ids(await h.call('ListCustomers', { status: 'SUSPENDED' })), [made[1]!.id])
     assert.deepEqual(ids(await h.call('ListCustomers', { broker_id: b2.id, tier: 'STANDARD', status: 'ACTIVE' })), [made[4]!.id])

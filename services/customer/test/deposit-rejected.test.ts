@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { ADMIN, ofType, startHarness, type Json } from './harness.js'
+import type { Movement__Output } from '@brokerage/contracts/grpc'
+import { ADMIN, ofType, startHarness } from './harness.js'
 
 // The asset service refuses a deposit its ledger cannot take (the balance would pass 2^53−1)
 // with DepositRejected; the movement must end there, not wait for ever.
 
 const at = () => new Date().toISOString()
-const movementData = (m: Json) => ({
+const movementData = (m: Movement__Output) => ({
   movementId: m.id as string,
   customerId: m.customer_id as string,
   assetName: m.asset_name as string,
@@ -22,7 +23,7 @@ test('when the asset service rejects a deposit, then the movement is REJECTED wi
   await h.settled()
   const row = await h.movement(m.id as string)
   assert.deepEqual([row!.status, row!.rejection_reason], ['REJECTED', 'BALANCE_LIMIT_EXCEEDED'])
-  const listed = ((await h.call('ListMovements', { customer_id: customer.id })).content as Json[]).find((x) => x.id === m.id)
+  const listed = (await h.call('ListMovements', { customer_id: customer.id })).content.find((x) => x.id === m.id)
   assert.deepEqual([listed!.status, listed!.rejection_reason], ['REJECTED', 'BALANCE_LIMIT_EXCEEDED'])
 
   const before = await h.snapshot()

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import type { TestContext } from 'node:test'
 import { newEnvelope, TOPICS, type AnyEnvelope, type EventData, type EventType } from '@brokerage/contracts'
+import type { Actor, CreateBrokerRequest, CreateCustomerRequest, GrpcMethod, GrpcRequest } from '@brokerage/contracts/grpc'
 import { AppError, type ErrorCode } from '@brokerage/platform'
 import { serviceUnderTest } from '@brokerage/platform/testing'
 import { CONSUMER_GROUP, startCustomerService } from '../src/app.js'
@@ -37,15 +38,23 @@ export async function startHarness(t: TestContext) {
 
   // Every answer the service gives, so a test can check no password ever left it.
   const answers: unknown[] = []
-  const call = async <R = Json>(method: string, request: Json): Promise<R> => {
-    const res = await customerClient.call<R>(method, request)
+  const call = async <M extends GrpcMethod<'customer'>>(method: M, request: GrpcRequest<'customer', M>) => {
+    const res = await customerClient.call(method, request)
     answers.push(res)
     return res
   }
-  const identity = async <R = Json>(method: string, request: Json): Promise<R> => {
-    const res = await identityClient.call<R>(method, request)
+  const identity = async <M extends GrpcMethod<'identity'>>(method: M, request: GrpcRequest<'identity', M>) => {
+    const res = await identityClient.call(method, request)
     answers.push(res)
     return res
+  }
+
+  // Bad input on purpose: what a client may put on the wire, whatever the types allow.
+  const unchecked = {
+    customer: (method: string, request: Json) =>
+      customerClient.call(method as GrpcMethod<'customer'>, request as never) as Promise<unknown>,
+    identity: (method: string, request: Json) =>
+      identityClient.call(method as GrpcMethod<'identity'>, request as never) as Promise<unknown>,
   }
 
   /** Every event the service has published so far (decoded), in no particular cross-partition order. */
@@ -73,6 +82,7 @@ export async function startHarness(t: TestContext) {
     answers,
     call,
     identity,
+    unchecked,
     published,
     records,
     snapshot,
@@ -85,7 +95,7 @@ export async function startHarness(t: TestContext) {
     /** Asserts the call fails with `code` (and exactly these bad fields) and changes nothing at all. */
     async refuses(method: string, request: Json, code: ErrorCode, fields?: string[]): Promise<AppError> {
       const before = await snapshot()
-      const err = await customerClient.call(method, request).then(
+      const err = await unchecked.customer(method, request).then(
         (res) => assert.fail(`${method} answered ${JSON.stringify(res)}, expected ${code}`),
         (e: unknown) => e,
       )
@@ -100,7 +110,7 @@ export async function startHarness(t: TestContext) {
       return err
     },
 
-    async createCustomer(overrides: Json = {}, by: Json = ADMIN): Promise<Json> {
+    async createCustomer(overrides: CreateCustomerRequest = {}, by: Actor = ADMIN) {
       return call('CreateCustomer', {
         actor: by,
         name: 'Ayşe Yılmaz',
@@ -110,7 +120,7 @@ export async function startHarness(t: TestContext) {
       })
     },
 
-    async createBroker(overrides: Json = {}): Promise<Json> {
+    async createBroker(overrides: CreateBrokerRequest = {}) {
       return call('CreateBroker', {
         actor: ADMIN,
         name: 'Bora Broker',

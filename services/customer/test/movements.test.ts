@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
 import { newEnvelope, TOPICS } from '@brokerage/contracts'
+import type { Movement__Output } from '@brokerage/contracts/grpc'
 import { ADMIN, IBAN, actor, ofType, startHarness, type Harness, type Json } from './harness.js'
 
 // Deposits and withdrawals: the requests (CustomerService) and the asset service's answers
@@ -10,7 +11,7 @@ import { ADMIN, IBAN, actor, ofType, startHarness, type Harness, type Json } fro
 const at = () => new Date().toISOString()
 
 /** The asset service's view of a movement, as its answers carry it. */
-const movementData = (m: Json) => ({
+const movementData = (m: Movement__Output) => ({
   movementId: m.id as string,
   customerId: m.customer_id as string,
   assetName: m.asset_name as string,
@@ -140,7 +141,7 @@ test('RequestDeposit', async (t) => {
     assert.deepEqual(await h.snapshot(), before)
 
     const listed = await h.call('ListMovements', { customer_id: id, page: { page: 0, size: 1 } })
-    assert.equal((listed.content as Json[])[0]!.status, 'COMPLETED')
+    assert.equal(listed.content[0]!.status, 'COMPLETED')
   })
 
   await t.test('when an answer names an unknown movement, then it is dead-lettered and the partition keeps flowing', async () => {
@@ -295,7 +296,7 @@ test('Withdrawal flow driven by the asset service', async (t) => {
     await h.settled()
     assert.equal((await h.movement(m.id as string))!.status, 'COMPLETED')
     const listed = await h.call('ListMovements', { customer_id: id })
-    assert.equal((listed.content as Json[]).find((x) => x.id === m.id)!.status, 'COMPLETED')
+    assert.equal(listed.content.find((x) => x.id === m.id)!.status, 'COMPLETED')
   })
 
   await t.test('when WithdrawalReserved is delivered twice (same event and a repeat), then one payout and one WithdrawalSent', async () => {
@@ -328,7 +329,7 @@ test('Withdrawal flow driven by the asset service', async (t) => {
     await h.settled()
     const rejected = await h.movement(m.id as string)
     assert.deepEqual([rejected!.status, rejected!.rejection_reason], ['REJECTED', 'INSUFFICIENT_BALANCE'])
-    const listed = (await h.call('ListMovements', { customer_id: id })).content as Json[]
+    const listed = (await h.call('ListMovements', { customer_id: id })).content
     assert.deepEqual(
       [listed.find((x) => x.id === m.id)!.status, listed.find((x) => x.id === m.id)!.rejection_reason],
       ['REJECTED', 'INSUFFICIENT_BALANCE'],
@@ -370,7 +371,7 @@ test('ListMovements', async (t) => {
   const h = await startHarness(t)
   const a = (await h.createCustomer()).id as string
   const b = (await h.createCustomer()).id as string
-  const mine: Json[] = []
+  const mine: Movement__Output[] = []
   for (const amount of [1, 2, 3]) {
     mine.push(await h.call('RequestDeposit', { actor: ADMIN, customer_id: a, amount }))
     await h.call('RequestDeposit', { actor: ADMIN, customer_id: b, amount: amount * 100 })
@@ -383,10 +384,10 @@ test('ListMovements', async (t) => {
     assert.deepEqual(list.page, { page: 0, size: 20, total_elements: 4 })
     const other = await h.call('ListMovements', { customer_id: b })
     assert.deepEqual(
-      (other.content as Json[]).map((m) => m.amount),
+      other.content.map((m) => m.amount),
       [300, 200, 100],
     )
-    assert.ok((other.content as Json[]).every((m) => m.customer_id === b))
+    assert.ok(other.content.every((m) => m.customer_id === b))
   })
 
   await t.test('when paged, then pages follow the same order', async () => {

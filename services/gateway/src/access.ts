@@ -1,6 +1,6 @@
+import type { Customer__Output, Order__Output } from '@brokerage/contracts/grpc'
 import { AppError, isAppError } from '@brokerage/platform'
 import type { Clients } from './clients.js'
-import type * as pb from './grpc-types.js'
 import { badField } from './request-context.js'
 import type { AuthPrincipal } from './tokens.js'
 
@@ -13,15 +13,15 @@ const orderNotFound = () => new AppError('NOT_FOUND', 'Order not found')
 const LIST_PAGE = 100
 
 export function createAccess(clients: Clients) {
-  async function fetchCustomer(id: string): Promise<pb.Customer> {
+  async function fetchCustomer(id: string): Promise<Customer__Output> {
     try {
-      return await clients.call<pb.Customer>('customer', 'GetCustomer', { id })
+      return await clients.call('customer', 'GetCustomer', { id })
     } catch (err) {
       throw isAppError(err) && err.code === 'NOT_FOUND' ? customerNotFound() : err
     }
   }
 
-  async function customer(p: AuthPrincipal, customerId: string): Promise<pb.Customer | undefined> {
+  async function customer(p: AuthPrincipal, customerId: string): Promise<Customer__Output | undefined> {
     if (p.role === 'ADMIN') return undefined
     if (p.role === 'CUSTOMER') {
       if (p.customerId !== customerId) throw customerNotFound()
@@ -43,7 +43,7 @@ export function createAccess(clients: Clients) {
     async brokerCustomerIds(brokerId: string): Promise<string[]> {
       const ids: string[] = []
       for (let page = 0; ; page++) {
-        const res = await clients.call<pb.Paged<pb.Customer>>('customer', 'ListCustomers', {
+        const res = await clients.call('customer', 'ListCustomers', {
           page: { page, size: LIST_PAGE },
           broker_id: brokerId,
           tier: 'TIER_UNSPECIFIED',
@@ -61,10 +61,10 @@ export function createAccess(clients: Clients) {
     customer,
 
     /** The order, when `p` may see it; NOT_FOUND otherwise (fetched first, then the owner checked). */
-    async order(p: AuthPrincipal, orderId: string): Promise<pb.Order> {
-      let o: pb.Order
+    async order(p: AuthPrincipal, orderId: string): Promise<Order__Output> {
+      let o: Order__Output
       try {
-        o = await clients.call<pb.Order>('order', 'GetOrder', { id: orderId })
+        o = await clients.call('order', 'GetOrder', { id: orderId })
       } catch (err) {
         throw isAppError(err) && err.code === 'NOT_FOUND' ? orderNotFound() : err
       }

@@ -4,11 +4,17 @@ import { createAccess } from './access.js'
 import { apiPlugin } from './api.js'
 import { createClients, type ServiceAddresses } from './clients.js'
 import { registerDocs } from './docs.js'
-import type { Customer } from './grpc-types.js'
 import { createIdempotencyStore } from './idempotency.js'
 import { createRateLimiter, createTierCache } from './rate-limit.js'
 import { loadSigningKeys } from './signing-keys.js'
-import { createLocalVerifier, createOidcVerifier, createTokenIssuer, DEFAULT_CLAIMS, type ClaimNames } from './tokens.js'
+import {
+  cacheVerifiedTokens,
+  createLocalVerifier,
+  createOidcVerifier,
+  createTokenIssuer,
+  DEFAULT_CLAIMS,
+  type ClaimNames,
+} from './tokens.js'
 import { wellKnownRoutes } from './well-known.js'
 
 export interface GatewayOptions {
@@ -56,15 +62,18 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
   const issuerUrl = () => (gateway.publicUrl ?? `http://127.0.0.1:${runtime.ports.http}`).replace(/\/+$/, '')
   const keys = gateway.oidcIssuerUrl ? undefined : await loadSigningKeys(runtime.db)
   const issuer = keys && createTokenIssuer({ keys, issuer: issuerUrl, audience, ttlSeconds: gateway.tokenTtlSeconds ?? 3600, now })
-  const verify = keys
-    ? createLocalVerifier({ keys, issuer: issuerUrl, audience, now })
-    : createOidcVerifier({ issuerUrl: gateway.oidcIssuerUrl!, audience, claims: { ...DEFAULT_CLAIMS, ...gateway.oidcClaims }, now })
+  const verify = cacheVerifiedTokens(
+    keys
+      ? createLocalVerifier({ keys, issuer: issuerUrl, audience, now })
+      : createOidcVerifier({ issuerUrl: gateway.oidcIssuerUrl!, audience, claims: { ...DEFAULT_CLAIMS, ...gateway.oidcClaims }, now }),
+    { now },
+  )
 
   const limiter = createRateLimiter({ now })
   const tiers = createTierCache({
     now,
     ttlMs: gateway.tierCacheMs,
-    fetchTier: async (id) => (await clients.call<Customer>('customer', 'GetCustomer', { id })).tier,
+    fetchTier: async (id) => (await clients.call('customer', 'GetCustomer', { id })).tier,
   })
 
   const idempotency = createIdempotencyStore(runtime.db, now)

@@ -1,4 +1,7 @@
-import { AppError, createGrpcClient, grpcService, type GrpcClient } from '@brokerage/platform'
+import type { GrpcMethod, GrpcRequest, GrpcResponse, GrpcServiceName } from '@brokerage/contracts/grpc'
+import { AppError, createGrpcClient, grpcService, type CallOptions, type ServiceClient } from '@brokerage/platform'
+
+export type ServiceName = GrpcServiceName
 
 /** host:port of each service's gRPC API; a missing one makes its routes answer 503. */
 export interface ServiceAddresses {
@@ -10,40 +13,47 @@ export interface ServiceAddresses {
   audit?: string
 }
 
-const SERVICES = {
-  customer: { proto: 'customer', fullName: 'brokerage.customer.v1.CustomerService', label: 'customer' },
-  // Served by the process that keeps the credentials: the customer service.
-  identity: { proto: 'identity', fullName: 'brokerage.identity.v1.IdentityService', label: 'customer' },
-  asset: { proto: 'asset', fullName: 'brokerage.asset.v1.AssetService', label: 'asset' },
-  order: { proto: 'order', fullName: 'brokerage.order.v1.OrderService', label: 'order' },
-  processor: { proto: 'processor', fullName: 'brokerage.processor.v1.ProcessorService', label: 'order-processor' },
-  notification: { proto: 'notification', fullName: 'brokerage.notification.v1.NotificationService', label: 'notification' },
-  audit: { proto: 'audit', fullName: 'brokerage.audit.v1.AuditService', label: 'audit' },
-} as const
+/** Which address serves each service: identity is served by the process that keeps the credentials, the customer service. */
+const HOST: Record<ServiceName, keyof ServiceAddresses> = {
+  customer: 'customer',
+  identity: 'customer',
+  asset: 'asset',
+  order: 'order',
+  processor: 'processor',
+  notification: 'notification',
+  audit: 'audit',
+}
 
-export type ServiceName = keyof typeof SERVICES
+/** How errors name each service ("order-processor is unavailable"). */
+const LABEL: Partial<Record<ServiceName, string>> = { identity: 'customer', processor: 'order-processor' }
 
 /**
- * One lazily created client per service. `call` rethrows the service's own AppError, so
- * its code (NOT_FOUND, CONFLICT, …) reaches the HTTP client unchanged.
+ * One lazily created client per service, typed by the protos: a wrong method name or request
+ * field does not compile. `call` rethrows the service's own AppError, so its code
+ * (NOT_FOUND, CONFLICT, …) reaches the HTTP client unchanged.
  */
 export function createClients(addresses: ServiceAddresses) {
-  const clients = new Map<ServiceName, GrpcClient>()
+  const clients = new Map<ServiceName, ServiceClient<ServiceName>>()
 
-  function client(name: ServiceName): GrpcClient {
+  function client<S extends ServiceName>(name: S): ServiceClient<S> {
     const existing = clients.get(name)
-    if (existing) return existing
-    const spec = SERVICES[name]
-    const address = addresses[name === 'identity' ? 'customer' : name]
-    if (!address) throw new AppError('UNAVAILABLE', `The ${spec.label} service is not configured`)
-    const created = createGrpcClient(grpcService(spec.proto, spec.fullName), address, spec.label)
-    clients.set(name, created)
+    if (existing) return existing as unknown as ServiceClient<S>
+    const label = LABEL[name] ?? name
+    const address = addresses[HOST[name]]
+    if (!address) throw new AppError('UNAVAILABLE', `The ${label} service is not configured`)
+    const created = createGrpcClient(grpcService(name), address, label)
+    clients.set(name, created as unknown as ServiceClient<ServiceName>)
     return created
   }
 
   return {
-    async call<Res>(service: ServiceName, method: string, request: object, opts: { deadlineMs?: number } = {}): Promise<Res> {
-      return client(service).call<Res>(method, request, opts)
+    call<S extends ServiceName, M extends GrpcMethod<S>>(
+      service: S,
+      method: M,
+      request: GrpcRequest<S, M>,
+      opts: Pick<CallOptions, 'deadlineMs'> = {},
+    ): Promise<GrpcResponse<S, M>> {
+      return client(service).call(method, request, opts)
     },
     close() {
       for (const c of clients.values()) c.close()

@@ -1,11 +1,16 @@
-import type * as pb from './grpc-types.js'
+import type * as pb from '@brokerage/contracts/grpc'
 
 // gRPC messages → the REST API's JSON (camelCase, absent values as null, integers as is).
 // proto3 has no null: an empty string means "none" (common.proto), which JSON says with null.
 
 const orNull = (s: string): string | null => (s === '' ? null : s)
 
-export function page<T, J>(res: pb.Paged<T>, map: (item: T) => J, requested: { page: number; size: number }) {
+/** Any List…Response: a page of items and where it stands. */
+export function page<T, J>(
+  res: { content: T[]; page: pb.PageInfo__Output | null },
+  map: (item: T) => J,
+  requested: { page: number; size: number },
+) {
   return {
     content: res.content.map(map),
     page: res.page?.page ?? requested.page,
@@ -14,7 +19,7 @@ export function page<T, J>(res: pb.Paged<T>, map: (item: T) => J, requested: { p
   }
 }
 
-export function customer(c: pb.Customer) {
+export function customer(c: pb.Customer__Output) {
   return {
     id: c.id,
     name: c.name,
@@ -27,11 +32,11 @@ export function customer(c: pb.Customer) {
   }
 }
 
-export function broker(b: pb.Broker) {
+export function broker(b: pb.Broker__Output) {
   return { id: b.id, name: b.name, email: b.email, createdAt: b.created_at }
 }
 
-export function movement(m: pb.Movement) {
+export function movement(m: pb.Movement__Output) {
   return {
     id: m.id,
     customerId: m.customer_id,
@@ -46,11 +51,11 @@ export function movement(m: pb.Movement) {
   }
 }
 
-export function balance(b: pb.Balance) {
+export function balance(b: pb.Balance__Output) {
   return { customerId: b.customer_id, assetName: b.asset_name, size: b.size, usableSize: b.usable_size }
 }
 
-export function order(o: pb.Order) {
+export function order(o: pb.Order__Output) {
   return {
     id: o.id,
     customerId: o.customer_id,
@@ -66,7 +71,7 @@ export function order(o: pb.Order) {
   }
 }
 
-export function orderWithHistory(o: pb.Order) {
+export function orderWithHistory(o: pb.Order__Output) {
   return {
     ...order(o),
     history: o.history.map((h) => ({
@@ -79,7 +84,7 @@ export function orderWithHistory(o: pb.Order) {
   }
 }
 
-export function trade(t: pb.Trade) {
+export function trade(t: pb.Trade__Output) {
   return {
     tradeId: t.trade_id,
     orderId: t.order_id,
@@ -91,16 +96,16 @@ export function trade(t: pb.Trade) {
   }
 }
 
-export function market(m: pb.Market) {
+export function market(m: pb.Market__Output) {
   return { assetName: m.asset_name, crossing: m.crossing, updatedAt: orNull(m.updated_at) }
 }
 
-export function orderBook(b: pb.OrderBook) {
-  const level = (l: pb.PriceLevel) => ({ price: l.price, size: l.size, orders: l.orders })
+export function orderBook(b: pb.OrderBook__Output) {
+  const level = (l: pb.PriceLevel__Output) => ({ price: l.price, size: l.size, orders: l.orders })
   return { assetName: b.asset_name, bids: b.bids.map(level), asks: b.asks.map(level), asOf: b.as_of }
 }
 
-export function notification(n: pb.Notification) {
+export function notification(n: pb.Notification__Output) {
   return {
     id: n.id,
     customerId: n.customer_id,
@@ -119,14 +124,14 @@ export function notification(n: pb.Notification) {
   }
 }
 
-export function preferences(p: pb.Preferences) {
+export function preferences(p: pb.Preferences__Output) {
   return {
     customerId: p.customer_id,
     preferences: p.preferences.map((x) => ({ eventType: x.event_type, channel: x.channel, enabled: x.enabled })),
   }
 }
 
-export function auditEvent(e: pb.AuditEvent) {
+export function auditEvent(e: pb.AuditEvent__Output) {
   return {
     sequence: e.sequence,
     eventId: e.event_id,
@@ -154,7 +159,7 @@ function parseData(json: string): unknown {
   }
 }
 
-export function complianceReport(r: pb.ComplianceReport) {
+export function complianceReport(r: pb.ComplianceReport__Output) {
   return {
     generatedAt: r.generated_at,
     from: orNull(r.from),
@@ -167,7 +172,7 @@ export function complianceReport(r: pb.ComplianceReport) {
   }
 }
 
-export function analytics(a: pb.Analytics) {
+export function analytics(a: pb.Analytics__Output) {
   const d = a.saga_durations
   return {
     volume: a.volume.map((v) => ({ assetName: v.asset_name, day: v.day, size: v.size, notional: v.notional, trades: v.trades })),

@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify'
 import { AppError, currentTraceparent } from '@brokerage/platform'
-import type { Actor, Role } from './grpc-types.js'
+import type { Actor } from '@brokerage/contracts/grpc'
 import { downstreamKey } from './idempotency.js'
-import type { AuthPrincipal } from './tokens.js'
+import type { AuthPrincipal, Role } from './tokens.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {

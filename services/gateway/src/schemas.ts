@@ -1,4 +1,5 @@
 import { ASSET_NAME_PATTERN, ASSET_NAME_RULE, CUSTOMER_STATUSES, ORDER_STATUSES, SIDES, TIERS } from '@brokerage/contracts'
+import type { Channel__Output } from '@brokerage/contracts/grpc'
 import { errorBodySchema } from '@brokerage/platform'
 
 // JSON schemas of the REST API (SPEC §8). Each one both validates requests and documents
@@ -20,7 +21,8 @@ export const assetName = {
 } as const
 
 export const dateTime = { type: 'string', format: 'date-time', maxLength: 40 } as const
-export const CHANNELS = ['EMAIL', 'SMS', 'WEB_PUSH', 'WEBSOCKET'] as const
+export const CHANNELS = ['EMAIL', 'SMS', 'WEB_PUSH', 'WEBSOCKET'] as const satisfies readonly Channel__Output[]
+export type Channel = (typeof CHANNELS)[number]
 
 export const tier = { type: 'string', enum: TIERS } as const
 export const customerStatus = { type: 'string', enum: CUSTOMER_STATUSES } as const

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose'
+import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose'
 import { AppError } from '@brokerage/platform'
-import type { Role } from './grpc-types.js'
+import type { Role__Output } from '@brokerage/contracts/grpc'
 import { UUID_PATTERN } from './schemas.js'
 import { SIGNING_ALG, type SigningKeys } from './signing-keys.js'
+
+/** A caller's role: the proto's, less its unset value (a principal always has one). */
+export type Role = Exclude<Role__Output, 'ROLE_UNSPECIFIED'>
 
 /** Who is calling, as a verified token says. */
 export interface AuthPrincipal {
@@ -94,6 +97,42 @@ export function createOidcVerifier(opts: { issuerUrl: string; audience: string; 
     const { issuer, keySet } = await discovered
     const payload = await verify(token, keySet, { issuer, audience: opts.audience, now: opts.now })
     return principalFromClaims(payload, opts.claims)
+  }
+}
+
+/**
+ * Remembers the tokens `verify` accepted, so a client's next requests with the same token
+ * skip the signature check (ES256 verification was the gateway's largest CPU cost). An
+ * entry lasts until the token expires, and at most `maxAgeMs`, which bounds how long a key
+ * removed from the provider's JWKS is still trusted; past that the token is verified again,
+ * which refuses it if it has expired. Refusals are not remembered. Least recently used
+ * entries go first once `maxEntries` are held.
+ */
+export function cacheVerifiedTokens(
+  verify: TokenVerifier,
+  opts: { now: () => number; maxEntries?: number; maxAgeMs?: number },
+): TokenVerifier {
+  const maxEntries = opts.maxEntries ?? 4096
+  const maxAgeMs = opts.maxAgeMs ?? 5 * 60_000
+  // A Map iterates in insertion order: re-inserting on a hit keeps the least recent first.
+  const verified = new Map<string, { principal: AuthPrincipal; until: number }>()
+  return async (token) => {
+    const hit = verified.get(token)
+    if (hit) {
+      verified.delete(token)
+      if (opts.now() < hit.until) {
+        verified.set(token, hit)
+        return hit.principal
+      }
+    }
+    const principal = Object.freeze(await verify(token))
+    // Verified, so `exp` is present (a required claim).
+    const until = Math.min(Number(decodeJwt(token).exp) * 1000, opts.now() + maxAgeMs)
+    if (until > opts.now()) {
+      verified.set(token, { principal, until })
+      if (verified.size > maxEntries) verified.delete(verified.keys().next().value!)
+    }
+    return principal
   }
 }
 

@@ -218,7 +218,7 @@ test('when an admin moves a customer to another broker, then both brokers’ ord
     [ids.c1, ids.broker1],
     [ids.c2, ids.broker2],
   ])
-  gw.world.overrides.set('OrderService.ListOrders', async (r: any) => {
+  gw.world.override('order', 'ListOrders', async (r) => {
     const visible = [...gw.world.orders.values()].filter((o) =>
       r.customer_ids.length > 0 ? r.customer_ids.includes(o.customer_id) : !r.broker_id || staleBroker.get(o.customer_id) === r.broker_id,
     )
@@ -244,9 +244,9 @@ test('when a broker has more customers than the asset service takes in one call,
     gw.world.customers.set(id, { ...template, id, email: `c${i}@example.com` })
   }
   // The asset service's own limit (services/asset/src/grpc.ts).
-  gw.world.overrides.set('AssetService.ListBalances', async (r: any) => {
+  gw.world.override('asset', 'ListBalances', async (r) => {
     if (r.customer_ids.length > 1000) throw new AppError('VALIDATION_FAILED', 'at most 1000 ids')
-    return { balances: r.customer_ids.map((id: string) => ({ customer_id: id, asset_name: 'TRY', size: 1, usable_size: 1 })) }
+    return { balances: r.customer_ids.map((id) => ({ customer_id: id, asset_name: 'TRY', size: 1, usable_size: 1 })) }
   })
   const res = await gw.request('GET', '/api/assets', { token: b1 })
   assert.equal(res.statusCode, 200, res.body)

@@ -64,10 +64,10 @@ test('when a retry arrives while the first request is still running, then 409 ID
   const entered = createCollector<string>()
   let release!: () => void
   const gate = new Promise<void>((resolve) => (release = resolve))
-  gw.world.overrides.set('OrderService.CreateOrder', async (r) => {
+  gw.world.override('order', 'CreateOrder', async (r, ctx) => {
     entered.push(r.customer_id)
     await gate
-    return gw.world.services['OrderService']!['CreateOrder']!(r)
+    return gw.world.services.order.CreateOrder(r, ctx)
   })
   const headers = { 'idempotency-key': 'slow-one' }
   const first = gw.request('POST', '/api/orders', { token: c1, body: order, headers })
@@ -108,9 +108,9 @@ test('when the first attempt fails on the server side, then nothing is stored an
   const gw = await startGateway(t)
   const { c1 } = await gw.tokens()
   let failures = 1
-  gw.world.overrides.set('CustomerService.RequestDeposit', async (r) => {
+  gw.world.override('customer', 'RequestDeposit', async (r, ctx) => {
     if (failures-- > 0) throw new AppError('UNAVAILABLE', 'asset ledger busy', { retryAfterSeconds: 1 })
-    return gw.world.services['CustomerService']!['RequestDeposit']!(r)
+    return gw.world.services.customer.RequestDeposit(r, ctx)
   })
   const headers = { 'idempotency-key': 'dep-1' }
   const url = `/api/customers/${ids.c1}/deposits`

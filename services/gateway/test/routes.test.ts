@@ -44,9 +44,9 @@ test('when an order is placed, then 202 answers the PENDING order in camelCase w
 test('when Prefer: wait=N is sent, then wait_ms reaches the order service and the settled order answers with Preference-Applied', async (t) => {
   const gw = await startGateway(t)
   const { c1 } = await gw.tokens()
-  gw.world.overrides.set('OrderService.CreateOrder', async (r) => {
-    const res = gw.world.services['OrderService']!['CreateOrder']!(r) as { order: { status: string } }
-    res.order.status = r.wait_ms > 0 && r.size > 1 ? 'CONFIRMED' : 'PENDING'
+  gw.world.override('order', 'CreateOrder', async (r, ctx) => {
+    const res = await gw.world.services.order.CreateOrder(r, ctx)
+    res.order!.status = r.wait_ms > 0 && r.size > 1 ? 'CONFIRMED' : 'PENDING'
     return res
   })
   const settled = await gw.request('POST', '/api/orders', { token: c1, body: order, headers: { prefer: 'wait=5' } })
@@ -126,7 +126,7 @@ test('when a service refuses, then its error code reaches the client unchanged',
   assert.equal(duplicate.statusCode, 409)
   assert.equal(errorOf(duplicate).code, 'ALREADY_EXISTS')
 
-  gw.world.overrides.set('OrderService.CreateOrder', async () => {
+  gw.world.override('order', 'CreateOrder', async () => {
     throw new AppError('VALIDATION_FAILED', 'Request validation failed', { details: [{ field: 'asset_name', message: 'unknown asset' }] })
   })
   const invalid = await gw.request('POST', '/api/orders', { token: admin, body: order })

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto'
 import type { TestContext } from 'node:test'
-import { AppError, createGrpcServer, createLogger, grpcService, type UnaryHandler } from '@brokerage/platform'
+import type * as pb from '@brokerage/contracts/grpc'
+import type { GrpcMethod, GrpcServiceName } from '@brokerage/contracts/grpc'
+import { AppError, createGrpcServer, createLogger, grpcService, type CallContext, type GrpcHandlers } from '@brokerage/platform'
 import { createTestDatabase, teardown, testServiceConfig } from '@brokerage/platform/testing'
 import { startGatewayService, type GatewayOptions } from '../src/app.js'
 import type { ServiceAddresses } from '../src/clients.js'
-import type * as pb from '../src/grpc-types.js'
 
 // Small but real stand-ins for the services: a gRPC server built from the contracts' protos
 // with the platform's createGrpcServer, answering from in-memory data and recording every
-// call, so a test can assert both what the gateway answered and what it asked.
+// call, so a test can assert both what the gateway answered and what it asked. Each
+// stand-in is typed by the generated handler types, so it cannot drift from the protos.
 
 export interface RecordedCall {
   method: string
@@ -30,11 +32,11 @@ export const ids = {
 
 export const PASSWORD = 'correct horse battery'
 
-function customer(id: string, name: string, email: string, brokerId: string, tier = 'STANDARD'): pb.Customer {
+function customer(id: string, name: string, email: string, brokerId: string, tier: pb.Tier__Output = 'STANDARD'): pb.Customer__Output {
   return { id, name, email, tier, status: 'ACTIVE', broker_id: brokerId, created_at: AT, updated_at: AT }
 }
 
-function order(id: string, customerId: string): pb.Order {
+function order(id: string, customerId: string): pb.Order__Output {
   return {
     id,
     customer_id: customerId,
@@ -54,7 +56,7 @@ function order(id: string, customerId: string): pb.Order {
   }
 }
 
-function paged<T>(items: T[], page: { page: number; size: number } | undefined) {
+function paged<T>(items: T[], page: pb.PageRequest__Output | null) {
   const p = page?.page ?? 0
   const size = page?.size || 20
   return { content: items.slice(p * size, p * size + size), page: { page: p, size, total_elements: items.length } }
@@ -62,38 +64,43 @@ function paged<T>(items: T[], page: { page: number; size: number } | undefined) 
 
 const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`)
 
+/** Every service's handlers, by grpcService's name for it. */
+export type StandIns = { [S in GrpcServiceName]: GrpcHandlers<S> }
+// What the recording wrapper and overrides hold: any method of any service.
+type AnyHandler = (request: object, ctx: CallContext) => Promise<unknown>
+
 export function createWorld() {
   const calls: RecordedCall[] = []
-  const customers = new Map<string, pb.Customer>([
+  const customers = new Map<string, pb.Customer__Output>([
     [ids.c1, customer(ids.c1, 'Ada', 'ada@example.com', ids.broker1)],
     [ids.c2, customer(ids.c2, 'Bob', 'bob@example.com', ids.broker2)],
     [ids.c3, customer(ids.c3, 'Cem', 'cem@example.com', '')],
   ])
-  const brokers = new Map<string, pb.Broker>([
+  const brokers = new Map<string, pb.Broker__Output>([
     [ids.broker1, { id: ids.broker1, name: 'Broker One', email: 'b1@example.com', created_at: AT }],
     [ids.broker2, { id: ids.broker2, name: 'Broker Two', email: 'b2@example.com', created_at: AT }],
   ])
-  const accounts = new Map<string, pb.Principal>([
+  const accounts = new Map<string, pb.Principal__Output>([
     ['ada@example.com', principal(ids.c1, 'CUSTOMER', 'ada@example.com')],
     ['bob@example.com', principal(ids.c2, 'CUSTOMER', 'bob@example.com')],
     ['cem@example.com', principal(ids.c3, 'CUSTOMER', 'cem@example.com')],
     ['b1@example.com', principal(ids.broker1, 'BROKER', 'b1@example.com')],
     ['b2@example.com', principal(ids.broker2, 'BROKER', 'b2@example.com')],
   ])
-  const orders = new Map<string, pb.Order>([
+  const orders = new Map<string, pb.Order__Output>([
     [ids.order1, order(ids.order1, ids.c1)],
     [ids.order2, order(ids.order2, ids.c2)],
   ])
-  const movements: pb.Movement[] = []
-  const balances: pb.Balance[] = [
+  const movements: pb.Movement__Output[] = []
+  const balances: pb.Balance__Output[] = [
     { customer_id: ids.c1, asset_name: 'TRY', size: 1_000_000, usable_size: 900_000 },
     { customer_id: ids.c2, asset_name: 'TRY', size: 500_000, usable_size: 500_000 },
     { customer_id: ids.c3, asset_name: 'AAPL', size: 7, usable_size: 7 },
   ]
-  /** Replace one method's behaviour, keyed `Service.Method` (e.g. `OrderService.CreateOrder`). */
-  const overrides = new Map<string, UnaryHandler>()
+  /** Replaced methods, keyed `service.Method` (e.g. `order.CreateOrder`). */
+  const overrides = new Map<string, AnyHandler>()
 
-  function principal(id: string, role: 'CUSTOMER' | 'BROKER', username: string): pb.Principal {
+  function principal(id: string, role: 'CUSTOMER' | 'BROKER', username: string): pb.Principal__Output {
     return {
       subject: id,
       role,
@@ -114,15 +121,15 @@ export function createWorld() {
     if (!o) throw notFound('Order')
     return o
   }
-  function movement(kind: string, r: Record<string, unknown>): pb.Movement {
-    getCustomer(String(r['customer_id']))
-    const m: pb.Movement = {
+  function movement(kind: pb.MovementKind__Output, r: pb.RequestDepositRequest__Output & { iban?: string }) {
+    getCustomer(r.customer_id)
+    const m: pb.Movement__Output = {
       id: randomUUID(),
-      customer_id: String(r['customer_id']),
+      customer_id: r.customer_id,
       kind,
-      asset_name: String(r['asset_name'] || 'TRY'),
-      amount: Number(r['amount']),
-      iban: String(r['iban'] ?? ''),
+      asset_name: r.asset_name || 'TRY',
+      amount: r.amount,
+      iban: r.iban ?? '',
       status: 'REQUESTED',
       rejection_reason: '',
       created_at: AT,
@@ -132,26 +139,26 @@ export function createWorld() {
     return m
   }
 
-  const services: Record<string, Record<string, (r: any) => unknown>> = {
-    IdentityService: {
-      Authenticate: (r) => {
+  const services: StandIns = {
+    identity: {
+      Authenticate: async (r) => {
         const a = accounts.get(r.username)
         if (!a || r.password !== PASSWORD) throw new AppError('UNAUTHENTICATED', 'wrong username or password')
         return a
       },
-      SetPassword: () => {
+      SetPassword: async () => {
         throw new AppError('NOT_FOUND', 'not used')
       },
     },
-    CustomerService: {
-      CreateCustomer: (r) => {
+    customer: {
+      CreateCustomer: async (r) => {
         if ([...customers.values()].some((c) => c.email === r.email)) throw new AppError('ALREADY_EXISTS', 'Email already registered')
         const c = customer(randomUUID(), r.name, r.email, r.broker_id, r.tier === 'TIER_UNSPECIFIED' ? 'STANDARD' : r.tier)
         customers.set(c.id, c)
         return c
       },
-      GetCustomer: (r) => getCustomer(r.id),
-      ListCustomers: (r) =>
+      GetCustomer: async (r) => getCustomer(r.id),
+      ListCustomers: async (r) =>
         paged(
           [...customers.values()].filter(
             (c) =>
@@ -161,35 +168,35 @@ export function createWorld() {
           ),
           r.page,
         ),
-      SetTier: (r) => Object.assign(getCustomer(r.id), { tier: r.tier }),
-      SetStatus: (r) => Object.assign(getCustomer(r.id), { status: r.status }),
-      AssignBroker: (r) => Object.assign(getCustomer(r.id), { broker_id: r.broker_id }),
-      CreateBroker: (r) => {
+      SetTier: async (r) => Object.assign(getCustomer(r.id), { tier: r.tier }),
+      SetStatus: async (r) => Object.assign(getCustomer(r.id), { status: r.status }),
+      AssignBroker: async (r) => Object.assign(getCustomer(r.id), { broker_id: r.broker_id }),
+      CreateBroker: async (r) => {
         const b = { id: randomUUID(), name: r.name, email: r.email, created_at: AT }
         brokers.set(b.id, b)
         return b
       },
-      ListBrokers: (r) => paged([...brokers.values()], r.page),
-      RequestDeposit: (r) => movement('DEPOSIT', r),
-      RequestWithdrawal: (r) => movement('WITHDRAWAL', r),
-      ListMovements: (r) =>
+      ListBrokers: async (r) => paged([...brokers.values()], r.page),
+      RequestDeposit: async (r) => movement('DEPOSIT', r),
+      RequestWithdrawal: async (r) => movement('WITHDRAWAL', r),
+      ListMovements: async (r) =>
         paged(
           movements.filter((m) => m.customer_id === r.customer_id),
           r.page,
         ),
     },
-    AssetService: {
-      ListBalances: (r) => ({
+    asset: {
+      ListBalances: async (r) => ({
         balances: balances.filter(
           (b) =>
             (r.customer_ids.length === 0 || r.customer_ids.includes(b.customer_id)) && (!r.asset_name || b.asset_name === r.asset_name),
         ),
       }),
     },
-    OrderService: {
-      CreateOrder: (r) => {
+    order: {
+      CreateOrder: async (r) => {
         getCustomer(r.customer_id)
-        const o: pb.Order = {
+        const o: pb.Order__Output = {
           ...order(randomUUID(), r.customer_id),
           asset_name: r.asset_name,
           side: r.side,
@@ -201,19 +208,19 @@ export function createWorld() {
         orders.set(o.id, o)
         return { order: o, replayed: false }
       },
-      GetOrder: (r) => getOrder(r.id),
-      ListOrders: (r) =>
+      GetOrder: async (r) => getOrder(r.id),
+      ListOrders: async (r) =>
         paged(
           [...orders.values()].filter((o) => !r.customer_id || o.customer_id === r.customer_id),
           r.page,
         ),
-      CancelOrder: (r) => {
+      CancelOrder: async (r) => {
         const o = getOrder(r.id)
         if (o.status === 'CANCELED') throw new AppError('CONFLICT', 'Order is already canceled')
         return { ...o, history: [] }
       },
-      MatchOrder: (r) => ({ ...getOrder(r.id), history: [] }),
-      ListTrades: (r) => {
+      MatchOrder: async (r) => ({ ...getOrder(r.id), history: [] }),
+      ListTrades: async (r) => {
         const o = getOrder(r.order_id)
         return {
           trades: [
@@ -222,18 +229,18 @@ export function createWorld() {
         }
       },
     },
-    ProcessorService: {
-      ListMarkets: () => ({ markets: [{ asset_name: 'AAPL', crossing: false, updated_at: AT }] }),
-      SetMarket: (r) => ({ asset_name: r.asset_name, crossing: r.crossing, updated_at: AT }),
-      GetOrderBook: (r) => ({
+    processor: {
+      ListMarkets: async () => ({ markets: [{ asset_name: 'AAPL', crossing: false, updated_at: AT }] }),
+      SetMarket: async (r) => ({ asset_name: r.asset_name, crossing: r.crossing, updated_at: AT }),
+      GetOrderBook: async (r) => ({
         asset_name: r.asset_name,
         bids: [{ price: 15_000, size: 10, orders: 1 }],
         asks: [{ price: 15_100, size: 3, orders: 2 }],
         as_of: AT,
       }),
     },
-    NotificationService: {
-      ListNotifications: (r) =>
+    notification: {
+      ListNotifications: async (r) =>
         paged(
           [
             {
@@ -249,14 +256,14 @@ export function createWorld() {
           ],
           r.page,
         ),
-      GetPreferences: (r) => ({
+      GetPreferences: async (r) => ({
         customer_id: r.customer_id,
         preferences: [{ event_type: 'OrderCancelled', channel: 'EMAIL', enabled: true }],
       }),
-      SetPreferences: (r) => ({ customer_id: r.customer_id, preferences: r.preferences }),
+      SetPreferences: async (r) => ({ customer_id: r.customer_id, preferences: r.preferences }),
     },
-    AuditService: {
-      ListEvents: (r) =>
+    audit: {
+      ListEvents: async (r) =>
         paged(
           [
             {
@@ -277,7 +284,7 @@ export function createWorld() {
           ],
           r.page,
         ),
-      GetComplianceReport: (r) => ({
+      GetComplianceReport: async (r) => ({
         generated_at: AT,
         from: r.from,
         to: r.to,
@@ -287,7 +294,7 @@ export function createWorld() {
         event_count: 0,
         events: [],
       }),
-      GetAnalytics: () => ({
+      GetAnalytics: async () => ({
         volume: [{ asset_name: 'AAPL', day: '2025-01-31', size: 4, notional: 59_600, trades: 1 }],
         order_statuses: [{ status: 'MATCHED', orders: 1 }],
         saga_durations: { count: 1, p50_ms: 40, p95_ms: 40, max_ms: 40 },
@@ -300,8 +307,15 @@ export function createWorld() {
     customers,
     orders,
     movements,
-    overrides,
     services,
+    /** Replaces one method's behaviour until the test ends (the stand-in stays callable through `services`). */
+    override<S extends GrpcServiceName, M extends GrpcMethod<S>>(service: S, method: M, handler: GrpcHandlers<S>[M]) {
+      overrides.set(`${service}.${method}`, handler as unknown as AnyHandler)
+    },
+    /** The override of a method, if any. */
+    overrideOf(service: GrpcServiceName, method: string): AnyHandler | undefined {
+      return overrides.get(`${service}.${method}`)
+    },
     /** Calls of one method (`CreateOrder`), requests only. */
     requests(method: string) {
       return calls.filter((c) => c.method === method).map((c) => c.request)
@@ -315,32 +329,20 @@ export function createWorld() {
 
 export type World = ReturnType<typeof createWorld>
 
-const PROTOS = [
-  ['identity', 'brokerage.identity.v1.IdentityService'],
-  ['customer', 'brokerage.customer.v1.CustomerService'],
-  ['asset', 'brokerage.asset.v1.AssetService'],
-  ['order', 'brokerage.order.v1.OrderService'],
-  ['processor', 'brokerage.processor.v1.ProcessorService'],
-  ['notification', 'brokerage.notification.v1.NotificationService'],
-  ['audit', 'brokerage.audit.v1.AuditService'],
-] as const
-
 /** Every service of the platform on one real gRPC server, answering from `world`. */
 export async function startStubServices(t: TestContext, world: World): Promise<string> {
   const server = createGrpcServer({ log: createLogger({ service: 'stubs', level: 'silent' }) })
-  for (const [proto, fullName] of PROTOS) {
-    const serviceName = fullName.split('.').at(-1)!
-    const methods = world.services[serviceName]!
-    const impl: Record<string, UnaryHandler> = {}
-    for (const [method, fn] of Object.entries(methods)) {
-      impl[method] = async (request, ctx) => {
-        world.calls.push({ method, request })
-        const override = world.overrides.get(`${serviceName}.${method}`)
-        return override ? override(request, ctx) : fn(request)
-      }
-    }
-    server.addService(grpcService(proto, fullName).service, impl)
+  const serve = <S extends GrpcServiceName>(service: S) => {
+    const recorded = Object.entries(world.services[service] as Record<string, AnyHandler>).map(([method, fn]): [string, AnyHandler] => [
+      method,
+      async (request, ctx) => {
+        world.calls.push({ method, request: request as Record<string, unknown> })
+        return (world.overrideOf(service, method) ?? fn)(request, ctx)
+      },
+    ])
+    server.addService(grpcService(service), Object.fromEntries(recorded) as GrpcHandlers<S>)
   }
+  for (const service of Object.keys(world.services) as GrpcServiceName[]) serve(service)
   const port = await server.listen(0)
   teardown(t).after(() => server.stop(100))
   return `127.0.0.1:${port}`

@@ -26,10 +26,7 @@ export async function startOrderProcessorService(opts: ProcessorServiceOptions) 
 
   const books = createBookStore()
   const markets = createMarketStore()
-  runtime.grpc.addService(
-    grpcService('processor', 'brokerage.processor.v1.ProcessorService').service,
-    createProcessorGrpc({ db: runtime.db, books, markets, outbox: runtime.outbox, now }),
-  )
+  runtime.grpc.addService(grpcService('processor'), createProcessorGrpc({ db: runtime.db, books, markets, outbox: runtime.outbox, now }))
 
   const saga = createSettlementSaga({ db: runtime.db, outbox: runtime.outbox, now, log: runtime.log })
   await runtime.consume('order-processor-engine', ENGINE_TOPICS, createEngineHandlers({ books, saga, outbox: runtime.outbox, now }))

@@ -38,7 +38,7 @@ export async function startOrderService(opts: OrderServiceOptions) {
   const replica = createCustomerReplica()
   let directory: CustomerDirectory | null = null
   if (opts.customerGrpcUrl) {
-    const customers = createGrpcClient(grpcService('customer', 'brokerage.customer.v1.CustomerService'), opts.customerGrpcUrl, 'customer')
+    const customers = createGrpcClient(grpcService('customer'), opts.customerGrpcUrl)
     runtime.onStop(async () => customers.close())
     directory = createCustomerDirectory(customers)
   } else {
@@ -60,7 +60,7 @@ export async function startOrderService(opts: OrderServiceOptions) {
     (await store.countByStatus(runtime.db)).map((r) => ({ labels: { status: r.status }, value: r.n })),
   )
 
-  runtime.grpc.addService(grpcService('order', 'brokerage.order.v1.OrderService').service, createOrderGrpc({ orders, listener }))
+  runtime.grpc.addService(grpcService('order'), createOrderGrpc({ orders, listener }))
 
   await runtime.consume('order', CONSUMED_TOPICS, createHandlers({ orders, replica, fills: createFills({ store, now, log: runtime.log }) }))
 

@@ -1,5 +1,4 @@
-import type { CustomerStatus, Tier } from '@brokerage/contracts'
-import { AppError, type GrpcClient } from '@brokerage/platform'
+import { AppError, type ServiceClient } from '@brokerage/platform'
 import type { CustomerFacts } from './customer-replica.js'
 
 // The customer service itself, asked only when the replica has not heard of a customer.
@@ -8,27 +7,25 @@ import type { CustomerFacts } from './customer-replica.js'
 // idempotency key would keep that answer). The customer service is the source of truth:
 // its NOT_FOUND is a real absence, and its failure is a 503 the caller may retry.
 
-/** What GetCustomer answers that the order service needs (brokerage.customer.v1.Customer). */
-interface CustomerMessage {
-  id: string
-  tier: Tier
-  status: CustomerStatus
-  broker_id: string
-  updated_at: string
-}
-
 export interface CustomerDirectory {
   /** The customer as the customer service has it now, with the time of its last change; null if none. */
   lookup(customerId: string): Promise<{ facts: CustomerFacts; asOf: string } | null>
 }
 
-export function createCustomerDirectory(client: Pick<GrpcClient, 'call'>, opts: { deadlineMs?: number } = {}): CustomerDirectory {
+export function createCustomerDirectory(
+  client: Pick<ServiceClient<'customer'>, 'call'>,
+  opts: { deadlineMs?: number } = {},
+): CustomerDirectory {
   return {
     async lookup(customerId) {
       const c = await client
-        .call<CustomerMessage>('GetCustomer', { id: customerId }, { deadlineMs: opts.deadlineMs ?? 3_000 })
+        .call('GetCustomer', { id: customerId }, { deadlineMs: opts.deadlineMs ?? 3_000 })
         .catch((err: unknown) => (err instanceof AppError && err.code === 'NOT_FOUND' ? null : Promise.reject(err)))
       if (!c) return null
+      // The customer service always sets both; an unset one is a broken answer, not a customer.
+      if (c.tier === 'TIER_UNSPECIFIED' || c.status === 'CUSTOMER_STATUS_UNSPECIFIED') {
+        throw new AppError('INTERNAL', `customer service answered customer ${c.id} without a tier or status`)
+      }
       return {
         facts: { customerId: c.id, tier: c.tier, status: c.status, brokerId: c.broker_id || null },
         asOf: c.updated_at,

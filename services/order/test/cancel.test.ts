@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
-import { failure, startOrder, type ProtoOrder } from './helpers.js'
+import type { Order__Output } from '@brokerage/contracts/grpc'
+import { failure, startOrder } from './helpers.js'
 
-const removed = (order: ProtoOrder, remainingSize: number) => ({
+const removed = (order: Order__Output, remainingSize: number) => ({
   orderId: order.id,
   customerId: order.customer_id,
   assetName: order.asset_name,

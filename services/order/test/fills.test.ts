@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
-import { failure, startOrder, type ProtoOrder } from './helpers.js'
+import type { Order__Output } from '@brokerage/contracts/grpc'
+import { failure, startOrder } from './helpers.js'
 
 // The end of the trade loop in the order service: SettlementCompleted and OrderFailed.
 
-const settlement = (order: ProtoOrder, size: number, filledSize: number, price = order.price) => ({
+const settlement = (order: Order__Output, size: number, filledSize: number, price = order.price) => ({
   tradeId: randomUUID(),
   orderId: order.id,
   customerId: order.customer_id,

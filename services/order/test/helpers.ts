@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { TestContext } from 'node:test'
 import { newEnvelope, type AnyEnvelope, type Envelope, type EventData, type EventType } from '@brokerage/contracts'
-import type { CreateOrderRequest, GrpcMethod, GrpcRequest, GrpcResponse, Order__Output } from '@brokerage/contracts/grpc'
+import type { CreateOrderRequest, Order__Output } from '@brokerage/contracts/grpc'
 import { serviceUnderTest } from '@brokerage/platform/testing'
 import { startOrderService, type OrderServiceOptions } from '../src/app.js'
 
@@ -11,8 +11,6 @@ export { failure } from '@brokerage/platform/testing'
 // by events published on the real pglog bus, as other services would.
 
 export const OUTPUT_TOPICS = ['order.events', 'engine.commands']
-
-export type ProtoOrder = Order__Output
 
 /** A clock that runs with real time, and that a test can move forward (or to a date) at once. */
 export function testClock() {
@@ -71,8 +69,7 @@ export async function startOrder(t: TestContext, opts: Omit<OrderServiceOptions,
     return customerId
   }
 
-  const call = <M extends GrpcMethod<'order'>>(method: M, request: GrpcRequest<'order', M>) =>
-    client.call<GrpcResponse<'order', M>>(method, request)
+  const { call } = client
 
   async function createOrder(req: CreateOrderRequest) {
     const res = await call('CreateOrder', {
@@ -86,7 +83,7 @@ export async function startOrder(t: TestContext, opts: Omit<OrderServiceOptions,
     return res.order!
   }
 
-  async function reserve(order: ProtoOrder) {
+  async function reserve(order: Order__Output) {
     return send('AssetReserved', {
       orderId: order.id,
       customerId: order.customer_id,

@@ -6,8 +6,6 @@ import { currentTraceparent } from '../observability/tracing.js'
 import type { GrpcService } from './load.js'
 import { ERROR_CODE_KEY, ERROR_DETAILS_KEY, RETRY_AFTER_KEY } from './server.js'
 
-export type ClientCtor = new (address: string, credentials: grpc.ChannelCredentials, options?: object) => grpc.Client
-
 export interface CallOptions {
   deadlineMs?: number
   requestId?: string
@@ -35,28 +33,20 @@ export interface ServiceClient<S extends GrpcServiceName> {
   close(): void
 }
 
-/** @deprecated Typed by strings: use ServiceClient, from createGrpcClient(grpcService('order'), address). */
-export interface GrpcClient {
-  call<Res = unknown, Req = unknown>(method: string, request: Req, opts?: CallOptions): Promise<Res>
-  close(): void
-}
-
 /**
  * A promise-based client for one service: `call(method, request)` carries the current
  * request id and trace context in metadata and rethrows the server's AppError.
  * `label` names the service in errors ("order is unavailable"); it defaults to the service's name.
  */
-export function createGrpcClient<S extends GrpcServiceName>(service: GrpcService<S>, address: string, label?: string): ServiceClient<S>
-/** @deprecated Pass grpcService('order') instead of a constructor: the client is then typed by the protos. */
-export function createGrpcClient(ctor: ClientCtor, address: string, label: string): GrpcClient
-export function createGrpcClient(target: ClientCtor | GrpcService<GrpcServiceName>, address: string, label?: string): GrpcClient {
-  const ctor = typeof target === 'function' ? target : target.Client
-  const name = label ?? target.name
-  const client = new ctor(address, grpc.credentials.createInsecure()) as grpc.Client & Record<string, unknown>
+export function createGrpcClient<S extends GrpcServiceName>(service: GrpcService<S>, address: string, label?: string): ServiceClient<S> {
+  const name = label ?? service.name
+  const client = new service.Client(address, grpc.credentials.createInsecure()) as grpc.Client & Record<string, unknown>
   return {
-    call<Res = unknown, Req = unknown>(method: string, request: Req, opts: CallOptions = {}): Promise<Res> {
+    call<M extends GrpcMethod<S>>(method: M, request: GrpcRequest<S, M>, opts: CallOptions = {}): Promise<GrpcResponse<S, M>> {
+      type Res = GrpcResponse<S, M>
       const fn = client[method] as
-        ((req: Req, md: grpc.Metadata, o: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: Res) => void) => void) | undefined
+        | ((req: GrpcRequest<S, M>, md: grpc.Metadata, o: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: Res) => void) => void)
+        | undefined
       if (typeof fn !== 'function') return Promise.reject(new Error(`${name} has no method ${method}`))
       const md = new grpc.Metadata()
       const requestId = opts.requestId ?? logContext().requestId
@@ -71,12 +61,4 @@ export function createGrpcClient(target: ClientCtor | GrpcService<GrpcServiceNam
     },
     close: () => client.close(),
   }
-}
-
-/** Finds a service constructor by its full name (`brokerage.order.v1.OrderService`) in a loaded package. */
-export function serviceFromPackage(pkg: grpc.GrpcObject, fullName: string): ClientCtor & { service: grpc.ServiceDefinition } {
-  let node: unknown = pkg
-  for (const part of fullName.split('.')) node = (node as Record<string, unknown>)?.[part]
-  if (typeof node !== 'function' || !('service' in node)) throw new Error(`no gRPC service ${fullName}`)
-  return node as ClientCtor & { service: grpc.ServiceDefinition }
 }

@@ -13,10 +13,6 @@ export interface CallContext {
   metadata: grpc.Metadata
 }
 
-/** A method implementation: plain async function from request to response. */
-export type UnaryHandler = (request: any, ctx: CallContext) => Promise<unknown> // eslint-disable-line @typescript-eslint/no-explicit-any
-export type ServiceImpl = Record<string, UnaryHandler>
-
 /**
  * Every method of a service, typed by the generated types: the request as the server
  * receives it (`Xxx__Output`: defaults filled in, enums as names, int64 as numbers), the answer as it may be sent.
@@ -40,9 +36,6 @@ export function toServiceError(err: unknown, log: Logger): grpc.ServiceError {
   return Object.assign(new Error(app.message), { code: app.grpcStatus, details: app.message, metadata }) as grpc.ServiceError
 }
 
-const isGrpcService = (target: object): target is GrpcService<GrpcServiceName> =>
-  typeof (target as Partial<GrpcService<GrpcServiceName>>).Client === 'function'
-
 export interface GrpcServerOptions {
   log: Logger
   metrics?: Metrics
@@ -56,14 +49,14 @@ export interface GrpcServerOptions {
 export function createGrpcServer(opts: GrpcServerOptions) {
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 })
 
-  /** Serves a service: grpcService('order') with handlers checked against its generated types, or any definition with untyped ones. */
-  function addService<S extends GrpcServiceName>(service: GrpcService<S>, impl: GrpcHandlers<S>): void
-  function addService(definition: grpc.ServiceDefinition, impl: ServiceImpl): void
-  function addService(target: grpc.ServiceDefinition | GrpcService<GrpcServiceName>, impl: ServiceImpl): void {
-    const definition = isGrpcService(target) ? (target.service as grpc.ServiceDefinition) : (target as grpc.ServiceDefinition)
+  /** Serves a service, grpcService('order'), with handlers checked against its generated types. */
+  function addService<S extends GrpcServiceName>(service: GrpcService<S>, impl: GrpcHandlers<S>): void {
+    const definition = service.service as grpc.ServiceDefinition
+    // Past the type check, one loop serves every method alike.
+    const untyped = impl as unknown as Record<string, (request: unknown, ctx: CallContext) => Promise<unknown>>
     const handlers: grpc.UntypedServiceImplementation = {}
     for (const [name, method] of Object.entries(definition)) {
-      const fn = impl[name] ?? impl[method.originalName ?? name]
+      const fn = untyped[name] ?? untyped[method.originalName ?? name]
       if (!fn) throw new Error(`gRPC method ${method.path} has no implementation`)
       handlers[name] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
         const requestId = String(call.metadata.get('x-request-id')[0] ?? randomUUID())

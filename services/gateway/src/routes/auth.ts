@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, isAppError } from '@brokerage/platform'
-import type * as pb from '../grpc-types.js'
+import type { Principal__Output } from '@brokerage/contracts/grpc'
 import { principalOf } from '../request-context.js'
 import { body, responses } from '../schemas.js'
 import type { AuthPrincipal } from '../tokens.js'
@@ -23,9 +23,9 @@ export function authRoutes({ clients, issuer, externalIssuerUrl, admin }: RouteD
       if (!safeEqual(password, admin.password)) throw badCredentials()
       return issuer.issue({ subject: username, role: 'ADMIN', username })
     }
-    let found: pb.Principal
+    let found: Principal__Output
     try {
-      found = await clients.call<pb.Principal>('identity', 'Authenticate', { username, password })
+      found = await clients.call('identity', 'Authenticate', { username, password })
     } catch (err) {
       if (isAppError(err) && (err.code === 'UNAUTHENTICATED' || err.code === 'NOT_FOUND')) throw badCredentials()
       throw err
@@ -82,7 +82,7 @@ const schemas = {
   me: { ...doc('auth', 'Who the bearer token says you are'), response: responses(200, meJson, 'The caller') },
 }
 
-function principalOfAccount(p: pb.Principal): AuthPrincipal {
+function principalOfAccount(p: Principal__Output): AuthPrincipal {
   if (p.role === 'CUSTOMER') return { subject: p.subject, role: 'CUSTOMER', customerId: p.customer_id || p.subject }
   if (p.role === 'BROKER') return { subject: p.subject, role: 'BROKER', brokerId: p.broker_id || p.subject }
   // The customer service keeps customers and brokers only; anything else is not ours to sign.

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import type * as pb from '../grpc-types.js'
+import type { CustomerStatus, Tier } from '@brokerage/contracts'
 import * as json from '../json.js'
 import { actorOf, badField, forbidden, idempotencyKeyOf, principalOf } from '../request-context.js'
 import {
@@ -31,10 +31,10 @@ const ADMIN = ['ADMIN'] as const
 type ById = { Params: { id: string } }
 type Paging = { page: number; size: number }
 type NewAccount = { name: string; email: string; password: string }
-type CreateCustomer = { Body: NewAccount & { tier?: string } }
-type ListCustomers = { Querystring: Paging & { tier?: string; status?: string } }
-type SetTier = ById & { Body: { tier: string } }
-type SetStatus = ById & { Body: { status: string } }
+type CreateCustomer = { Body: NewAccount & { tier?: Tier } }
+type ListCustomers = { Querystring: Paging & { tier?: Tier; status?: CustomerStatus } }
+type SetTier = ById & { Body: { tier: Tier } }
+type SetStatus = ById & { Body: { status: CustomerStatus } }
 type AssignBroker = ById & { Body: { brokerId: string | null } }
 type Deposit = ById & { Body: { amount: number; assetName?: string } }
 type Withdraw = ById & { Body: { amount: number; iban?: string; assetName?: string } }
@@ -61,7 +61,7 @@ export function customerRoutes({ clients, access, tiers }: RouteDeps): FastifyPl
     if (p.role === 'BROKER' && req.body.tier !== undefined && req.body.tier !== 'STANDARD') {
       throw forbidden('Only an admin sets tiers')
     }
-    const c = await clients.call<pb.Customer>('customer', 'CreateCustomer', {
+    const c = await clients.call('customer', 'CreateCustomer', {
       actor: actorOf(req),
       idempotency_key: idempotencyKeyOf(req),
       name: req.body.name,
@@ -82,7 +82,7 @@ export function customerRoutes({ clients, access, tiers }: RouteDeps): FastifyPl
       const all = matches ? [self] : []
       return { content: q.page === 0 ? all.map(json.customer) : [], page: q.page, size: q.size, totalElements: all.length }
     }
-    const res = await clients.call<pb.Paged<pb.Customer>>('customer', 'ListCustomers', {
+    const res = await clients.call('customer', 'ListCustomers', {
       page: { page: q.page, size: q.size },
       broker_id: p.role === 'BROKER' ? p.brokerId : '',
       tier: q.tier ?? 'TIER_UNSPECIFIED',
@@ -97,19 +97,19 @@ export function customerRoutes({ clients, access, tiers }: RouteDeps): FastifyPl
   }
 
   async function setTier(req: FastifyRequest<SetTier>) {
-    const c = await clients.call<pb.Customer>('customer', 'SetTier', { actor: actorOf(req), id: req.params.id, tier: req.body.tier })
+    const c = await clients.call('customer', 'SetTier', { actor: actorOf(req), id: req.params.id, tier: req.body.tier })
     // The new rate limit applies at once on this instance (others within the cache's seconds).
     tiers.forget(req.params.id)
     return json.customer(c)
   }
 
   async function setStatus(req: FastifyRequest<SetStatus>) {
-    const c = await clients.call<pb.Customer>('customer', 'SetStatus', { actor: actorOf(req), id: req.params.id, status: req.body.status })
+    const c = await clients.call('customer', 'SetStatus', { actor: actorOf(req), id: req.params.id, status: req.body.status })
     return json.customer(c)
   }
 
   async function assignBroker(req: FastifyRequest<AssignBroker>) {
-    const c = await clients.call<pb.Customer>('customer', 'AssignBroker', {
+    const c = await clients.call('customer', 'AssignBroker', {
       actor: actorOf(req),
       id: req.params.id,
       broker_id: req.body.brokerId ?? '',
@@ -122,7 +122,7 @@ export function customerRoutes({ clients, access, tiers }: RouteDeps): FastifyPl
     const asset = req.body.assetName ?? 'TRY'
     if (p.role === 'CUSTOMER' && asset !== 'TRY') throw forbidden('Customers may deposit TRY only')
     await access.customer(p, req.params.id)
-    const m = await clients.call<pb.Movement>('customer', 'RequestDeposit', {
+    const m = await clients.call('customer', 'RequestDeposit', {
       actor: actorOf(req),
       idempotency_key: idempotencyKeyOf(req),
       customer_id: req.params.id,
@@ -137,7 +137,7 @@ export function customerRoutes({ clients, access, tiers }: RouteDeps): FastifyPl
     const asset = req.body.assetName ?? 'TRY'
     if (asset === 'TRY' && req.body.iban === undefined) throw badField('body.iban', 'is required to withdraw TRY')
     await access.customer(p, req.params.id)
-    const m = await clients.call<pb.Movement>('customer', 'RequestWithdrawal', {
+    const m = await clients.call('customer', 'RequestWithdrawal', {
       actor: actorOf(req),
       idempotency_key: idempotencyKeyOf(req),
       customer_id: req.params.id,
@@ -150,7 +150,7 @@ export function customerRoutes({ clients, access, tiers }: RouteDeps): FastifyPl
 
   async function listMovements(req: FastifyRequest<ListMovements>) {
     await access.customer(principalOf(req), req.params.id)
-    const res = await clients.call<pb.Paged<pb.Movement>>('customer', 'ListMovements', {
+    const res = await clients.call('customer', 'ListMovements', {
       customer_id: req.params.id,
       page: { page: req.query.page, size: req.query.size },
     })
@@ -158,7 +158,7 @@ export function customerRoutes({ clients, access, tiers }: RouteDeps): FastifyPl
   }
 
   async function createBroker(req: FastifyRequest<{ Body: NewAccount }>, reply: FastifyReply) {
-    const b = await clients.call<pb.Broker>('customer', 'CreateBroker', {
+    const b = await clients.call('customer', 'CreateBroker', {
       actor: actorOf(req),
       name: req.body.name,
       email: req.body.email,
@@ -168,7 +168,7 @@ export function customerRoutes({ clients, access, tiers }: RouteDeps): FastifyPl
   }
 
   async function listBrokers(req: FastifyRequest<{ Querystring: Paging }>) {
-    const res = await clients.call<pb.Paged<pb.Broker>>('customer', 'ListBrokers', {
+    const res = await clients.call('customer', 'ListBrokers', {
       page: { page: req.query.page, size: req.query.size },
     })
     return json.page(res, json.broker, req.query)

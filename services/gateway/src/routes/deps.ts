@@ -1,8 +1,7 @@
 import type { Access } from '../access.js'
 import type { Clients } from '../clients.js'
-import type { Role } from '../grpc-types.js'
 import type { createTierCache } from '../rate-limit.js'
-import type { createTokenIssuer } from '../tokens.js'
+import type { createTokenIssuer, Role } from '../tokens.js'
 
 export interface RouteDeps {
   clients: Clients

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
-import type * as pb from '../grpc-types.js'
 import * as json from '../json.js'
 import { actorOf } from '../request-context.js'
 import { assetParams, body, marketJson, orderBookJson, query, responses } from '../schemas.js'
@@ -18,12 +17,12 @@ export function marketRoutes({ clients }: RouteDeps): FastifyPluginAsync {
   }
 
   async function listMarkets() {
-    const res = await clients.call<{ markets: pb.Market[] }>('processor', 'ListMarkets', {})
+    const res = await clients.call('processor', 'ListMarkets', {})
     return res.markets.map(json.market)
   }
 
   async function setMarket(req: FastifyRequest<SetMarket>) {
-    const m = await clients.call<pb.Market>('processor', 'SetMarket', {
+    const m = await clients.call('processor', 'SetMarket', {
       actor: actorOf(req),
       asset_name: req.params.assetName,
       crossing: req.body.crossing,
@@ -32,7 +31,7 @@ export function marketRoutes({ clients }: RouteDeps): FastifyPluginAsync {
   }
 
   async function getOrderBook(req: FastifyRequest<GetOrderBook>) {
-    const b = await clients.call<pb.OrderBook>('processor', 'GetOrderBook', {
+    const b = await clients.call('processor', 'GetOrderBook', {
       asset_name: req.params.assetName,
       depth: req.query.depth ?? 0,
     })

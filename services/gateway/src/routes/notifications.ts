@@ -1,14 +1,13 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
-import type * as pb from '../grpc-types.js'
 import * as json from '../json.js'
 import { actorOf, principalOf } from '../request-context.js'
-import { body, channel, notificationJson, pageOf, pageQuery, preferencesJson, query, responses, uuid } from '../schemas.js'
+import { body, channel, type Channel, notificationJson, pageOf, pageQuery, preferencesJson, query, responses, uuid } from '../schemas.js'
 import { doc, type RouteDeps } from './deps.js'
 
 type ListNotifications = { Querystring: { customerId?: string; page: number; size: number } }
 type GetPreferences = { Querystring: { customerId?: string } }
 type SetPreferences = {
-  Body: { customerId?: string; preferences: Array<{ eventType: string; channel: string; enabled: boolean }> }
+  Body: { customerId?: string; preferences: Array<{ eventType: string; channel: Channel; enabled: boolean }> }
 }
 
 export function notificationRoutes({ clients, access }: RouteDeps): FastifyPluginAsync {
@@ -20,7 +19,7 @@ export function notificationRoutes({ clients, access }: RouteDeps): FastifyPlugi
 
   async function listNotifications(req: FastifyRequest<ListNotifications>) {
     const customerId = await access.target(principalOf(req), req.query.customerId, 'querystring.customerId')
-    const res = await clients.call<pb.Paged<pb.Notification>>('notification', 'ListNotifications', {
+    const res = await clients.call('notification', 'ListNotifications', {
       customer_id: customerId,
       page: { page: req.query.page, size: req.query.size },
     })
@@ -29,12 +28,12 @@ export function notificationRoutes({ clients, access }: RouteDeps): FastifyPlugi
 
   async function getPreferences(req: FastifyRequest<GetPreferences>) {
     const customerId = await access.target(principalOf(req), req.query.customerId, 'querystring.customerId')
-    return json.preferences(await clients.call<pb.Preferences>('notification', 'GetPreferences', { customer_id: customerId }))
+    return json.preferences(await clients.call('notification', 'GetPreferences', { customer_id: customerId }))
   }
 
   async function setPreferences(req: FastifyRequest<SetPreferences>) {
     const customerId = await access.target(principalOf(req), req.body.customerId, 'body.customerId')
-    const res = await clients.call<pb.Preferences>('notification', 'SetPreferences', {
+    const res = await clients.call('notification', 'SetPreferences', {
       actor: actorOf(req),
       customer_id: customerId,
       preferences: req.body.preferences.map((x) => ({ event_type: x.eventType, channel: x.channel, enabled: x.enabled })),

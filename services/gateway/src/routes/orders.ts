@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { OrderStatus, Side } from '@brokerage/contracts'
 import { AppError } from '@brokerage/platform'
 import { isoInstant } from '../date-time.js'
-import type * as pb from '../grpc-types.js'
 import * as json from '../json.js'
 import { actorOf, badField, idempotencyKeyOf, principalOf } from '../request-context.js'
 import {
@@ -32,13 +32,13 @@ const MAX_BALANCE_CUSTOMERS = 1000
 
 type ById = { Params: { id: string } }
 type ListAssets = { Querystring: { customerId?: string; assetName?: string } }
-type PlaceOrder = { Body: { customerId: string; assetName: string; side: string; size: number; price: number } }
+type PlaceOrder = { Body: { customerId: string; assetName: string; side: Side; size: number; price: number } }
 type ListOrders = {
   Querystring: {
     customerId?: string
     assetName?: string
-    side?: string
-    status?: string
+    side?: Side
+    status?: OrderStatus
     startDate?: string
     endDate?: string
     page: number
@@ -75,9 +75,7 @@ export function orderRoutes({ clients, access }: RouteDeps): FastifyPluginAsync 
     }
     // The asset service answers sorted by customer id: asking in sorted slices keeps that order.
     const slices = customerIds.length === 0 ? [[]] : chunks(customerIds.toSorted(), MAX_BALANCE_CUSTOMERS)
-    const answers = await Promise.all(
-      slices.map((ids) => clients.call<{ balances: pb.Balance[] }>('asset', 'ListBalances', { customer_ids: ids, asset_name: asset })),
-    )
+    const answers = await Promise.all(slices.map((ids) => clients.call('asset', 'ListBalances', { customer_ids: ids, asset_name: asset })))
     return answers.flatMap((res) => res.balances.map(json.balance))
   }
 
@@ -91,7 +89,7 @@ export function orderRoutes({ clients, access }: RouteDeps): FastifyPluginAsync 
     }
     await access.customer(p, b.customerId)
     const wait = preferredWait(req.headers['prefer'])
-    const res = await clients.call<pb.CreateOrderResponse>(
+    const res = await clients.call(
       'order',
       'CreateOrder',
       {
@@ -127,7 +125,7 @@ export function orderRoutes({ clients, access }: RouteDeps): FastifyPluginAsync 
         if (customerIds.length === 0) return { content: [], page: q.page, size: q.size, totalElements: 0 }
       }
     }
-    const res = await clients.call<pb.Paged<pb.Order>>('order', 'ListOrders', {
+    const res = await clients.call('order', 'ListOrders', {
       page: { page: q.page, size: q.size },
       customer_id: customerId,
       customer_ids: customerIds,
@@ -146,19 +144,19 @@ export function orderRoutes({ clients, access }: RouteDeps): FastifyPluginAsync 
 
   async function cancelOrder(req: FastifyRequest<ById>, reply: FastifyReply) {
     await access.order(principalOf(req), req.params.id)
-    const o = await clients.call<pb.Order>('order', 'CancelOrder', { actor: actorOf(req), id: req.params.id })
+    const o = await clients.call('order', 'CancelOrder', { actor: actorOf(req), id: req.params.id })
     return reply.code(202).send(json.order(o))
   }
 
   async function matchOrder(req: FastifyRequest<ById>, reply: FastifyReply) {
     await access.order(principalOf(req), req.params.id)
-    const o = await clients.call<pb.Order>('order', 'MatchOrder', { actor: actorOf(req), id: req.params.id })
+    const o = await clients.call('order', 'MatchOrder', { actor: actorOf(req), id: req.params.id })
     return reply.code(202).send(json.order(o))
   }
 
   async function listTrades(req: FastifyRequest<ById>) {
     await access.order(principalOf(req), req.params.id)
-    const res = await clients.call<{ trades: pb.Trade[] }>('order', 'ListTrades', { order_id: req.params.id })
+    const res = await clients.call('order', 'ListTrades', { order_id: req.params.id })
     return res.trades.map(json.trade)
   }
 }
