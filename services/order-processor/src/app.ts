@@ -1,10 +1,9 @@
 import { fileURLToPath } from 'node:url'
-import { createEventCodec, createServiceRuntime, grpcService, type ServiceConfig } from '@brokerage/platform'
+import { createEventCodec, createServiceRuntime, createSweeper, grpcService, type ServiceConfig } from '@brokerage/platform'
 import { createProcessorGrpc } from './grpc.js'
 import { createEngineHandlers, ENGINE_TOPICS } from './handlers.js'
 import { createSettlementSaga, SAGA_TOPICS } from './saga.js'
 import { createBookStore, createMarketStore } from './store.js'
-import { createSettlementSweeper } from './sweeper.js'
 
 export interface ProcessorServiceOptions {
   config: ServiceConfig
@@ -32,8 +31,11 @@ export async function startOrderProcessorService(opts: ProcessorServiceOptions) 
   await runtime.consume('order-processor-engine', ENGINE_TOPICS, createEngineHandlers({ books, saga, outbox: runtime.outbox, now }))
   await runtime.consume('order-processor-saga', SAGA_TOPICS, saga.handlers)
 
-  const sweeper = createSettlementSweeper({
-    saga,
+  // A settlement step that never answers must not leave a trade pending for ever: past the
+  // timeout its legs fail (SETTLEMENT_TIMEOUT) and OrderFailed releases what is still held.
+  const sweeper = createSweeper({
+    expire: (cutoff, limit) => saga.expire(cutoff, limit),
+    what: 'failed trades whose settlement timed out',
     now,
     timeoutMs: opts.settlementTimeoutMs ?? 30_000,
     intervalMs: opts.settlementSweepIntervalMs ?? 1_000,

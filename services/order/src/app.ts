@@ -1,5 +1,12 @@
 import { fileURLToPath } from 'node:url'
-import { createEventCodec, createGrpcClient, createServiceRuntime, grpcService, type ServiceConfig } from '@brokerage/platform'
+import {
+  createEventCodec,
+  createGrpcClient,
+  createServiceRuntime,
+  createSweeper,
+  grpcService,
+  type ServiceConfig,
+} from '@brokerage/platform'
 import { createCustomerDirectory, type CustomerDirectory } from './customer-directory.js'
 import { createCustomerReplica } from './customer-replica.js'
 import { createOrderGrpc } from './grpc.js'
@@ -8,7 +15,6 @@ import { CONSUMED_TOPICS, createHandlers } from './handlers.js'
 import { createOrders } from './orders.js'
 import { startStatusListener } from './status-listener.js'
 import { createOrderStore } from './store.js'
-import { createReservationSweeper } from './sweeper.js'
 
 export interface OrderServiceOptions {
   config: ServiceConfig
@@ -64,8 +70,11 @@ export async function startOrderService(opts: OrderServiceOptions) {
 
   await runtime.consume('order', CONSUMED_TOPICS, createHandlers({ orders, replica, fills: createFills({ store, now, log: runtime.log }) }))
 
-  const sweeper = createReservationSweeper({
-    orders,
+  // A reservation that never answers must not hold an order PENDING for ever: past the timeout
+  // it is REJECTED (RESERVATION_TIMEOUT) and OrderRejected tells the asset service to release it.
+  const sweeper = createSweeper({
+    expire: (cutoff, limit) => orders.expireReservations(cutoff, limit),
+    what: 'rejected orders whose reservation timed out',
     now,
     timeoutMs: opts.reservationTimeoutMs ?? 30_000,
     intervalMs: opts.sweepIntervalMs ?? 1_000,
