@@ -23,7 +23,7 @@ export async function startOrderProcessorService(opts: ProcessorServiceOptions) 
     codec: createEventCodec(),
   })
 
-  const books = createBookStore()
+  const books = createBookStore({ afterCommit: runtime.db.afterCommit })
   const markets = createMarketStore()
   runtime.grpc.addService(grpcService('processor'), createProcessorGrpc({ db: runtime.db, books, markets, outbox: runtime.outbox, now }))
 

@@ -37,11 +37,25 @@ async function loadBook(db: Queryable, assetName: string, header: BookHeader): P
   })
 }
 
-export function createBookStore() {
+/**
+ * `afterCommit` (the service's Db.afterCommit) tells the store that the transaction a copy was
+ * changed in committed; without it a copy is trusted only within its own transaction.
+ */
+interface Held {
+  version: number
+  book: Book
+  /** The transaction that last changed the copy (txid_current()), until it commits. */
+  txid: number | null
+}
+
+export function createBookStore(deps: { afterCommit?: (tx: Queryable, fn: () => void) => void } = {}) {
   // The books of the assets this process works on, with the version they had after this
   // process last changed them. An asset's partition has one owner at a time, so the copy is
-  // normally the truth; lock() proves it, and loads the book again when it is not.
-  const books = new Map<string, { version: number; book: Book }>()
+  // normally the truth; lock() proves it, and loads the book again when it is not. A copy is
+  // trusted only once the transaction that changed it has committed (or within that same
+  // transaction): after a rollback the stored version may catch up with it through another
+  // writer's commit, while the copy still holds the rolled-back change.
+  const books = new Map<string, Held>()
 
   return {
     /**
@@ -50,13 +64,13 @@ export function createBookStore() {
      * rests (the engine's `closed` contract). Returns the book to apply the command to.
      */
     async lock(tx: Queryable, assetName: string, orderId?: string): Promise<Book> {
-      const { rows } = await tx.query<BookHeader & { version: number; closed: OrderRow | null }>(
+      const { rows } = await tx.query<BookHeader & { version: number; txid: number; closed: OrderRow | null }>(
         `WITH b AS (
            INSERT INTO books (asset_name) VALUES ($1)
            ON CONFLICT (asset_name) DO UPDATE SET version = books.version + 1
            RETURNING crossing, next_seq, trade_seq, version
          )
-         SELECT crossing, next_seq AS "nextSeq", trade_seq AS "tradeSeq", version,
+         SELECT crossing, next_seq AS "nextSeq", trade_seq AS "tradeSeq", version, txid_current() AS txid,
            (SELECT json_build_object(${ORDER_JSON}) FROM book_orders WHERE order_id = $2 AND NOT resting) AS closed
          FROM b`,
         [assetName, orderId ?? null],
@@ -65,8 +79,13 @@ export function createBookStore() {
       const held = books.get(assetName)
       // A book is inserted at version 0 and every later command moves it on by one, so the copy
       // here is current only if it was left at the version just before this one.
-      const book = held && row.version > 0 && held.version === row.version - 1 ? held.book : await loadBook(tx, assetName, row)
-      books.set(assetName, { version: row.version, book })
+      const current = held && row.version > 0 && held.version === row.version - 1 && (held.txid === null || held.txid === row.txid)
+      const book = current ? held.book : await loadBook(tx, assetName, row)
+      const entry: Held = { version: row.version, book, txid: row.txid }
+      books.set(assetName, entry)
+      deps.afterCommit?.(tx, () => {
+        entry.txid = null
+      })
       // Closed orders are looked up per command rather than kept: the cache would only grow.
       book.closed.clear()
       if (row.closed) book.closed.set(row.closed.orderId, toBookOrder(row.closed))

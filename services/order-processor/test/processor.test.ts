@@ -4,6 +4,8 @@ import { test, type TestContext } from 'node:test'
 import { newEnvelope, type AnyEnvelope, type Envelope, type EventData, type EventType } from '@brokerage/contracts'
 import { eventually, failure, serviceUnderTest } from '@brokerage/platform/testing'
 import { startOrderProcessorService } from '../src/app.js'
+import { apply } from '../src/engine/engine.js'
+import { createBookStore } from '../src/store.js'
 
 // The order-processor in-process on its own database and bus, fed engine commands on the
 // real pglog bus and read over real gRPC.
@@ -201,4 +203,38 @@ test('when a batch rolls back after the engine changed the book in memory, then 
   })
   const book = await p.call('GetOrderBook', { asset_name: 'THYAO' })
   assert.deepEqual(book.bids, [{ price: 300, size: 2, orders: 1 }])
+})
+
+test('when a transaction that changed a book rolls back and another writer then moves the book on by one, then the copy in memory is not trusted', async (t) => {
+  const h = await setup(t)
+  // The service's migrations, then the store alone, driven the way the engine's handler drives it.
+  await (await h.start()).stop()
+  const books = createBookStore({ afterCommit: h.db.afterCommit })
+  const at = new Date().toISOString()
+  const mine = order({ price: 100 })
+  await h.db.tx(async (tx) => {
+    const book = await books.lock(tx, 'THYAO')
+    apply(book, { type: 'MarketSettingsChanged', data: { assetName: 'THYAO', crossing: false, changedBy: 'admin', changedAt: at } }, at)
+  })
+  await h.db
+    .tx(async (tx) => {
+      const book = await books.lock(tx, 'THYAO', mine.orderId)
+      apply(book, { type: 'OrderConfirmed', data: mine }, at)
+      throw new Error('rolled back after the engine changed the book in memory')
+    })
+    .catch(() => {})
+  // Another instance applies one command: the stored version is now where the rolled-back copy says it is.
+  const theirs = order({ side: 'SELL', price: 120, size: 7 })
+  await h.db.query(
+    `INSERT INTO book_orders (order_id, asset_name, customer_id, side, price, size, remaining, tier, placed_at, seq, resting, updated_at)
+     VALUES ($1, 'THYAO', $2, 'SELL', 120, 7, 7, 'STANDARD', now(), 0, true, now())`,
+    [theirs.orderId, theirs.customerId],
+  )
+  await h.db.query(`UPDATE books SET version = version + 1 WHERE asset_name = 'THYAO'`)
+
+  const seen = await h.db.tx(async (tx) => {
+    const book = await books.lock(tx, 'THYAO')
+    return [...book.orders.keys()]
+  })
+  assert.deepEqual(seen, [theirs.orderId], 'the book as stored: their order, not the rolled-back one')
 })
