@@ -3,9 +3,11 @@ import type { Orders } from './orders.js'
 
 // A reservation that never answers must not hold an order PENDING forever (SPEC §4): past
 // the timeout the order is REJECTED (RESERVATION_TIMEOUT) and OrderRejected tells the asset
-// service to release whatever it may still hold. Batches are bounded and rows another
-// instance is sweeping are skipped (FOR UPDATE SKIP LOCKED), so any number of instances
-// may run it at once.
+// service to release whatever it may still hold. A cancel the engine has not answered within
+// the same timeout (OrderCancelRequested or OrderRemovedFromBook lost) must not leave the
+// order with a cancel in flight for ever either: the request is sent again. Batches are
+// bounded and rows another instance is sweeping are skipped (FOR UPDATE SKIP LOCKED), so any
+// number of instances may run it at once.
 
 export interface SweeperOptions {
   orders: Orders
@@ -23,12 +25,19 @@ export function createReservationSweeper(opts: SweeperOptions) {
   let running: Promise<unknown> = Promise.resolve()
   let stopped = false
 
-  /** Rejects every PENDING order older than the timeout; returns how many. */
+  /** Rejects every PENDING order older than the timeout and asks again for every cancel unanswered as long; returns how many. */
   async function sweep(): Promise<number> {
     const cutoff = new Date(opts.now().getTime() - opts.timeoutMs)
+    return (
+      (await drain((limit) => opts.orders.expireReservations(cutoff, limit))) +
+      (await drain((limit) => opts.orders.resendCancels(cutoff, limit)))
+    )
+  }
+
+  async function drain(batch: (limit: number) => Promise<number>): Promise<number> {
     let total = 0
     for (;;) {
-      const n = await opts.orders.expireReservations(cutoff, batchSize)
+      const n = await batch(batchSize)
       total += n
       if (n < batchSize || stopped) return total
     }
@@ -38,7 +47,7 @@ export function createReservationSweeper(opts: SweeperOptions) {
     if (stopped || opts.intervalMs <= 0) return
     timer = setTimeout(() => {
       running = sweep()
-        .then((n) => n && opts.log.info({ rejected: n }, 'rejected orders whose reservation timed out'))
+        .then((n) => n && opts.log.info({ swept: n }, 'rejected orders whose reservation timed out, or asked again for unanswered cancels'))
         .catch((err: unknown) => opts.log.error({ err }, 'reservation sweep failed; retrying'))
         .finally(schedule)
     }, opts.intervalMs)
