@@ -2,6 +2,7 @@
 // the same server in the same run, and min/median/max summaries (these machines are noisy,
 // so figures are ratios against a baseline measured alongside).
 import { execFile } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -66,3 +67,40 @@ export function summary(values: number[]) {
 }
 
 export const fmt = (n: number, digits = 0) => n.toFixed(digits)
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** A set-up call; POSTs carry an Idempotency-Key, so a timed-out one is retried without doing it twice. */
+export async function call(url: string, method: string, path: string, token: string | null, body?: unknown): Promise<any> {
+  const key = method === 'POST' && token ? randomUUID() : undefined
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...(key ? { 'idempotency-key': key } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    })
+    const json = (await res.json().catch(() => null)) as any
+    // Sign-ins share one anonymous limit per address, and a busy shared machine can time a call
+    // out: wait as told (or a second) and try again.
+    const inFlight = res.status === 409 && json?.error?.code === 'IDEMPOTENCY_IN_FLIGHT'
+    if (res.status === 429 || inFlight || (res.status >= 500 && attempt < 5)) {
+      await sleep(Number(res.headers.get('retry-after') ?? 1) * 1000)
+      continue
+    }
+    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
+    return json
+  }
+}
+
+export async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>) {
+  let next = 0
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await fn(items[next++]!)
+    }),
+  )
+}

@@ -22,14 +22,13 @@
 //   PGBENCH_SECONDS (5), PGBENCH_CLIENTS (16),
 //   STATEMENTS=1: also SQL statements per order per database (pg_stat_statements, preloaded).
 // Last line: orders_per_s=N p99_ms=L cpu_ms_per_order=C pgbench_tps=M ratio=R (medians over the runs).
-import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createDb } from '@brokerage/platform/postgres'
 import { freePort } from '@brokerage/platform/testing'
 import { existingServices, startServices, stopServices, type RunningService } from '../../scripts/platform.js'
-import { benchServer, fmt, percentile, pgbenchTps, summary } from './harness.js'
+import { benchServer, call, fmt, percentile, pgbenchTps, pool, sleep, summary } from './harness.js'
 import {
   backendGroups,
   batchDelta,
@@ -57,43 +56,6 @@ const PGBENCH_SECONDS = Number(process.env.PGBENCH_SECONDS ?? 5)
 const PGBENCH_CLIENTS = Number(process.env.PGBENCH_CLIENTS ?? 16)
 const STATEMENTS = process.env.STATEMENTS === '1'
 const DB_PREFIX = 'bench'
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-/** A set-up call; POSTs carry an Idempotency-Key, so a timed-out one is retried without doing it twice. */
-async function call(url: string, method: string, path: string, token: string | null, body?: unknown): Promise<any> {
-  const key = method === 'POST' && token ? randomUUID() : undefined
-  for (let attempt = 1; ; attempt++) {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body ? { 'content-type': 'application/json' } : {}),
-        ...(key ? { 'idempotency-key': key } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    })
-    const json = (await res.json().catch(() => null)) as any
-    // Sign-ins share one anonymous limit per address, and a busy shared machine can time a call
-    // out: wait as told (or a second) and try again.
-    const inFlight = res.status === 409 && json?.error?.code === 'IDEMPOTENCY_IN_FLIGHT'
-    if (res.status === 429 || inFlight || (res.status >= 500 && attempt < 5)) {
-      await sleep(Number(res.headers.get('retry-after') ?? 1) * 1000)
-      continue
-    }
-    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
-    return json
-  }
-}
-
-async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>) {
-  let next = 0
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) await fn(items[next++]!)
-    }),
-  )
-}
 
 interface Step {
   rate: number

@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import pg from 'pg'
 import { startPlatform } from './harness.js'
-import { balances, createCustomer, deposit } from './helpers.js'
+import { balances, createCustomer, deposit, until } from './helpers.js'
 
 test('bad input through the gateway answers 4xx in the error shape and changes nothing', async (t) => {
   const p = await startPlatform(t)
@@ -15,10 +15,33 @@ test('bad input through the gateway answers 4xx in the error shape and changes n
   bus.on('error', () => {})
   t.after(() => bus.end())
   const logSize = async () => Number((await bus.query('SELECT count(*) AS n FROM bus_log')).rows[0].n)
-  const before = { balances: await balances(p, token, alice.id), log: await logSize() }
+  const orderDb = p.db('order')
+  const engineDb = p.db('order-processor')
+  // One booked order, so the match and trades routes meet a real one too.
+  const booked = await p.api('POST', '/api/orders', {
+    token,
+    body: { customerId: alice.id, assetName: 'AAPL', side: 'BUY', size: 2, price: 100 },
+    headers: { prefer: 'wait=10' },
+  })
+  assert.equal(booked.body.status, 'CONFIRMED', JSON.stringify(booked.body))
+  const bookedId = booked.body.id as string
+  await until(
+    'the engine to book the order',
+    async () => (await p.api('GET', '/api/orderbook/AAPL', { token })).body,
+    (b) => b.bids?.length === 1,
+  )
+  const stored = async () => ({
+    orders: (await orderDb.query('SELECT * FROM orders ORDER BY id')).rows,
+    history: (await orderDb.query('SELECT * FROM order_status_history ORDER BY id')).rows,
+    books: (await engineDb.query('SELECT * FROM books ORDER BY asset_name')).rows,
+    bookOrders: (await engineDb.query('SELECT * FROM book_orders ORDER BY order_id')).rows,
+    markets: (await engineDb.query('SELECT * FROM markets ORDER BY asset_name')).rows,
+  })
+  const before = { balances: await balances(p, token, alice.id), log: await logSize(), stored: await stored() }
 
   const order = { customerId: alice.id, assetName: 'AAPL', side: 'BUY', size: 1, price: 100 }
   const huge = Number.MAX_SAFE_INTEGER
+  const unknown = '00000000-0000-4000-8000-000000000000'
   const cases: Array<[string, string, unknown, number, string?]> = [
     ['POST', '/api/orders', { ...order, size: 0 }, 400],
     ['POST', '/api/orders', { ...order, size: -1 }, 400],
@@ -43,19 +66,49 @@ test('bad input through the gateway answers 4xx in the error shape and changes n
     ['GET', '/api/orders?page=-1', undefined, 400],
     ['GET', '/api/orders?startDate=yesterday', undefined, 400],
     ['GET', '/api/orders/not-a-uuid', undefined, 400],
-    ['DELETE', '/api/orders/00000000-0000-4000-8000-000000000000', undefined, 404],
+    ['DELETE', `/api/orders/${unknown}`, undefined, 404],
     ['PUT', `/api/customers/${alice.id}/tier`, { tier: 'VIP' }, 403],
+    // The trade routes: a customer may neither match nor set a market.
+    ['POST', `/api/orders/${bookedId}/match`, undefined, 403],
+    ['PUT', '/api/markets/AAPL', { crossing: true }, 403],
+    ['GET', '/api/orders/not-a-uuid/trades', undefined, 400],
+    ['GET', `/api/orders/${unknown}/trades`, undefined, 404],
+    ['GET', '/api/orderbook/aapl', undefined, 400],
+    ['GET', '/api/orderbook/AAPL?depth=0', undefined, 400],
+    ['GET', '/api/orderbook/AAPL?depth=1001', undefined, 400],
+    ['GET', '/api/orderbook/AAPL?depth=two', undefined, 400],
+    ['GET', '/api/orderbook/AAPL?side=BUY', undefined, 400],
   ]
-  for (const [method, path, body, status] of cases) {
+  // The same trade routes as an admin, who may use them: only the input is wrong.
+  const adminCases: typeof cases = [
+    ['POST', '/api/orders/not-a-uuid/match', undefined, 400],
+    ['POST', `/api/orders/${unknown}/match`, undefined, 404],
+    ['POST', `/api/orders/${bookedId}/match`, { size: 1 }, 400],
+    ['POST', `/api/orders/${bookedId}/match`, '{"size":', 400],
+    ['POST', `/api/orders/${bookedId}/match`, [], 400],
+    ['PUT', '/api/markets/AAPL', {}, 400],
+    ['PUT', '/api/markets/AAPL', { crossing: 'true' }, 400],
+    ['PUT', '/api/markets/AAPL', { crossing: 1 }, 400],
+    ['PUT', '/api/markets/AAPL', { crossing: true, depth: 5 }, 400],
+    ['PUT', '/api/markets/aapl', { crossing: true }, 400],
+    ['PUT', '/api/markets/TRY', { crossing: true }, 400],
+    ['PUT', '/api/markets/AAPL', '{"crossing":tru', 400],
+    ['GET', '/api/markets?asset=AAPL', undefined, 400],
+  ]
+  const refused = async (as: string, [method, path, body, status]: (typeof cases)[number]) => {
     const res = await p.api(
       method,
       path,
-      typeof body === 'string' ? { token, raw: body, headers: { 'content-type': 'application/json' } } : { token, body },
+      typeof body === 'string' ? { token: as, raw: body, headers: { 'content-type': 'application/json' } } : { token: as, body },
     )
     assert.equal(res.status, status, `${method} ${path} ${JSON.stringify(body)?.slice(0, 80)} → ${res.status} ${JSON.stringify(res.body)}`)
     assert.equal(typeof res.body.error?.code, 'string', `${method} ${path}: error shape`)
     assert.equal(typeof res.body.requestId, 'string')
   }
+  for (const c of cases) await refused(token, c)
+  for (const c of adminCases) await refused(admin, c)
+  const badKey = await p.api('POST', `/api/orders/${bookedId}/match`, { token: admin, headers: { 'idempotency-key': 'é' } })
+  assert.equal(badKey.status, 400, JSON.stringify(badKey.body))
 
   for (const auth of [undefined, 'garbage', `${token.slice(0, -4)}AAAA`]) {
     const res = await p.api('GET', `/api/orders`, { headers: auth ? { authorization: `Bearer ${auth}` } : {} })
@@ -67,8 +120,7 @@ test('bad input through the gateway answers 4xx in the error shape and changes n
 
   assert.deepEqual(await balances(p, token, alice.id), before.balances, 'balances unchanged')
   assert.equal(await logSize(), before.log, 'no event was published')
-  const { rows } = await p.db('order').query('SELECT count(*)::int AS n FROM orders')
-  assert.equal(rows[0].n, 0, 'no order was stored')
+  assert.deepEqual(await stored(), before.stored, 'no order, history row, book or market changed')
 })
 
 test('when a STANDARD customer exceeds 100 requests a minute, then the gateway answers 429 with Retry-After', async (t) => {

@@ -72,9 +72,11 @@ export async function startOrderService(opts: OrderServiceOptions) {
 
   // A reservation that never answers must not hold an order PENDING for ever: past the timeout
   // it is REJECTED (RESERVATION_TIMEOUT) and OrderRejected tells the asset service to release it.
+  // A cancel the engine has not answered as long (OrderCancelRequested lost) is sent again.
+  // The sum is below the limit only when both kinds are drained, so the sweeper loops until then.
   const sweeper = createSweeper({
-    expire: (cutoff, limit) => orders.expireReservations(cutoff, limit),
-    what: 'rejected orders whose reservation timed out',
+    expire: async (cutoff, limit) => (await orders.expireReservations(cutoff, limit)) + (await orders.resendCancels(cutoff, limit)),
+    what: 'rejected orders whose reservation timed out, or asked again for unanswered cancels',
     now,
     timeoutMs: opts.reservationTimeoutMs ?? 30_000,
     intervalMs: opts.sweepIntervalMs ?? 1_000,

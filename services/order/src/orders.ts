@@ -346,6 +346,38 @@ export function createOrders(deps: Deps) {
         return expired.length
       })
     },
+
+    /**
+     * Asks the engine again for every cancel it has not answered since `cutoff` (the request or
+     * the answer was lost, e.g. dead-lettered); returns how many. The engine answers a repeat
+     * without changing the book: the remainder if the order still rests, 0 if nothing is left.
+     * The request time moves on, so each cancel is asked again at most once per timeout.
+     */
+    async resendCancels(cutoff: Date, limit: number): Promise<number> {
+      return db.tx(async (tx) => {
+        const stale = await store.lockStaleCancels(tx, cutoff, limit)
+        const at = now()
+        const asked = stale.map((o) => ({ order: o, reason: o.cancelReason ?? 'REQUESTED' }))
+        await store.setCancelRequests(
+          tx,
+          asked.map(({ order, reason }) => ({
+            id: order.id,
+            request: { at, reason },
+            at,
+            status: order.status,
+            cause: null,
+            reason: 'CANCEL_RESENT',
+          })),
+        )
+        await outbox.add(
+          tx,
+          ...(asked.map(({ order, reason }) =>
+            orderEvents.cancelRequested(order, reason, at, { correlationId: order.correlationId ?? undefined }),
+          ) as EventEnvelope[]),
+        )
+        return stale.length
+      })
+    },
   }
 }
 

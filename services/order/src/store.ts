@@ -292,6 +292,17 @@ export function createOrderStore() {
       return rows
     },
 
+    /** Booked orders whose cancel was asked of the engine at or before `cutoff` and not answered. */
+    async lockStaleCancels(db: Queryable, cutoff: Date, limit: number): Promise<OrderRow[]> {
+      const { rows } = await db.query<OrderRow>(
+        `SELECT ${ORDER_COLUMNS} FROM orders
+         WHERE cancel_requested_at IS NOT NULL AND cancel_requested_at <= $1 AND status IN ('CONFIRMED', 'PARTIALLY_FILLED')
+         ORDER BY cancel_requested_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [cutoff, limit],
+      )
+      return rows
+    },
+
     async lockOpenOfCustomer(db: Queryable, customerId: string): Promise<OrderRow[]> {
       const { rows } = await db.query<OrderRow>(
         `SELECT ${ORDER_COLUMNS} FROM orders WHERE customer_id = $1 AND status IN ('PENDING', 'CONFIRMED', 'PARTIALLY_FILLED')

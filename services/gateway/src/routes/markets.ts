@@ -42,6 +42,8 @@ export function marketRoutes({ clients }: RouteDeps): FastifyPluginAsync {
 const schemas = {
   listMarkets: {
     ...doc('markets', 'Per-asset market settings'),
+    // Closed like every other query: an unknown parameter is a mistake, not a filter ignored.
+    querystring: query({}),
     response: responses(200, { type: 'array', items: marketJson }, 'Markets'),
   },
   setMarket: {
