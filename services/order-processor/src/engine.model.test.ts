@@ -72,6 +72,9 @@ function model() {
     data: { orderId: o.orderId, customerId: o.customerId, assetName: ASSET, side: o.side, price: o.price, remainingSize, removedAt: AT },
   })
 
+  // What each cancel took off: a repeated cancel is answered with it.
+  const cancelled = new Map<string, number>()
+
   function apply(c: EngineCommand): EngineEvent[] {
     if (c.type === 'MarketSettingsChanged') {
       crossing = c.data.crossing
@@ -91,9 +94,10 @@ function model() {
         const left = open.remaining
         open.remaining = 0
         close(open)
+        cancelled.set(open.orderId, left)
         return [removed(open, left)]
       }
-      if (done) return [removed(done, 0)]
+      if (done) return [removed(done, cancelled.get(done.orderId) ?? 0)]
       if (!early.has(c.data.orderId)) early.set(c.data.orderId, { ...c.data })
       return []
     }
@@ -115,6 +119,7 @@ function model() {
       o.remaining = 0
       o.resting = false
       closed.set(o.orderId, o)
+      cancelled.set(o.orderId, o.size)
       return [removed(o, o.size)]
     }
     const events: EngineEvent[] = []

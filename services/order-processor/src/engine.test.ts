@@ -172,10 +172,10 @@ test('when a resting order is cancelled, then its remainder leaves the book and 
     [[id(go), 0, false]],
   )
 
-  // Again: nothing is left, and the answer says so.
+  // Again (its answer may have been lost): the same remainder, so the order service can still release it.
   assert.deepEqual(
     run(book, cancelOf(go)).map((e) => [e.type, (e.data as EventData<'OrderRemovedFromBook'>).remainingSize]),
-    [['OrderRemovedFromBook', 0]],
+    [['OrderRemovedFromBook', 9]],
   )
 })
 
@@ -529,4 +529,30 @@ test('when a time is read by hand, then it is the time Date.parse reads, in the 
   // Other forms the schema allows go through Date.parse.
   times.push('2025-05-01T09:00:00Z', '2025-05-01T09:00:00.5Z', '2025-05-01T09:00:00.123456Z')
   for (const t of times) assert.equal(timeOf(t), Date.parse(t), t)
+})
+
+test('when a cancel is sent again (its answer was lost), then the repeat answers with what the first took off, also after a reload from the stored rows', () => {
+  const book = emptyBook('THYAO')
+  const bid = confirmed({ size: 10 })
+  const early = confirmed({ size: 4 })
+  run(book, bid, cancelOf(early))
+  const first = apply(book, cancelOf(bid), AT)
+  const removedSize = (events: readonly EngineEvent[]) => events.map((e) => (e.type === 'OrderRemovedFromBook' ? e.data.remainingSize : -1))
+  assert.deepEqual(removedSize(first.events), [10])
+  assert.deepEqual(removedSize(apply(book, cancelOf(bid), AT).events), [10], 'the repeat carries the same remainder')
+  const arrived = apply(book, early, AT)
+  assert.deepEqual(removedSize(arrived.events), [4], 'an order whose cancel came first is answered with its size')
+  assert.deepEqual(removedSize(apply(book, cancelOf(early), AT).events), [4])
+
+  // As the store keeps them: the closed rows carry what the cancels took off.
+  const rows = [...first.changed.updated, ...arrived.changed.added]
+  assert.deepEqual(
+    rows.map((r) => [r.orderId, r.remaining, r.cancelled]),
+    [
+      [id(bid), 0, 10],
+      [id(early), 0, 4],
+    ],
+  )
+  const reloaded = bookOf({ assetName: 'THYAO', crossing: false, nextSeq: book.nextSeq, tradeSeq: 0, orders: rows })
+  assert.deepEqual(removedSize(apply(reloaded, cancelOf(bid), AT).events), [10])
 })

@@ -7,9 +7,9 @@ import type { Changes } from './engine/engine.js'
 // what a command changed is written back.
 
 const ORDER_COLUMNS = `order_id AS "orderId", customer_id AS "customerId", side, price, size, remaining, tier,
-  placed_at AS "placedAt", seq, resting`
+  placed_at AS "placedAt", seq, resting, cancelled`
 const ORDER_JSON = `'orderId', order_id, 'customerId', customer_id, 'side', side, 'price', price, 'size', size,
-  'remaining', remaining, 'tier', tier, 'placedAt', placed_at, 'seq', seq, 'resting', resting`
+  'remaining', remaining, 'tier', tier, 'placedAt', placed_at, 'seq', seq, 'resting', resting, 'cancelled', cancelled`
 
 type OrderRow = Omit<BookOrder, 'placedAt'> & { placedAt: Date | string }
 const toBookOrder = (r: OrderRow): BookOrder => ({ ...r, placedAt: new Date(r.placedAt).toISOString() })
@@ -110,11 +110,12 @@ export function createBookStore(deps: { afterCommit?: (tx: Queryable, fn: () => 
       const rows = [...changed.added, ...changed.updated]
       if (rows.length) {
         await tx.query(
-          `INSERT INTO book_orders (order_id, asset_name, customer_id, side, price, size, remaining, tier, placed_at, seq, resting, updated_at)
-           SELECT o.order_id, $2, o.customer_id, o.side, o.price, o.size, o.remaining, o.tier, o.placed_at, o.seq, o.resting, $3
+          `INSERT INTO book_orders (order_id, asset_name, customer_id, side, price, size, remaining, tier, placed_at, seq, resting, cancelled, updated_at)
+           SELECT o.order_id, $2, o.customer_id, o.side, o.price, o.size, o.remaining, o.tier, o.placed_at, o.seq, o.resting, o.cancelled, $3
            FROM unnest($1::jsonb[]) j, jsonb_to_record(j) AS o(order_id uuid, customer_id uuid, side text, price bigint,
-             size bigint, remaining bigint, tier text, placed_at timestamptz, seq bigint, resting boolean)
-           ON CONFLICT (order_id) DO UPDATE SET remaining = excluded.remaining, resting = excluded.resting, updated_at = excluded.updated_at`,
+             size bigint, remaining bigint, tier text, placed_at timestamptz, seq bigint, resting boolean, cancelled bigint)
+           ON CONFLICT (order_id) DO UPDATE SET remaining = excluded.remaining, resting = excluded.resting, cancelled = excluded.cancelled,
+             updated_at = excluded.updated_at`,
           [
             rows.map((o) => ({
               order_id: o.orderId,
@@ -127,6 +128,7 @@ export function createBookStore(deps: { afterCommit?: (tx: Queryable, fn: () => 
               placed_at: o.placedAt,
               seq: o.seq,
               resting: o.resting,
+              cancelled: o.cancelled ?? 0,
             })),
             assetName,
             at,

@@ -238,3 +238,21 @@ test('when a transaction that changed a book rolls back and another writer then 
   })
   assert.deepEqual(seen, [theirs.orderId], 'the book as stored: their order, not the rolled-back one')
 })
+
+test('when a cancel is sent again after a restart (its first answer lost), then the processor answers with the same remainder', async (t) => {
+  const h = await setup(t)
+  const first = await h.start()
+  const bid = order({ size: 6 })
+  await h.send('OrderConfirmed', bid)
+  await h.send('OrderCancelRequested', cancelOf(bid))
+  assert.equal((await h.next('OrderRemovedFromBook', bid.orderId)).data.remainingSize, 6)
+  await first.stop()
+
+  await h.start()
+  const again = await h.send('OrderCancelRequested', cancelOf(bid))
+  const answers = await h.events.until((all) => all.some((e) => e.type === 'OrderRemovedFromBook' && e.causationId === again.id), {
+    what: 'the answer to the repeated cancel',
+  })
+  const answer = answers.find((e) => e.type === 'OrderRemovedFromBook' && e.causationId === again.id) as Envelope<'OrderRemovedFromBook'>
+  assert.equal(answer.data.remainingSize, 6)
+})

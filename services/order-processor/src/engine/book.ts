@@ -34,6 +34,11 @@ export interface BookOrder {
   seq: number
   /** In the book; false once filled or taken off (it is then "closed"). */
   resting: boolean
+  /**
+   * What a cancel took off (0 or absent if none did): a repeated cancel, sent again because its
+   * answer was lost, is answered with it, so the order service still releases the remainder.
+   */
+  cancelled?: number
 }
 
 /** A cancel that reached the engine before the order it names (the answer waits for the order). */
@@ -61,6 +66,7 @@ export class Order implements BookOrder {
   prev: Order | null = null
   next: Order | null = null
   level: Level | null = null
+  cancelled = 0
   constructor(
     readonly orderId: string,
     readonly customerId: string,
@@ -130,6 +136,7 @@ export function rowOf(o: BookOrder): BookOrder {
     placedAt: o.placedAt,
     seq: o.seq,
     resting: o.resting,
+    ...(o.cancelled ? { cancelled: o.cancelled } : {}),
   }
 }
 

@@ -45,7 +45,7 @@ import { Order, rowOf, tradeIdOf, type Book, type BookOrder, type BookSide, type
 //   For an order that no longer rests (filled, cancelled, or matched already) it does nothing,
 //   so a repeated match fills at most once.
 // - OrderCancelRequested takes the remainder off: OrderRemovedFromBook with remainingSize;
-//   0 for a closed order; before its OrderConfirmed, the cancel waits (early cancel) and is
+//   for a closed order, what an earlier cancel took off (0 if it was filled); before its OrderConfirmed, the cancel waits (early cancel) and is
 //   answered, with the full size, when the order arrives, which then never rests.
 
 export type EngineCommand =
@@ -186,6 +186,7 @@ function confirm(book: Book, data: EventData<'OrderConfirmed'>, at: string): Eng
     // Its cancel came first: the order never rests, and the answer the cancel waited for goes out now.
     book.earlyCancels.delete(data.orderId)
     o.remaining = 0
+    o.cancelled = o.size
     book.closed.set(o.orderId, o)
     return result([removed(book, o, o.size, at)], [rowOf(o)], NONE, book, null, early)
   }
@@ -255,11 +256,13 @@ function cancel(book: Book, data: EventData<'OrderCancelRequested'>, at: string)
   if (resting) {
     const remainingSize = resting.remaining
     close(book, resting)
+    resting.cancelled = remainingSize
     return result([removed(book, resting, remainingSize, at)], NONE, [rowOf(resting)], null)
   }
   const closed = book.closed.get(data.orderId)
-  // Nothing left: filled, or taken off by an earlier cancel.
-  if (closed) return result([removed(book, closed, 0, at)], NONE, NONE, null)
+  // Closed already: filled (nothing left), or taken off by an earlier cancel, whose answer is
+  // given again (that answer may be the one that was lost; the order service ignores a repeat).
+  if (closed) return result([removed(book, closed, closed.cancelled ?? 0, at)], NONE, NONE, null)
   if (book.earlyCancels.has(data.orderId)) return NOTHING
   // Not seen yet. The answer needs the order's side and price, so it waits for OrderConfirmed.
   const early: EarlyCancel = { orderId: data.orderId, customerId: data.customerId, reason: data.reason, requestedAt: data.requestedAt }
