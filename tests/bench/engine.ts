@@ -14,6 +14,7 @@
 // machine wall-clock rates mostly measure the neighbours; both are printed.
 // Last line: engine_orders_per_s=N baseline_orders_per_s=M ratio=R (medians over the runs).
 import type { EventData } from '@brokerage/contracts'
+import { seededRandom as prng } from '@brokerage/platform/testing'
 import { emptyBook, type Book } from '../../services/order-processor/src/engine/book.js'
 import { apply, type EngineCommand, type EngineEvent } from '../../services/order-processor/src/engine/engine.js'
 import { fmt, percentile, summary } from './harness.js'
@@ -28,15 +29,6 @@ const AT = '2026-01-01T10:00:00.000Z'
 
 // ---------------------------------------------------------------------------------------------
 // Input
-
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const uuid = (prefix: number, n: number) => `${prefix.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { eventually, serviceUnderTest } from '@brokerage/platform/testing'
+import { eventually, seededRandom, serviceUnderTest } from '@brokerage/platform/testing'
 import {
   appliedCount,
   assertBooksMatch,
@@ -12,7 +12,6 @@ import {
   model,
   modelOfApplied,
   OUTPUTS,
-  prng,
   processorLogDir,
   publishAll,
   startProcessor,
@@ -32,7 +31,7 @@ test('when the processor is SIGKILLed at random moments while commands flow and 
   const publishing = publishAll(sut, commands)
   // Kill points spread over the first 60% of the stream, each moved at random by up to ±4% of
   // it: a restarted process races through its backlog, and the last kill must still land mid-stream.
-  const random = prng(SEED + 1)
+  const random = seededRandom(SEED + 1)
   const points = [0.1, 0.25, 0.4, 0.55].map((f) => Math.floor((f + (random() - 0.5) * 0.08) * total))
   const killedAt: number[] = []
   for (const point of points) {

@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { partitionFor } from '@brokerage/platform/messaging'
 import { createDb } from '@brokerage/platform/postgres'
-import { eventually, serviceUnderTest } from '@brokerage/platform/testing'
+import { eventually, seededRandom, serviceUnderTest } from '@brokerage/platform/testing'
 import {
   appliedCount,
   assertBooksMatch,
@@ -14,7 +14,6 @@ import {
   kill,
   model,
   OUTPUTS,
-  prng,
   processorLogDir,
   publishAll,
   startProcessor,
@@ -67,7 +66,7 @@ test('when two processor processes share the assets and one is SIGKILLed mid-str
   // takes its books back, whose copies in its memory are now stale.
   const publishing = publishAll(sut, phases[1]!)
   const before = await handledBy(second)
-  const handled = 20 + Math.floor(prng(SEED + 1)() * 100)
+  const handled = 20 + Math.floor(seededRandom(SEED + 1)() * 100)
   await eventually(async () => (await handledBy(second)) - before >= handled, { what: `the second process to apply ${handled} commands` })
   await kill(second)
   const appliedAtKill = await appliedCount(sut)

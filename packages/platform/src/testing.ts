@@ -339,3 +339,16 @@ export async function serviceUnderTest(t: AfterHook, opts: ServiceUnderTestOptio
 export type ServiceUnderTest = Awaited<ReturnType<typeof serviceUnderTest>>
 
 export { captureLogs } from './observability/log-capture.js'
+
+/**
+ * A seeded pseudo-random source in [0, 1) (mulberry32): the same seed gives the same sequence,
+ * so a generated workload or fault schedule can be replayed from its seed.
+ */
+export function seededRandom(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { EventData } from '@brokerage/contracts'
+import { seededRandom as prng } from '@brokerage/platform/testing'
 import {
   bookOf,
   depth,
@@ -23,15 +24,6 @@ const ASSET = 'THYAO'
 const AT = '2025-05-01T10:00:00.000Z'
 const TIERS: Tier[] = ['STANDARD', 'PREMIUM', 'VIP']
 const RANK: Record<Tier, number> = { VIP: 0, PREMIUM: 1, STANDARD: 2 }
-
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** The rules of SPEC §2 as plainly as they can be written. */
 function model() {

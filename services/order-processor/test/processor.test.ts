@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import { test, type TestContext } from 'node:test'
 import { newEnvelope, type AnyEnvelope, type Envelope, type EventData, type EventType } from '@brokerage/contracts'
 import { eventually, failure, serviceUnderTest } from '@brokerage/platform/testing'
 import { startOrderProcessorService } from '../src/app.js'
 import { apply } from '../src/engine/engine.js'
 import { createBookStore } from '../src/store.js'
+import { confirmedOrder } from './commands.js'
 
 // The order-processor in-process on its own database and bus, fed engine commands on the
 // real pglog bus and read over real gRPC.
@@ -39,18 +39,7 @@ async function setup(t: TestContext) {
   return { start, send, next, events: sut.events, db: sut.db, publish: sut.publish }
 }
 
-const order = (o: Partial<EventData<'OrderConfirmed'>> = {}): EventData<'OrderConfirmed'> => ({
-  orderId: randomUUID(),
-  customerId: randomUUID(),
-  assetName: 'THYAO',
-  side: 'BUY',
-  size: 10,
-  price: 25_000,
-  tier: 'STANDARD',
-  createdAt: new Date().toISOString(),
-  confirmedAt: new Date().toISOString(),
-  ...o,
-})
+const order = confirmedOrder
 
 const cancelOf = (o: EventData<'OrderConfirmed'>): EventData<'OrderCancelRequested'> => ({
   orderId: o.orderId,

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import { test, type TestContext } from 'node:test'
 import { newEnvelope, type AnyEnvelope, type Envelope, type EventData, type EventType } from '@brokerage/contracts'
 import { serviceUnderTest } from '@brokerage/platform/testing'
 import { startOrderProcessorService } from '../src/app.js'
+import { confirmedOrder } from './commands.js'
 
 // The settlement saga in the order-processor: trades the engine makes are followed until the
 // asset service answers (SettlementCompleted), refuses (OrderFailed, SETTLEMENT_REJECTED), or
@@ -34,18 +34,7 @@ async function setup(t: TestContext) {
   }
 }
 
-const confirmed = (o: Partial<EventData<'OrderConfirmed'>> = {}): EventData<'OrderConfirmed'> => ({
-  orderId: randomUUID(),
-  customerId: randomUUID(),
-  assetName: 'THYAO',
-  side: 'BUY',
-  size: 10,
-  price: 25_000,
-  tier: 'STANDARD',
-  createdAt: new Date().toISOString(),
-  confirmedAt: new Date().toISOString(),
-  ...o,
-})
+const confirmed = confirmedOrder
 
 const matchOf = (o: EventData<'OrderConfirmed'>): EventData<'MatchRequested'> => ({
   orderId: o.orderId,
