@@ -99,6 +99,36 @@ async function changeMany(tx: Queryable, changes: Array<BalanceChange & { cause:
   )
 }
 
+async function lockMany(tx: Queryable, accounts: Array<{ customerId: string; assetName: string }>): Promise<Map<string, Balance>> {
+  if (!accounts.length) return new Map()
+  const { rows } = await tx.query<BalanceRow>(
+    `SELECT customer_id, asset_name, size, usable_size FROM balances
+     WHERE (customer_id, asset_name) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))
+     ORDER BY customer_id, asset_name
+     FOR UPDATE`,
+    [accounts.map((a) => a.customerId), accounts.map((a) => a.assetName)],
+  )
+  return new Map(rows.map((r) => [accountKey({ customerId: r.customer_id, assetName: r.asset_name }), toBalance(r)]))
+}
+
+async function changeAll(tx: Queryable, given: BalanceChange[], cause: Cause): Promise<void> {
+  if (!given.length) return
+  // In key order, so rows two callers create or lock at once are taken in the same order.
+  const changes = [...given].sort((a, b) => (accountKey(a) < accountKey(b) ? -1 : 1))
+  // Created at zero first: an INSERT … ON CONFLICT would check its candidate row (say,
+  // usable without size for a release) against the CHECKs before finding the conflict.
+  await tx.query(
+    `INSERT INTO balances (customer_id, asset_name) SELECT * FROM unnest($1::uuid[], $2::text[])
+     ON CONFLICT (customer_id, asset_name) DO NOTHING`,
+    [changes.map((c) => c.customerId), changes.map((c) => c.assetName)],
+  )
+  if (changes.length > 1) await lockMany(tx, changes)
+  await changeMany(
+    tx,
+    changes.map((c) => ({ ...c, cause })),
+  )
+}
+
 export function createLedger() {
   return {
     usable,
@@ -108,14 +138,15 @@ export function createLedger() {
      * outside 0 ≤ usable ≤ size, so a rule broken here fails the whole transaction.
      */
     async change(tx: Queryable, c: BalanceChange, cause: Cause): Promise<void> {
-      // Created at zero first: an INSERT … ON CONFLICT would check its candidate row (say,
-      // usable without size for a release) against the CHECKs before finding the conflict.
-      await tx.query('INSERT INTO balances (customer_id, asset_name) VALUES ($1, $2) ON CONFLICT (customer_id, asset_name) DO NOTHING', [
-        c.customerId,
-        c.assetName,
-      ])
-      await changeMany(tx, [{ ...c, cause }])
+      await changeAll(tx, [c], cause)
     },
+
+    /**
+     * Applies several signed changes with one cause (the legs of a trade), rows created if
+     * missing and locked in key order first, so concurrent callers cannot deadlock: four
+     * statements however many changes.
+     */
+    changeAll,
 
     changeMany,
 
@@ -124,17 +155,7 @@ export function createLedger() {
      * overlapping sets cannot deadlock on each other), in one statement. Rows that do not
      * exist are absent from the map, which is keyed by accountKey.
      */
-    async lockMany(tx: Queryable, accounts: Array<{ customerId: string; assetName: string }>): Promise<Map<string, Balance>> {
-      if (!accounts.length) return new Map()
-      const { rows } = await tx.query<BalanceRow>(
-        `SELECT customer_id, asset_name, size, usable_size FROM balances
-         WHERE (customer_id, asset_name) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))
-         ORDER BY customer_id, asset_name
-         FOR UPDATE`,
-        [accounts.map((a) => a.customerId), accounts.map((a) => a.assetName)],
-      )
-      return new Map(rows.map((r) => [accountKey({ customerId: r.customer_id, assetName: r.asset_name }), toBalance(r)]))
-    },
+    lockMany,
 
     /**
      * Adds `amount` to size and usable unless that would take either past 2^53−1, the most

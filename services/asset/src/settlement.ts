@@ -146,9 +146,8 @@ export function createSettlementHandlers(deps: {
       const all = perLeg.flatMap((l) => l.changes)
       if (!t.buy) all.push(...changesOf('BUY', MARKET_CUSTOMER_ID, t, t.price))
       if (!t.sell) all.push(...changesOf('SELL', MARKET_CUSTOMER_ID, t, t.price))
-      // Rows are updated in one order across all trades, so concurrent settlements cannot deadlock.
-      all.sort((a, b) => (a.customerId + a.assetName < b.customerId + b.assetName ? -1 : 1))
-      for (const c of all) await ledger.change(tx, c, cause)
+      // Rows are locked in key order inside changeAll, so concurrent settlements cannot deadlock.
+      await ledger.changeAll(tx, all, cause)
       for (const { leg, need } of draws) {
         await tx.query(
           `UPDATE order_reservations SET held_amount = held_amount - $2, consumed_amount = consumed_amount + $2,
