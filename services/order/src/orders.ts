@@ -287,14 +287,6 @@ export function createOrders(deps: Deps) {
 
     answerReservations,
 
-    async reserved(tx: Queryable, event: AnyEnvelope, data: EventData<'AssetReserved'>): Promise<void> {
-      await answerReservations(tx, [{ event, orderId: data.orderId, outcome: { reserved: true } }])
-    },
-
-    async reservationFailed(tx: Queryable, event: AnyEnvelope, data: EventData<'AssetReservationFailed'>): Promise<void> {
-      await answerReservations(tx, [{ event, orderId: data.orderId, outcome: { reserved: false, reason: data.reason } }])
-    },
-
     async removedFromBook(tx: Queryable, event: AnyEnvelope, data: EventData<'OrderRemovedFromBook'>): Promise<void> {
       const order = await lockFor(tx, event, data.orderId)
       if (!order) return

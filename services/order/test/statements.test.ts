@@ -73,7 +73,7 @@ test('when reservations are answered, then each order is locked, moved in one st
   sent()
 
   const one = reservedEvent(placed[0]!.id)
-  await db.tx((tx) => orders.reserved(tx, one, one.data))
+  await db.tx((tx) => orders.answerReservations(tx, [{ event: one, orderId: one.data.orderId, outcome: { reserved: true } }]))
   const single = sent()
   await db.tx((tx) =>
     orders.answerReservations(
