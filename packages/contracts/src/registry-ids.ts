@@ -32,4 +32,5 @@ export const REGISTRY_IDS: Readonly<Record<string, number>> = {
   'OrderFailed@1': 26,
   'WithdrawalSent@1': 27,
   'DepositRejected@1': 28,
+  'NotificationCreated@1': 29,
 }

@@ -112,4 +112,13 @@ export const SAMPLE_DATA: { readonly [T in EventType]: EventData<T> } = {
     settledAt: at,
   },
   OrderFailed: { orderId, customerId, assetName: 'AAPL', side: 'BUY', tradeId, filledSize: 0, reason: 'SETTLEMENT_TIMEOUT', failedAt: at },
+  NotificationCreated: {
+    notificationId: tradeId,
+    customerId,
+    eventId: orderId,
+    eventType: 'OrderFailed',
+    title: 'Order failed',
+    body: 'Your order could not be settled.',
+    createdAt: at,
+  },
 }

@@ -1,11 +1,12 @@
 import type { AvroRecord, InferAvro } from '../avro/infer.js'
 import * as asset from '../schemas/asset.js'
 import * as customer from '../schemas/customer.js'
+import * as notification from '../schemas/notification.js'
 import * as order from '../schemas/order.js'
 import * as processor from '../schemas/processor.js'
 import { TOPIC_KEY, type KeyField, type Topic } from './topics.js'
 
-export type Producer = 'customer' | 'asset' | 'order' | 'processor'
+export type Producer = 'customer' | 'asset' | 'order' | 'processor' | 'notification'
 
 interface EventDefinition {
   readonly schema: AvroRecord
@@ -55,6 +56,13 @@ export const EVENTS = {
   OrderRemovedFromBook: define({ schema: processor.OrderRemovedFromBook, version: 1, topic: 'processor.events', producer: 'processor' }),
   SettlementCompleted: define({ schema: processor.SettlementCompleted, version: 1, topic: 'processor.events', producer: 'processor' }),
   OrderFailed: define({ schema: processor.OrderFailed, version: 1, topic: 'processor.events', producer: 'processor' }),
+
+  NotificationCreated: define({
+    schema: notification.NotificationCreated,
+    version: 1,
+    topic: 'notification.events',
+    producer: 'notification',
+  }),
 } as const
 
 export type EventType = keyof typeof EVENTS

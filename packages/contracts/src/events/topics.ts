@@ -12,6 +12,7 @@ export const TOPICS = {
   engine: 'engine.commands',
   processor: 'processor.events',
   trade: 'trade.events',
+  notification: 'notification.events',
 } as const
 
 export type TopicName = keyof typeof TOPICS
@@ -25,6 +26,7 @@ export const TOPIC_KEY = {
   'engine.commands': 'assetName',
   'processor.events': 'customerId',
   'trade.events': 'assetName',
+  'notification.events': 'customerId',
 } as const satisfies Record<Topic, string>
 
 export type KeyField<T extends Topic> = (typeof TOPIC_KEY)[T]
