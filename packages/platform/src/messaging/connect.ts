@@ -22,7 +22,9 @@ export async function connectBus(cfg: BusConfig): Promise<MessageBus> {
       const { createMemoryBus } = await import('./memory.js')
       return createMemoryBus()
     }
-    case 'kafka':
-      throw new Error('the Kafka adapter is not built yet: use BUS=pglog')
+    case 'kafka': {
+      const { createKafkaBus, parseKafkaConfig } = await import('./kafka.js')
+      return createKafkaBus({ ...parseKafkaConfig({ KAFKA_BROKERS: cfg.brokers }), log: cfg.log })
+    }
   }
 }

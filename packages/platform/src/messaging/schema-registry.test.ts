@@ -1,0 +1,86 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createCodec, MalformedEventError, newEnvelope, UnknownSchemaError } from '@brokerage/contracts'
+import { SAMPLE_DATA } from '@brokerage/contracts/testing'
+import { createConfluentRegistry, subjectOf } from './schema-registry.js'
+
+/** A Schema Registry on loopback speaking the two REST calls the client uses, counting requests. */
+async function startRegistry(t: { after(fn: () => Promise<void>): void }) {
+  const schemas: string[] = []
+  const requests: string[] = []
+  let failNext = 0
+  const send = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/vnd.schemaregistry.v1+json' })
+    res.end(JSON.stringify(body))
+  }
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    let body = ''
+    for await (const chunk of req) body += chunk
+    requests.push(`${req.method} ${req.url}`)
+    if (failNext > 0) {
+      failNext--
+      return send(res, 500, { error_code: 50001, message: 'store unavailable' })
+    }
+    const register = /^\/subjects\/([^/]+)\/versions$/.exec(req.url ?? '')
+    if (req.method === 'POST' && register) {
+      const { schema } = JSON.parse(body) as { schema: string }
+      JSON.parse(schema) // a real registry refuses a schema that is not JSON
+      let index = schemas.indexOf(schema)
+      if (index < 0) index = schemas.push(schema) - 1
+      return send(res, 200, { id: 100 + index })
+    }
+    const byId = /^\/schemas\/ids\/([0-9]+)$/.exec(req.url ?? '')
+    if (req.method === 'GET' && byId) {
+      const schema = schemas[Number(byId[1]) - 100]
+      return schema ? send(res, 200, { schema }) : send(res, 404, { error_code: 40403, message: 'Schema not found' })
+    }
+    send(res, 404, { error_code: 404, message: 'HTTP 404 Not Found' })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return { url, requests, failNext: (n: number) => (failNext = n) }
+}
+
+const order = () => newEnvelope('OrderCreated', SAMPLE_DATA.OrderCreated, { correlationId: 'req-1' })
+
+test('when events are encoded through the registry, then the schema is registered once under its record subject and the frame carries its id', async (t) => {
+  const registry = await startRegistry(t)
+  const codec = createCodec(createConfluentRegistry({ url: registry.url }))
+  const first = await codec.encode(order())
+  const second = await codec.encode(order())
+  assert.equal(first[0], 0)
+  assert.equal(first.readUInt32BE(1), 100)
+  assert.equal(second.readUInt32BE(1), 100)
+  assert.deepEqual(registry.requests, [`POST /subjects/${encodeURIComponent(subjectOf('OrderCreated'))}/versions`])
+  assert.equal(subjectOf('OrderCreated'), 'brokerage.events.OrderCreatedEnvelope')
+})
+
+test('when another process decodes the frames, then it resolves the id once from the registry and reads the event back equal', async (t) => {
+  const registry = await startRegistry(t)
+  const envelope = order()
+  const frame = await createCodec(createConfluentRegistry({ url: registry.url })).encode(envelope)
+  const consumer = createCodec(createConfluentRegistry({ url: `${registry.url}/` }))
+  assert.deepStrictEqual(await consumer.decode(frame), envelope)
+  assert.deepStrictEqual(await consumer.decode(frame), envelope)
+  assert.deepEqual(registry.requests.slice(1), ['GET /schemas/ids/100'])
+})
+
+test('when the registry does not know the id, then the frame is refused as malformed', async (t) => {
+  const registry = await startRegistry(t)
+  const frame = await createCodec(createConfluentRegistry({ url: registry.url })).encode(order())
+  frame.writeUInt32BE(4242, 1)
+  await assert.rejects(createConfluentRegistry({ url: registry.url }).typeFor(4242), UnknownSchemaError)
+  await assert.rejects(createCodec(createConfluentRegistry({ url: registry.url })).decode(frame), MalformedEventError)
+})
+
+test('when the registry fails, then the error is transient (not malformed) and the next call asks again', async (t) => {
+  const registry = await startRegistry(t)
+  const client = createConfluentRegistry({ url: registry.url })
+  registry.failNext(1)
+  await assert.rejects(client.idFor('OrderCreated', 1), (err: unknown) => !(err instanceof UnknownSchemaError) && /500/.test(String(err)))
+  assert.equal(await client.idFor('OrderCreated', 1), 100)
+  assert.equal(registry.requests.length, 2)
+})
