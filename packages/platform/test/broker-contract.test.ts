@@ -56,3 +56,7 @@ if (process.env.CONTRACT_BUS) {
     kind === 'pglog' ? pglogFaults : {},
   )
 }
+
+// Kafka: wherever a broker is reachable (KAFKA_BROKERS); no broker can run on the CI machine, so there it is said, not passed.
+if (process.env.KAFKA_BROKERS) brokerContract('kafka', async () => () => connectBus({ kind: 'kafka', brokers: process.env.KAFKA_BROKERS }))
+else console.log('broker contract on kafka: NOT RUN (KAFKA_BROKERS is not set)')
