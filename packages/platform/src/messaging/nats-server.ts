@@ -96,7 +96,7 @@ export async function startNatsServers(opts: { nodes?: number; log?: boolean } =
     // A cluster serves JetStream once its nodes have elected a meta leader.
     const nc = await connect({ servers: nodes.map((n) => n.url) })
     try {
-      const jsm = await jetstreamManager(nc)
+      const jsm = await jetstreamManager(nc, { checkAPI: false })
       await eventually(() => jsm.getAccountInfo().then(() => true), { timeoutMs: 30_000, what: 'JetStream to be ready' })
     } finally {
       await nc.close()
@@ -106,4 +106,20 @@ export async function startNatsServers(opts: { nodes?: number; log?: boolean } =
     throw err
   }
   return { url: nodes.map((n) => n.url).join(','), nodes, stop }
+}
+
+/** How many streams (partitions, KV buckets) each node leads, by node name: where a failover hurts most. */
+export async function streamLeaders(url: string): Promise<Map<string, number>> {
+  const nc = await connect({ servers: url.split(',') })
+  try {
+    const jsm = await jetstreamManager(nc)
+    const leaders = new Map<string, number>()
+    for await (const s of jsm.streams.list()) {
+      const l = s.cluster?.leader
+      if (l) leaders.set(l, (leaders.get(l) ?? 0) + 1)
+    }
+    return leaders
+  } finally {
+    await nc.close()
+  }
 }

@@ -45,6 +45,23 @@ const DUPLICATE_WINDOW_NS = 10 * 60 * 1e9
 // The events layer's id header (EVENT_HEADERS.id); the messaging layer does not import events.
 const EVENT_ID_HEADER = 'event-id'
 
+/**
+ * Cluster administration (a stream or bucket being created, a leader being elected) may not
+ * answer for a while: such calls are tried again until the deadline instead of failing a start.
+ */
+export async function untilAnswered<T>(fn: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      return await fn()
+    } catch (err) {
+      const transient = /timeout|no responders|503|leader|not available/i.test(`${(err as Error)?.name} ${(err as Error)?.message}`)
+      if (!transient || Date.now() > deadline) throw err
+      await new Promise((r) => setTimeout(r, 250))
+    }
+  }
+}
+
 const isExists = (err: unknown) => /already in use|already exists/i.test(String((err as Error)?.message))
 
 /**
@@ -72,9 +89,9 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
   const replicas = opts.replicas ?? (nc.info?.cluster ? 3 : 1)
   async function bucket(name: string): Promise<KV> {
     try {
-      return await kvm.create(name, { history: 1, replicas })
+      return await untilAnswered(() => kvm.create(name, { history: 1, replicas }))
     } catch (err) {
-      if (isExists(err)) return kvm.open(name)
+      if (isExists(err)) return untilAnswered(() => kvm.open(name))
       throw err
     }
   }
@@ -86,16 +103,19 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
   async function createTopic(topic: string, wanted: number): Promise<number> {
     const key = encodeName(topic)
     // The first process to create the entry fixes the partition count for everyone.
-    await topicsKv.create(key, String(wanted)).catch(() => {})
-    const entry = await topicsKv.get(key)
+    await untilAnswered(() => topicsKv.create(key, String(wanted))).catch((err: unknown) => {
+      // Another process created it first (or an earlier try that timed out did): its count holds.
+      if (!/wrong last sequence|exists/i.test(String((err as Error)?.message))) throw err
+    })
+    const entry = await untilAnswered(() => topicsKv.get(key))
     const n = Number(entry?.string())
     if (!Number.isInteger(n) || n < 1) throw new Error(`topic ${topic} has no valid partition count in bus-topics`)
     // Created on every ensure, so a process that died between the entry and its streams is repaired.
     await Promise.all(
       Array.from({ length: n }, async (_, partition) => {
         const tp = { topic, partition }
-        await jsm.streams
-          .add({
+        await untilAnswered(() =>
+          jsm.streams.add({
             name: streamOf(tp),
             subjects: [subjectOf(tp)],
             num_replicas: replicas,
@@ -103,10 +123,10 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
             retention: RetentionPolicy.Limits,
             discard: DiscardPolicy.Old,
             duplicate_window: DUPLICATE_WINDOW_NS,
-          })
-          .catch((err: unknown) => {
-            if (!isExists(err)) throw err
-          })
+          }),
+        ).catch((err: unknown) => {
+          if (!isExists(err)) throw err
+        })
       }),
     )
     return n
