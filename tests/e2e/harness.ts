@@ -29,6 +29,8 @@ export interface ApiResponse<T = any> {
 
 export interface PlatformOptions {
   serviceEnv?: Record<string, Record<string, string>>
+  /** Environment for every service on top of the defaults (BUS=nats with NATS_URL, say). */
+  env?: Record<string, string>
 }
 
 export async function startPlatform(t: TestContext, o: PlatformOptions = {}) {
@@ -42,7 +44,7 @@ export async function startPlatform(t: TestContext, o: PlatformOptions = {}) {
     logDir,
     ports,
     databasePrefix: prefix,
-    env: { LOG_LEVEL: 'info', ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin' },
+    env: { LOG_LEVEL: 'info', ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin', ...o.env },
     serviceEnv: o.serviceEnv,
   }
   let services: RunningService[] = []

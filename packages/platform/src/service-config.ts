@@ -4,8 +4,12 @@ import type { ServiceConfig } from './service.js'
 /** The variables every service reads (its main.ts adds its own). */
 export const SERVICE_ENV = {
   DATABASE_URL: { type: 'url', required: true },
-  BUS: { type: 'enum', values: ['pglog', 'kafka', 'memory'], default: 'pglog' },
+  BUS: { type: 'enum', values: ['pglog', 'nats', 'kafka', 'memory'], default: 'pglog' },
   BUS_DATABASE_URL: { type: 'url' },
+  /** Comma-separated NATS server URLs, for BUS=nats. */
+  NATS_URL: { type: 'string' },
+  /** Replicas of NATS streams and buckets (default: 3 on a cluster, 1 on a single server). */
+  NATS_REPLICAS: { type: 'int', min: 1, max: 5 },
   KAFKA_BROKERS: { type: 'string' },
   HTTP_PORT: { type: 'int', default: 0, min: 0, max: 65535 },
   GRPC_PORT: { type: 'int', min: 0, max: 65535 },
@@ -18,7 +22,7 @@ export function serviceConfigFromEnv(env: Env): ServiceConfig {
   const c = readConfig(env, SERVICE_ENV)
   return {
     databaseUrl: c.DATABASE_URL,
-    bus: { kind: c.BUS, url: c.BUS_DATABASE_URL, brokers: c.KAFKA_BROKERS },
+    bus: { kind: c.BUS, url: c.BUS_DATABASE_URL, natsUrl: c.NATS_URL, natsReplicas: c.NATS_REPLICAS, brokers: c.KAFKA_BROKERS },
     httpPort: c.HTTP_PORT,
     grpcPort: c.GRPC_PORT,
     host: c.HOST,

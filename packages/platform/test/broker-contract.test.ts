@@ -1,8 +1,11 @@
+import { after } from 'node:test'
 import { brokerContract, type ContractBus, type ContractFaults } from './broker-contract.js'
 import { createMemoryBus, type MemoryBus } from '../src/messaging/memory.js'
 import { createPgLogBus, type PgLogBus } from '../src/messaging/pglog.js'
 import { createTestDatabase } from '../src/testing.js'
 import { connectBus, type BusConfig } from '../src/messaging/connect.js'
+import { createNatsBus } from '../src/messaging/nats.js'
+import { requireNatsServer, startNatsServers, type NatsServers } from '../src/messaging/nats-server.js'
 
 const memoryFaults: ContractFaults = {
   severMembers: (bus: ContractBus, groupId: string) => (bus as MemoryBus).severMembers(groupId),
@@ -46,13 +49,25 @@ brokerContract(
   pglogFaults,
 )
 
+// NATS JetStream: one real nats-server for the file (each test has its own topics and groups).
+if (requireNatsServer('the broker contract on NATS', process.env.CI === 'true')) {
+  let servers: Promise<NatsServers> | undefined
+  after(async () => (await servers)?.stop())
+  brokerContract('nats', async () => {
+    servers ??= startNatsServers()
+    const { url } = await servers
+    return () => createNatsBus({ servers: url })
+  })
+}
+
 // Any other adapter, chosen by the environment: CONTRACT_BUS=pglog with CONTRACT_BUS_URL (an
-// external PostgreSQL), or CONTRACT_BUS=kafka with KAFKA_BROKERS once that adapter exists.
+// external PostgreSQL).
 if (process.env.CONTRACT_BUS) {
   const kind = process.env.CONTRACT_BUS as BusConfig['kind']
   brokerContract(
     `${kind} (from the environment)`,
-    async () => () => connectBus({ kind, url: process.env.CONTRACT_BUS_URL, brokers: process.env.KAFKA_BROKERS }),
+    async () => () =>
+      connectBus({ kind, url: process.env.CONTRACT_BUS_URL, natsUrl: process.env.NATS_URL, brokers: process.env.KAFKA_BROKERS }),
     kind === 'pglog' ? pglogFaults : {},
   )
 }

@@ -2,7 +2,7 @@
 //   npm run dlq -- list [topic]
 //   npm run dlq -- show <dlq-topic> <partition> <offset>
 //   npm run dlq -- replay <dlq-topic> [<partition> <offset>]   (all not yet replayed, or one)
-// The bus is the one the platform uses: BUS (pglog|kafka, default pglog) and
+// The bus is the one the platform uses: BUS (pglog|nats|kafka, default pglog), NATS_URL for nats, and
 // BUS_DATABASE_URL (default: the `npm start` embedded server's brokerage_bus database).
 import { connectBus } from '../messaging/connect.js'
 import { listDeadLetters, replayAll, replayDeadLetter, type DeadLetter } from '../messaging/dlq.js'
@@ -30,6 +30,7 @@ async function main(argv: string[]) {
   const bus = await connectBus({
     kind: (process.env.BUS ?? 'pglog') as 'pglog',
     url: process.env.BUS_DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:${process.env.PG_PORT ?? 54329}/brokerage_bus`,
+    natsUrl: process.env.NATS_URL,
     brokers: process.env.KAFKA_BROKERS,
   })
   try {

@@ -1,10 +1,14 @@
 import type { MessageBus } from './port.js'
 
 export interface BusConfig {
-  /** 'pglog' (embedded default, on PostgreSQL), 'kafka', or 'memory' (one process only). */
-  kind: 'pglog' | 'kafka' | 'memory'
+  /** 'pglog' (embedded default, on PostgreSQL), 'nats' (JetStream), 'kafka', or 'memory' (one process only). */
+  kind: 'pglog' | 'nats' | 'kafka' | 'memory'
   /** PostgreSQL URL of the log database, for pglog. */
   url?: string
+  /** Comma-separated server URLs, for nats (nats://127.0.0.1:4222,nats://127.0.0.1:4223). */
+  natsUrl?: string
+  /** Replicas of NATS streams and buckets (default: 3 on a cluster, 1 on a single server). */
+  natsReplicas?: number
   /** Comma-separated bootstrap brokers, for kafka. */
   brokers?: string
   log?: (obj: object, msg: string) => void
@@ -17,6 +21,11 @@ export async function connectBus(cfg: BusConfig): Promise<MessageBus> {
       if (!cfg.url) throw new Error('the pglog bus needs a database URL (BUS_DATABASE_URL)')
       const { createPgLogBus } = await import('./pglog.js')
       return createPgLogBus({ url: cfg.url, log: cfg.log })
+    }
+    case 'nats': {
+      if (!cfg.natsUrl) throw new Error('the nats bus needs server URLs (NATS_URL, e.g. nats://127.0.0.1:4222)')
+      const { createNatsBus } = await import('./nats.js')
+      return createNatsBus({ servers: cfg.natsUrl, replicas: cfg.natsReplicas, log: cfg.log })
     }
     case 'memory': {
       const { createMemoryBus } = await import('./memory.js')
