@@ -212,3 +212,9 @@ test('the live feed on a gateway', async (t) => {
     assert.equal(s.socket.readyState, WebSocket.CLOSED)
   })
 })
+
+test('when a socket’s token expires, then the socket is closed with 1008', async (t) => {
+  const gw = await startGateway(t, { gateway: { tokenTtlSeconds: 1 } })
+  const s = await openSocket(`ws://127.0.0.1:${gw.gw.runtime.ports.http}/api/ws`, await gw.login('ada@example.com'))
+  assert.equal(await s.closed, 1008)
+})
