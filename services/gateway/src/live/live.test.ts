@@ -205,6 +205,11 @@ test('the live feed on a gateway', async (t) => {
     assert.match(text, /live_slow_consumers_closed_total\{[^}]*\} 0/)
   })
 
+  await t.test('when the OpenAPI document is read, then it says how to connect', async () => {
+    const docs = JSON.parse((await gw.request('GET', '/docs/json')).body)
+    assert.match(docs.paths['/api/ws'].get.description, /access_token/)
+  })
+
   await t.test('when the gateway stops, then its sockets are closed with 1001', async () => {
     const s = await openSocket(url, tokens.c1)
     await gw.gw.stop()

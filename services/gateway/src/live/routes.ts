@@ -61,7 +61,13 @@ export function liveRoutes(deps: LiveRouteDeps): FastifyPluginAsync {
       }
     })
 
-    app.get('/ws', { websocket: true, schema }, (socket, req) => {
+    const route = {
+      websocket: true as const,
+      schema: { ...schema },
+      // @fastify/websocket hides websocket routes from OpenAPI; this one is documented.
+      config: { swaggerTransform: ({ schema, url }: { schema: object; url: string }) => ({ schema: { ...schema, hide: false }, url }) },
+    }
+    app.get('/ws', route, (socket, req) => {
       const principal = principalOf(req)
       const conn = hub.open(socket, principal)
       // Handled one at a time, so answers keep the order of the requests.
