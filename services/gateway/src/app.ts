@@ -5,6 +5,7 @@ import { apiPlugin } from './api.js'
 import { createClients, type ServiceAddresses } from './clients.js'
 import { registerDocs } from './docs.js'
 import { createIdempotencyStore } from './idempotency.js'
+import { createLiveFeed, type LiveOptions } from './live/index.js'
 import { createRateLimiter, createTierCache } from './rate-limit.js'
 import { loadSigningKeys } from './signing-keys.js'
 import {
@@ -35,6 +36,8 @@ export interface GatewayOptions {
   now?: () => number
   /** How long a customer's tier is trusted before it is asked again. */
   tierCacheMs?: number
+  /** The live feed's limits (LIVE_DEFAULTS for any not given). */
+  live?: Partial<LiveOptions>
 }
 
 export const DEFAULT_AUDIENCE = 'brokerage-api'
@@ -100,9 +103,11 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
     }),
     { prefix: '/api' },
   )
+  const live = await createLiveFeed(runtime, { verify, access, limiter, options: gateway.live })
+  await runtime.http.register(live.plugin, { prefix: '/api' })
 
   await runtime.listen()
-  return { runtime, idempotency, issuerUrl, stop: () => runtime.stop() }
+  return { runtime, idempotency, issuerUrl, live, stop: () => runtime.stop() }
 }
 
 export type GatewayService = Awaited<ReturnType<typeof startGatewayService>>

@@ -240,6 +240,7 @@ test('when /docs/json is fetched, then the OpenAPI document lists every route wi
     'get /api/audit/events',
     'get /api/audit/reports/compliance',
     'get /api/audit/analytics',
+    'get /api/ws',
     'get /.well-known/jwks.json',
     'get /.well-known/openid-configuration',
   ]

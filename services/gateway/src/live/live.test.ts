@@ -1,0 +1,225 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import WebSocket from 'ws'
+import { newEnvelope, type AnyEnvelope } from '@brokerage/contracts'
+import { createEventCodec } from '@brokerage/platform'
+import { ids, startGateway, type TestGateway } from '../../test/support.js'
+import { openSocket, refusal } from './testing.js'
+
+// The live feed's rules on a real gateway (stand-in services, in-memory bus) with a real
+// WebSocket client: who may connect, who may watch whom, and what each socket is sent.
+
+const codec = createEventCodec()
+const now = () => new Date().toISOString()
+
+async function publish(gw: TestGateway, ...events: AnyEnvelope[]) {
+  await gw.gw.runtime.bus.publish(
+    await Promise.all(events.map(async (e) => ({ topic: codec.topicOf(e.type), key: e.key, value: await codec.encode(e) }))),
+  )
+}
+
+const released = (customerId: string) =>
+  newEnvelope('AssetReleased', {
+    orderId: randomUUID(),
+    customerId,
+    assetName: 'TRY',
+    amount: 1500,
+    reason: 'ORDER_CANCELLED',
+    releasedAt: now(),
+  })
+
+test('the live feed on a gateway', async (t) => {
+  const gw = await startGateway(t)
+  const tokens = await gw.tokens()
+  const url = `ws://127.0.0.1:${gw.gw.runtime.ports.http}/api/ws`
+
+  await t.test('when no token, a malformed one or a forged one is sent, then the upgrade answers 401 and no socket opens', async () => {
+    for (const [what, target, headers] of [
+      ['no token', url, {}],
+      ['not a bearer header', url, { authorization: 'Basic YWRtaW46YWRtaW4=' }],
+      ['a forged token', url, { authorization: `Bearer ${tokens.c1.slice(0, -4)}AAAA` }],
+      ['a forged query token', `${url}?access_token=${tokens.c1.slice(0, -4)}AAAA`, {}],
+    ] as const) {
+      const res = await refusal(target, headers)
+      assert.equal(res.status, 401, what)
+      assert.equal(JSON.parse(res.body).error.code, 'UNAUTHENTICATED', what)
+    }
+    assert.equal(gw.gw.live.hub.connections.size, 0)
+  })
+
+  await t.test('when the token comes as access_token (browsers), then the socket opens subscribed to the customer', async (t) => {
+    const s = await openSocket(`${url}?access_token=${tokens.c1}`)
+    t.after(() => s.close())
+    assert.deepEqual(s.ready, { type: 'ready', role: 'CUSTOMER', customerId: ids.c1, subscriptions: [ids.c1] })
+  })
+
+  await t.test(
+    'when a customer subscribes to another customer or to everyone, then an error answers and nothing of theirs arrives',
+    async (t) => {
+      const s = await openSocket(url, tokens.c1)
+      t.after(() => s.close())
+      const other = await s.request({ type: 'subscribe', customerId: ids.c2 })
+      assert.deepEqual([other.type, other.code], ['error', 'NOT_FOUND'])
+      const all = await s.request({ type: 'subscribe', customerId: '*' })
+      assert.deepEqual([all.type, all.code], ['error', 'FORBIDDEN'])
+      const bad = await s.request({ type: 'subscribe', customerId: 'nope' })
+      assert.deepEqual([bad.type, bad.code], ['error', 'BAD_MESSAGE'])
+      const self = await s.request({ type: 'subscribe', customerId: ids.c1 })
+      assert.deepEqual(self, { type: 'subscribed', customerId: ids.c1 })
+
+      const watcher = await openSocket(url, tokens.admin)
+      t.after(() => watcher.close())
+      await watcher.request({ type: 'subscribe', customerId: '*' })
+      const theirs = released(ids.c2)
+      const mine = released(ids.c1)
+      await publish(gw, theirs, mine)
+      await watcher.received((m) => m.eventId === theirs.id)
+      const got = await s.received((m) => m.eventId === mine.id)
+      assert.deepEqual(
+        { ...got, occurredAt: undefined },
+        {
+          type: 'event',
+          category: 'balance',
+          customerId: ids.c1,
+          event: 'AssetReleased',
+          eventId: mine.id,
+          occurredAt: undefined,
+          data: mine.data,
+        },
+      )
+      await s.barrier()
+      assert.deepEqual(
+        s.events().filter((m) => m.customerId !== ids.c1),
+        [],
+        'another customer’s event reached the socket',
+      )
+    },
+  )
+
+  await t.test('when a broker subscribes, then only their assigned customers are accepted, and `*` means those', async (t) => {
+    const s = await openSocket(url, tokens.b1)
+    t.after(() => s.close())
+    assert.deepEqual(s.ready.subscriptions, [])
+    assert.equal((await s.request({ type: 'subscribe', customerId: ids.c2 })).code, 'NOT_FOUND')
+    assert.equal((await s.request({ type: 'subscribe', customerId: ids.c1 })).type, 'subscribed')
+    const all = await openSocket(url, tokens.b1)
+    t.after(() => all.close())
+    assert.equal((await all.request({ type: 'subscribe', customerId: '*' })).type, 'subscribed')
+
+    const admin = await openSocket(url, tokens.admin)
+    t.after(() => admin.close())
+    await admin.request({ type: 'subscribe', customerId: '*' })
+    const events = [released(ids.c1), released(ids.c2), released(ids.c3)]
+    await publish(gw, ...events)
+    await admin.received((m) => m.eventId === events[1]!.id)
+    await admin.received((m) => m.eventId === events[2]!.id)
+    await s.received((m) => m.eventId === events[0]!.id)
+    await all.received((m) => m.eventId === events[0]!.id)
+    for (const sock of [s, all]) {
+      await sock.barrier()
+      assert.deepEqual(
+        sock.events().map((m) => m.customerId),
+        [ids.c1],
+      )
+    }
+
+    // A reassignment moves the live scope as it moves the REST one.
+    const moved = newEnvelope('BrokerAssigned', {
+      customerId: ids.c1,
+      brokerId: ids.broker2,
+      previousBrokerId: ids.broker1,
+      assignedAt: now(),
+    })
+    await publish(gw, moved)
+    assert.deepEqual(await s.received((m) => m.type === 'unsubscribed'), {
+      type: 'unsubscribed',
+      customerId: ids.c1,
+      reason: 'BROKER_REASSIGNED',
+    })
+    const back = newEnvelope('BrokerAssigned', { customerId: ids.c3, brokerId: ids.broker1, previousBrokerId: null, assignedAt: now() })
+    await publish(gw, back)
+    await all.received((m) => m.type === 'subscribed' && m.customerId === ids.c3)
+  })
+
+  await t.test('when two customers cross, then each is sent its own side of the trade and never the counterparty', async (t) => {
+    const [a, b] = [await openSocket(url, tokens.c1), await openSocket(url, tokens.c2)]
+    t.after(() => a.close())
+    t.after(() => b.close())
+    const [buyOrder, sellOrder] = [randomUUID(), randomUUID()]
+    const trade = newEnvelope('OrderMatched', {
+      tradeId: randomUUID(),
+      assetName: 'AAPL',
+      price: 14_000,
+      size: 5,
+      buy: { orderId: buyOrder, customerId: ids.c1, limitPrice: 15_000 },
+      sell: { orderId: sellOrder, customerId: ids.c2, limitPrice: 14_000 },
+      trigger: 'CROSSING',
+      matchedAt: now(),
+    })
+    await publish(gw, trade)
+    const mine = await a.received((m) => m.eventId === trade.id)
+    const theirs = await b.received((m) => m.eventId === trade.id)
+    assert.deepEqual(mine.data, {
+      tradeId: trade.data.tradeId,
+      assetName: 'AAPL',
+      price: 14_000,
+      size: 5,
+      trigger: 'CROSSING',
+      matchedAt: trade.data.matchedAt,
+      side: 'BUY',
+      orderId: buyOrder,
+      limitPrice: 15_000,
+    })
+    assert.equal(theirs.data.side, 'SELL')
+    assert.ok(!JSON.stringify(mine).includes(ids.c2) && !JSON.stringify(mine).includes(sellOrder))
+    assert.ok(!JSON.stringify(theirs).includes(ids.c1) && !JSON.stringify(theirs).includes(buyOrder))
+  })
+
+  await t.test('when a NotificationCreated event is published, then it reaches its customer only', async (t) => {
+    const [a, b] = [await openSocket(url, tokens.c1), await openSocket(url, tokens.c2)]
+    t.after(() => a.close())
+    t.after(() => b.close())
+    const note = newEnvelope('NotificationCreated', {
+      notificationId: randomUUID(),
+      customerId: ids.c2,
+      eventId: randomUUID(),
+      eventType: 'OrderMatched',
+      title: 'Order filled',
+      body: 'BUY 5 AAPL at 140.00 TRY',
+      createdAt: now(),
+    })
+    await publish(gw, note)
+    const got = await b.received((m) => m.eventId === note.id)
+    assert.deepEqual([got.category, got.event, got.data.title], ['notification', 'NotificationCreated', 'Order filled'])
+    await a.barrier()
+    assert.deepEqual(a.events(), [])
+  })
+
+  await t.test('when the metrics are scraped, then open sockets and messages sent are counted', async (t) => {
+    const s = await openSocket(url, tokens.c1)
+    t.after(() => s.close())
+    const text = (await gw.request('GET', '/metrics')).body
+    assert.match(text, /live_sockets_open\{[^}]*\} [1-9]/)
+    assert.match(text, /live_messages_sent_total\{[^}]*\} [1-9]/)
+    assert.match(text, /live_slow_consumers_closed_total\{[^}]*\} 0/)
+  })
+
+  await t.test('when the OpenAPI document is read, then it says how to connect', async () => {
+    const docs = JSON.parse((await gw.request('GET', '/docs/json')).body)
+    assert.match(docs.paths['/api/ws'].get.description, /access_token/)
+  })
+
+  await t.test('when the gateway stops, then its sockets are closed with 1001', async () => {
+    const s = await openSocket(url, tokens.c1)
+    await gw.gw.stop()
+    assert.equal(await s.closed, 1001)
+    assert.equal(s.socket.readyState, WebSocket.CLOSED)
+  })
+})
+
+test('when a socket’s token expires, then the socket is closed with 1008', async (t) => {
+  const gw = await startGateway(t, { gateway: { tokenTtlSeconds: 1 } })
+  const s = await openSocket(`ws://127.0.0.1:${gw.gw.runtime.ports.http}/api/ws`, await gw.login('ada@example.com'))
+  assert.equal(await s.closed, 1008)
+})
