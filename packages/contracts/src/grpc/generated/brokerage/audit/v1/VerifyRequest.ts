@@ -1,0 +1,8 @@
+// Original file: proto/audit.proto
+
+
+export interface VerifyRequest {
+}
+
+export interface VerifyRequest__Output {
+}
