@@ -3,6 +3,7 @@ import { test } from 'node:test'
 import { EVENT_TYPES, newEnvelope, TOPICS, topicOf, type AnyEnvelope } from '@brokerage/contracts'
 import { SAMPLE_DATA } from '@brokerage/contracts/testing'
 import { deadLetter, type Batch } from '@brokerage/platform'
+import { verifyChain } from '../src/chain.js'
 import { createIngester } from '../src/ingest.js'
 import { createAppender } from '../src/log.js'
 import { startHarness } from './harness.js'
@@ -30,6 +31,8 @@ test('when one event of every type is published, then each is stored once with i
     assert.equal((await h.codec.decode(record!.value)).id, e.id, `${e.type} is the record at ${row.topic}/${row.partition}/${row.offset}`)
     assert.ok(row.recorded_at instanceof Date)
   }
+  // Batches of many partitions were appended concurrently; the chain still links one row to the next.
+  assert.equal((await verifyChain(h.db)).intact, true)
   // A trade names both orders and both customers.
   const trade = rows.find((r) => r.type === 'OrderMatched')!
   const matched = SAMPLE_DATA.OrderMatched
