@@ -2,7 +2,6 @@ import { EVENTS, isEventType, isUuid } from '@brokerage/contracts'
 import { fieldErrors, type FieldErrors, type GrpcHandlers } from '@brokerage/platform'
 import type { Queryable } from '@brokerage/platform/postgres'
 import { analytics } from './analytics.js'
-import { verifyChain } from './chain.js'
 import { balancesBefore, reportLines, type Balance } from './report.js'
 import { trace, type TraceStep } from './trace.js'
 
@@ -157,19 +156,6 @@ export function createAuditGrpc(deps: { db: Queryable; now: () => Date }): GrpcH
         saga_durations: sagas.find((s) => s.name === 'CREATED_TO_MATCHED') ?? null,
         sagas,
         reasons: a.reasons.map((r) => ({ event_type: r.eventType, reason: r.reason, count: r.count })),
-      }
-    },
-
-    async Verify() {
-      const r = await verifyChain(deps.db)
-      return {
-        intact: r.intact,
-        rows: r.rows,
-        head_sequence: r.headSequence,
-        head_hash: r.headHash,
-        problem: r.problem ?? '',
-        problem_sequence: r.problemSequence ?? 0,
-        message: r.message ?? '',
       }
     },
   }

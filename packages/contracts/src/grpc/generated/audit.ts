@@ -14,8 +14,6 @@ import type { ListEventsResponse as _brokerage_audit_v1_ListEventsResponse, List
 import type { ReasonCount as _brokerage_audit_v1_ReasonCount, ReasonCount__Output as _brokerage_audit_v1_ReasonCount__Output } from './brokerage/audit/v1/ReasonCount.js';
 import type { SagaDurations as _brokerage_audit_v1_SagaDurations, SagaDurations__Output as _brokerage_audit_v1_SagaDurations__Output } from './brokerage/audit/v1/SagaDurations.js';
 import type { StatusCount as _brokerage_audit_v1_StatusCount, StatusCount__Output as _brokerage_audit_v1_StatusCount__Output } from './brokerage/audit/v1/StatusCount.js';
-import type { VerifyRequest as _brokerage_audit_v1_VerifyRequest, VerifyRequest__Output as _brokerage_audit_v1_VerifyRequest__Output } from './brokerage/audit/v1/VerifyRequest.js';
-import type { VerifyResponse as _brokerage_audit_v1_VerifyResponse, VerifyResponse__Output as _brokerage_audit_v1_VerifyResponse__Output } from './brokerage/audit/v1/VerifyResponse.js';
 import type { VolumeByAssetDay as _brokerage_audit_v1_VolumeByAssetDay, VolumeByAssetDay__Output as _brokerage_audit_v1_VolumeByAssetDay__Output } from './brokerage/audit/v1/VolumeByAssetDay.js';
 import type { Actor as _brokerage_common_v1_Actor, Actor__Output as _brokerage_common_v1_Actor__Output } from './brokerage/common/v1/Actor.js';
 import type { PageInfo as _brokerage_common_v1_PageInfo, PageInfo__Output as _brokerage_common_v1_PageInfo__Output } from './brokerage/common/v1/PageInfo.js';
@@ -42,8 +40,6 @@ export interface ProtoGrpcType {
         ReasonCount: MessageTypeDefinition<_brokerage_audit_v1_ReasonCount, _brokerage_audit_v1_ReasonCount__Output>
         SagaDurations: MessageTypeDefinition<_brokerage_audit_v1_SagaDurations, _brokerage_audit_v1_SagaDurations__Output>
         StatusCount: MessageTypeDefinition<_brokerage_audit_v1_StatusCount, _brokerage_audit_v1_StatusCount__Output>
-        VerifyRequest: MessageTypeDefinition<_brokerage_audit_v1_VerifyRequest, _brokerage_audit_v1_VerifyRequest__Output>
-        VerifyResponse: MessageTypeDefinition<_brokerage_audit_v1_VerifyResponse, _brokerage_audit_v1_VerifyResponse__Output>
         VolumeByAssetDay: MessageTypeDefinition<_brokerage_audit_v1_VolumeByAssetDay, _brokerage_audit_v1_VolumeByAssetDay__Output>
       }
     }

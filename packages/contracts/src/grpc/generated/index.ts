@@ -17,8 +17,6 @@ export type { ListEventsResponse, ListEventsResponse__Output } from './brokerage
 export type { ReasonCount, ReasonCount__Output } from './brokerage/audit/v1/ReasonCount.js'
 export type { SagaDurations, SagaDurations__Output } from './brokerage/audit/v1/SagaDurations.js'
 export type { StatusCount, StatusCount__Output } from './brokerage/audit/v1/StatusCount.js'
-export type { VerifyRequest, VerifyRequest__Output } from './brokerage/audit/v1/VerifyRequest.js'
-export type { VerifyResponse, VerifyResponse__Output } from './brokerage/audit/v1/VerifyResponse.js'
 export type { VolumeByAssetDay, VolumeByAssetDay__Output } from './brokerage/audit/v1/VolumeByAssetDay.js'
 export type { Actor, Actor__Output } from './brokerage/common/v1/Actor.js'
 export type { CustomerStatus, CustomerStatus__Output } from './brokerage/common/v1/CustomerStatus.js'

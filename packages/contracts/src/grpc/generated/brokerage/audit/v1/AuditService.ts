@@ -8,8 +8,6 @@ import type { ComplianceReport as _brokerage_audit_v1_ComplianceReport, Complian
 import type { ComplianceReportRequest as _brokerage_audit_v1_ComplianceReportRequest, ComplianceReportRequest__Output as _brokerage_audit_v1_ComplianceReportRequest__Output } from '../../../brokerage/audit/v1/ComplianceReportRequest.js';
 import type { ListEventsRequest as _brokerage_audit_v1_ListEventsRequest, ListEventsRequest__Output as _brokerage_audit_v1_ListEventsRequest__Output } from '../../../brokerage/audit/v1/ListEventsRequest.js';
 import type { ListEventsResponse as _brokerage_audit_v1_ListEventsResponse, ListEventsResponse__Output as _brokerage_audit_v1_ListEventsResponse__Output } from '../../../brokerage/audit/v1/ListEventsResponse.js';
-import type { VerifyRequest as _brokerage_audit_v1_VerifyRequest, VerifyRequest__Output as _brokerage_audit_v1_VerifyRequest__Output } from '../../../brokerage/audit/v1/VerifyRequest.js';
-import type { VerifyResponse as _brokerage_audit_v1_VerifyResponse, VerifyResponse__Output as _brokerage_audit_v1_VerifyResponse__Output } from '../../../brokerage/audit/v1/VerifyResponse.js';
 
 export interface AuditServiceClient extends grpc.Client {
   GetAnalytics(argument: _brokerage_audit_v1_AnalyticsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_brokerage_audit_v1_Analytics__Output>): grpc.ClientUnaryCall;
@@ -39,15 +37,6 @@ export interface AuditServiceClient extends grpc.Client {
   listEvents(argument: _brokerage_audit_v1_ListEventsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_brokerage_audit_v1_ListEventsResponse__Output>): grpc.ClientUnaryCall;
   listEvents(argument: _brokerage_audit_v1_ListEventsRequest, callback: grpc.requestCallback<_brokerage_audit_v1_ListEventsResponse__Output>): grpc.ClientUnaryCall;
   
-  Verify(argument: _brokerage_audit_v1_VerifyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_brokerage_audit_v1_VerifyResponse__Output>): grpc.ClientUnaryCall;
-  Verify(argument: _brokerage_audit_v1_VerifyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_brokerage_audit_v1_VerifyResponse__Output>): grpc.ClientUnaryCall;
-  Verify(argument: _brokerage_audit_v1_VerifyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_brokerage_audit_v1_VerifyResponse__Output>): grpc.ClientUnaryCall;
-  Verify(argument: _brokerage_audit_v1_VerifyRequest, callback: grpc.requestCallback<_brokerage_audit_v1_VerifyResponse__Output>): grpc.ClientUnaryCall;
-  verify(argument: _brokerage_audit_v1_VerifyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_brokerage_audit_v1_VerifyResponse__Output>): grpc.ClientUnaryCall;
-  verify(argument: _brokerage_audit_v1_VerifyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_brokerage_audit_v1_VerifyResponse__Output>): grpc.ClientUnaryCall;
-  verify(argument: _brokerage_audit_v1_VerifyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_brokerage_audit_v1_VerifyResponse__Output>): grpc.ClientUnaryCall;
-  verify(argument: _brokerage_audit_v1_VerifyRequest, callback: grpc.requestCallback<_brokerage_audit_v1_VerifyResponse__Output>): grpc.ClientUnaryCall;
-  
 }
 
 export interface AuditServiceHandlers extends grpc.UntypedServiceImplementation {
@@ -57,13 +46,10 @@ export interface AuditServiceHandlers extends grpc.UntypedServiceImplementation 
   
   ListEvents: grpc.handleUnaryCall<_brokerage_audit_v1_ListEventsRequest__Output, _brokerage_audit_v1_ListEventsResponse>;
   
-  Verify: grpc.handleUnaryCall<_brokerage_audit_v1_VerifyRequest__Output, _brokerage_audit_v1_VerifyResponse>;
-  
 }
 
 export interface AuditServiceDefinition extends grpc.ServiceDefinition {
   GetAnalytics: MethodDefinition<_brokerage_audit_v1_AnalyticsRequest, _brokerage_audit_v1_Analytics, _brokerage_audit_v1_AnalyticsRequest__Output, _brokerage_audit_v1_Analytics__Output>
   GetComplianceReport: MethodDefinition<_brokerage_audit_v1_ComplianceReportRequest, _brokerage_audit_v1_ComplianceReport, _brokerage_audit_v1_ComplianceReportRequest__Output, _brokerage_audit_v1_ComplianceReport__Output>
   ListEvents: MethodDefinition<_brokerage_audit_v1_ListEventsRequest, _brokerage_audit_v1_ListEventsResponse, _brokerage_audit_v1_ListEventsRequest__Output, _brokerage_audit_v1_ListEventsResponse__Output>
-  Verify: MethodDefinition<_brokerage_audit_v1_VerifyRequest, _brokerage_audit_v1_VerifyResponse, _brokerage_audit_v1_VerifyRequest__Output, _brokerage_audit_v1_VerifyResponse__Output>
 }

@@ -1,8 +1,0 @@
-// Original file: proto/audit.proto
-
-
-export interface VerifyRequest {
-}
-
-export interface VerifyRequest__Output {
-}
