@@ -167,12 +167,16 @@ export const preferencesJson = obj({ customerId: str, preferences: { type: 'arra
 
 export const auditEventJson = obj({
   sequence: int,
-  eventId: str,
+  eventId: nullableStr,
   type: str,
   version: int,
+  service: nullableStr,
   topic: str,
+  partition: int,
+  offset: int,
   key: str,
   occurredAt: str,
+  sincePreviousMs: int,
   recordedAt: str,
   correlationId: nullableStr,
   causationId: nullableStr,
@@ -180,20 +184,46 @@ export const auditEventJson = obj({
   hash: str,
   prevHash: str,
 })
+const derivedBalanceJson = obj({ assetName: str, size: int })
 export const complianceReportJson = obj({
-  generatedAt: str,
+  customerId: str,
   from: nullableStr,
   to: nullableStr,
-  chainIntact: { type: 'boolean' },
-  firstBrokenSequence: { type: ['integer', 'null'] },
+  generatedAt: str,
   headHash: str,
-  eventCount: int,
-  events: { type: 'array', items: auditEventJson },
+  opening: { type: 'array', items: derivedBalanceJson },
+  closing: { type: 'array', items: derivedBalanceJson },
+  lines: {
+    type: 'array',
+    items: obj({
+      sequence: int,
+      occurredAt: str,
+      kind: str,
+      eventType: str,
+      eventId: str,
+      referenceId: str,
+      orderId: nullableStr,
+      assetName: str,
+      side: nullableStr,
+      size: int,
+      price: int,
+      amount: int,
+      status: str,
+      reason: nullableStr,
+      changes: { type: 'array', items: derivedBalanceJson },
+    }),
+  },
+  lineCount: int,
+  chainIntact: { type: 'boolean' },
 })
+const sagaJson = obj({ name: str, count: int, p50Ms: int, p95Ms: int, p99Ms: int, maxMs: int })
 export const analyticsJson = obj({
+  from: nullableStr,
+  to: nullableStr,
   volume: { type: 'array', items: obj({ assetName: str, day: str, size: int, notional: int, trades: int }) },
   orderStatuses: { type: 'array', items: obj({ status: str, orders: int }) },
-  sagaDurations: obj({ count: int, p50Ms: int, p95Ms: int, maxMs: int }),
+  sagaDurations: { type: 'array', items: sagaJson },
+  reasons: { type: 'array', items: obj({ eventType: str, reason: str, count: int }) },
 })
 
 /** Every route answers errors in the one shape; documented once per status class. */

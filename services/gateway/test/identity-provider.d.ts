@@ -4,10 +4,13 @@
  * plus the claims `clients` holds for it when the token is issued, so a test may fill them
  * in later (e.g. with an id it has only just created). Stopped when the test ends.
  */
-export declare function startIdentityProvider(t: {
-    after: (fn: () => unknown) => void;
-}, clients: Record<string, Record<string, unknown>>): Promise<{
-    issuer: string;
-    token: (clientId: string) => Promise<string>;
-}>;
+export declare function startIdentityProvider(
+  t: {
+    after: (fn: () => unknown) => void
+  },
+  clients: Record<string, Record<string, unknown>>,
+): Promise<{
+  issuer: string
+  token: (clientId: string) => Promise<string>
+}>
 //# sourceMappingURL=identity-provider.d.ts.map

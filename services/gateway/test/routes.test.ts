@@ -143,8 +143,8 @@ test('when the notification and audit services are not configured, then their ro
     [c1, 'GET', '/api/notifications'],
     [c1, 'GET', '/api/notifications/preferences'],
     [c1, 'PUT', '/api/notifications/preferences', { preferences: [{ eventType: 'OrderMatched', channel: 'SMS', enabled: true }] }],
-    [admin, 'GET', '/api/audit/events'],
-    [admin, 'GET', '/api/audit/reports/compliance'],
+    [admin, 'GET', `/api/audit/events?customerId=${ids.c1}`],
+    [admin, 'GET', `/api/audit/reports/compliance?customerId=${ids.c1}`],
     [admin, 'GET', '/api/audit/analytics'],
   ]
   for (const [token, method, url, body] of routes) {
@@ -178,15 +178,19 @@ test('when notifications, preferences and the audit trail are read, then they an
   const events = await gw.request('GET', `/api/audit/events?orderId=${ids.order1}`, { token: admin })
   assert.deepEqual(events.json().content[0].data, { orderId: ids.order1, size: 10 })
   assert.equal(events.json().content[0].causationId, null)
-  const report = await gw.request('GET', '/api/audit/reports/compliance?from=2025-01-01T00:00:00Z&to=2025-02-01T00:00:00Z', {
-    token: admin,
-  })
+  const report = await gw.request(
+    'GET',
+    `/api/audit/reports/compliance?customerId=${ids.c1}&from=2025-01-01T00:00:00Z&to=2025-02-01T00:00:00Z`,
+    { token: admin },
+  )
   assert.equal(report.json().chainIntact, true)
-  assert.equal(report.json().firstBrokenSequence, null)
+  assert.deepEqual(report.json().lines, [])
   assert.deepEqual(gw.world.requests('GetComplianceReport')[0], {
     from: '2025-01-01T00:00:00.000Z',
     to: '2025-02-01T00:00:00.000Z',
-    customer_id: '',
+    customer_id: ids.c1,
+    after_sequence: 0,
+    limit: 1000,
   })
 })
 

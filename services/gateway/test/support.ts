@@ -298,6 +298,8 @@ export function createWorld() {
         volume: [{ asset_name: 'AAPL', day: '2025-01-31', size: 4, notional: 59_600, trades: 1 }],
         order_statuses: [{ status: 'MATCHED', orders: 1 }],
         saga_durations: { count: 1, p50_ms: 40, p95_ms: 40, max_ms: 40 },
+        sagas: [{ name: 'CREATED_TO_MATCHED', count: 1, p50_ms: 40, p95_ms: 40, p99_ms: 40, max_ms: 40 }],
+        reasons: [{ event_type: 'OrderRejected', reason: 'INSUFFICIENT_BALANCE', count: 2 }],
       }),
     },
   }

@@ -240,7 +240,7 @@ test('when a date-time is a leap second or another form the schema accepts, then
     const orders = await gw.request('GET', `/api/orders?startDate=${q}`, { token: admin })
     assert.equal(orders.statusCode, 200, `orders ${sent}: ${orders.body}`)
     assert.equal(gw.world.requests('ListOrders').at(-1)!['start_date'], instant, sent)
-    const report = await gw.request('GET', `/api/audit/reports/compliance?from=${q}`, { token: admin })
+    const report = await gw.request('GET', `/api/audit/reports/compliance?customerId=${ids.c1}&from=${q}`, { token: admin })
     assert.equal(report.statusCode, 200, `report ${sent}: ${report.body}`)
     assert.equal(gw.world.requests('GetComplianceReport').at(-1)!['from'], instant, sent)
     const analytics = await gw.request('GET', `/api/audit/analytics?to=${q}`, { token: admin })
@@ -253,14 +253,18 @@ test('when a date-time is a leap second or another form the schema accepts, then
     const orders = await gw.request('GET', `/api/orders?startDate=${q}`, { token: admin })
     assert.equal(orders.statusCode, 400, sent)
     assert.equal(errorOf(orders).details?.[0]?.field, 'querystring.startDate', sent)
-    const report = await gw.request('GET', `/api/audit/reports/compliance?from=${q}`, { token: admin })
+    const report = await gw.request('GET', `/api/audit/reports/compliance?customerId=${ids.c1}&from=${q}`, { token: admin })
     assert.equal(report.statusCode, 400, sent)
     assert.equal(errorOf(report).details?.[0]?.field, 'querystring.from', sent)
   }
   // A leap second still orders correctly against its neighbour.
-  const backwards = await gw.request('GET', '/api/audit/reports/compliance?from=2016-12-31T23:59:60Z&to=2017-01-01T00:00:00Z', {
-    token: admin,
-  })
+  const backwards = await gw.request(
+    'GET',
+    `/api/audit/reports/compliance?customerId=${ids.c1}&from=2016-12-31T23:59:60Z&to=2017-01-01T00:00:00Z`,
+    {
+      token: admin,
+    },
+  )
   assert.equal(backwards.statusCode, 400)
   assert.equal(errorOf(backwards).details?.[0]?.field, 'querystring.to')
 })

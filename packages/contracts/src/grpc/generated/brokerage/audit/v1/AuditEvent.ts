@@ -16,6 +16,10 @@ export interface AuditEvent {
   'data_json'?: (string);
   'hash'?: (string);
   'prev_hash'?: (string);
+  'service'?: (string);
+  'since_previous_ms'?: (number | string | Long);
+  'partition'?: (number);
+  'offset'?: (number | string | Long);
 }
 
 export interface AuditEvent__Output {
@@ -32,4 +36,8 @@ export interface AuditEvent__Output {
   'data_json': (string);
   'hash': (string);
   'prev_hash': (string);
+  'service': (string);
+  'since_previous_ms': (number);
+  'partition': (number);
+  'offset': (number);
 }

@@ -6,10 +6,12 @@ export interface ListEventsRequest {
   'order_id'?: (string);
   'customer_id'?: (string);
   'page'?: (_brokerage_common_v1_PageRequest | null);
+  'correlation_id'?: (string);
 }
 
 export interface ListEventsRequest__Output {
   'order_id': (string);
   'customer_id': (string);
   'page': (_brokerage_common_v1_PageRequest__Output | null);
+  'correlation_id': (string);
 }

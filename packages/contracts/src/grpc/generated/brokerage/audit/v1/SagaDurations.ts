@@ -7,6 +7,8 @@ export interface SagaDurations {
   'p50_ms'?: (number | string | Long);
   'p95_ms'?: (number | string | Long);
   'max_ms'?: (number | string | Long);
+  'p99_ms'?: (number | string | Long);
+  'name'?: (string);
 }
 
 export interface SagaDurations__Output {
@@ -14,4 +16,6 @@ export interface SagaDurations__Output {
   'p50_ms': (number);
   'p95_ms': (number);
   'max_ms': (number);
+  'p99_ms': (number);
+  'name': (string);
 }

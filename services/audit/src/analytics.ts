@@ -1,0 +1,100 @@
+import type { Queryable } from '@brokerage/platform/postgres'
+
+// Figures over a period, from the log alone. Every aggregate here is insensitive to an event
+// stored twice (min, bool_or, one row per trade or event id), so duplicates need no filter
+// beyond leaving the dead-letter copies out.
+
+export interface Period {
+  from: string | null
+  to: string | null
+}
+
+const IN_PERIOD = `occurred_at >= COALESCE($1::timestamptz, '-infinity') AND occurred_at < COALESCE($2::timestamptz, 'infinity')
+  AND topic NOT LIKE '%.dlq'`
+
+export interface SagaStats {
+  name: 'CREATED_TO_CONFIRMED' | 'CONFIRMED_TO_FIRST_FILL' | 'CREATED_TO_MATCHED'
+  count: number
+  p50Ms: number
+  p95Ms: number
+  p99Ms: number
+  maxMs: number
+}
+
+const REASON_TYPES = [
+  'OrderRejected',
+  'OrderFailed',
+  'AssetReservationFailed',
+  'AssetTransferFailed',
+  'DepositRejected',
+  'WithdrawalRejected',
+]
+
+export async function analytics(db: Queryable, p: Period) {
+  const period = [p.from, p.to]
+  const [volume, orders, reasons] = await Promise.all([
+    // A trade is settled once SettlementCompleted names it (one per customer order of it): counted once.
+    db.query<{ asset_name: string; day: string; size: number; notional: number; trades: number }>(
+      `SELECT asset_name, day, sum(size)::bigint AS size, sum(size * price)::bigint AS notional, count(*)::bigint AS trades
+       FROM (SELECT DISTINCT ON (data->>'tradeId') data->>'assetName' AS asset_name,
+               to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+               (data->>'size')::bigint AS size, (data->>'price')::bigint AS price
+             FROM audit_log WHERE type = 'SettlementCompleted' AND ${IN_PERIOD}
+             ORDER BY data->>'tradeId', occurred_at) t
+       GROUP BY asset_name, day ORDER BY day, asset_name`,
+      period,
+    ),
+    // Orders created in the period, followed to wherever they are now (steps may fall after `to`).
+    db.query<{ statuses: Array<{ status: string; orders: number }> | null; sagas: SagaStats[] }>(
+      `WITH created AS (
+         SELECT (data->>'orderId')::uuid AS order_id, min(occurred_at) AS created_at
+         FROM audit_log WHERE type = 'OrderCreated' AND ${IN_PERIOD} GROUP BY 1),
+       steps AS (
+         SELECT (data->>'orderId')::uuid AS order_id, type, occurred_at, data FROM audit_log
+         WHERE type IN ('OrderConfirmed', 'SettlementCompleted', 'OrderRejected', 'OrderCancelled', 'OrderFailed')
+           AND occurred_at >= COALESCE($1::timestamptz, '-infinity') AND topic NOT LIKE '%.dlq'),
+       per AS (
+         SELECT c.order_id, c.created_at,
+           min(s.occurred_at) FILTER (WHERE s.type = 'OrderConfirmed') AS confirmed_at,
+           min(s.occurred_at) FILTER (WHERE s.type = 'SettlementCompleted') AS first_fill_at,
+           min(s.occurred_at) FILTER (WHERE s.type = 'SettlementCompleted' AND (s.data->>'remainingSize')::bigint = 0) AS matched_at,
+           coalesce(bool_or(s.type = 'OrderRejected'), false) AS rejected,
+           coalesce(bool_or(s.type = 'OrderCancelled'), false) AS cancelled,
+           coalesce(bool_or(s.type = 'OrderFailed'), false) AS failed
+         FROM created c LEFT JOIN steps s USING (order_id) GROUP BY c.order_id, c.created_at),
+       durations AS (
+         SELECT 'CREATED_TO_CONFIRMED' AS name, extract(epoch FROM confirmed_at - created_at) * 1000 AS ms FROM per
+         UNION ALL SELECT 'CONFIRMED_TO_FIRST_FILL', extract(epoch FROM first_fill_at - confirmed_at) * 1000 FROM per
+         UNION ALL SELECT 'CREATED_TO_MATCHED', extract(epoch FROM matched_at - created_at) * 1000 FROM per),
+       stats AS (
+         SELECT n.name, count(d.ms)::bigint AS count,
+           coalesce(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY d.ms)), 0)::bigint AS "p50Ms",
+           coalesce(round(percentile_cont(0.95) WITHIN GROUP (ORDER BY d.ms)), 0)::bigint AS "p95Ms",
+           coalesce(round(percentile_cont(0.99) WITHIN GROUP (ORDER BY d.ms)), 0)::bigint AS "p99Ms",
+           coalesce(round(max(d.ms)), 0)::bigint AS "maxMs"
+         FROM (VALUES ('CREATED_TO_CONFIRMED', 1), ('CONFIRMED_TO_FIRST_FILL', 2), ('CREATED_TO_MATCHED', 3)) n(name, pos)
+         LEFT JOIN durations d ON d.name = n.name AND d.ms IS NOT NULL
+         GROUP BY n.name, n.pos ORDER BY n.pos)
+       SELECT
+         (SELECT json_agg(json_build_object('status', status, 'orders', orders) ORDER BY status) FROM (
+            SELECT CASE WHEN rejected THEN 'REJECTED' WHEN failed THEN 'FAILED' WHEN cancelled THEN 'CANCELED'
+                        WHEN matched_at IS NOT NULL THEN 'MATCHED' WHEN first_fill_at IS NOT NULL THEN 'PARTIALLY_FILLED'
+                        WHEN confirmed_at IS NOT NULL THEN 'CONFIRMED' ELSE 'PENDING' END AS status, count(*) AS orders
+            FROM per GROUP BY 1) s) AS statuses,
+         (SELECT json_agg(stats) FROM stats) AS sagas`,
+      period,
+    ),
+    db.query<{ event_type: string; reason: string; count: number }>(
+      `SELECT type AS event_type, coalesce(data->>'reason', '') AS reason, count(DISTINCT event_id)::bigint AS count
+       FROM audit_log WHERE type = ANY($3) AND ${IN_PERIOD} GROUP BY 1, 2 ORDER BY 1, 2`,
+      [...period, REASON_TYPES],
+    ),
+  ])
+  const o = orders.rows[0]!
+  return {
+    volume: volume.rows.map((v) => ({ assetName: v.asset_name, day: v.day, size: v.size, notional: v.notional, trades: v.trades })),
+    orderStatuses: o.statuses ?? [],
+    sagas: o.sagas,
+    reasons: reasons.rows.map((r) => ({ eventType: r.event_type, reason: r.reason, count: r.count })),
+  }
+}
