@@ -42,6 +42,15 @@ test('when CustomerCreated arrives, then the welcome mail reaches the SMTP serve
     ['EMAIL', 'SENT', 1],
     ['WEBSOCKET', 'SENT', 1],
   ])
+
+  const page = await (await fetch(h.mail.webUrl)).text()
+  assert.match(page, /Welcome to Brokerage, Ada Lovelace/, 'the mail catcher lists the mail')
+  const metrics = await (await fetch(`http://127.0.0.1:${h.svc.runtime.ports.http}/metrics`)).text()
+  assert.match(metrics, /notification_deliveries_total\{[^}]*channel="EMAIL",outcome="sent"[^}]*\} 1\n/)
+  assert.match(metrics, /notification_delivery_latency_seconds_count\{[^}]*channel="EMAIL"[^}]*\} 1\n/)
+  assert.match(metrics, /notification_queue_depth/)
+  const ready = await fetch(`http://127.0.0.1:${h.svc.runtime.ports.http}/health/ready`)
+  assert.equal(ready.status, 200)
 })
 
 test('when the same event is delivered twice, then it is recorded and mailed once', async (t) => {
