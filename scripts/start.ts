@@ -35,6 +35,7 @@ const pg = {
     await pgExited
   },
 }
+const mailCatcher = { smtp: process.env.MAIL_CATCHER_SMTP_PORT ?? '1025', http: process.env.MAIL_CATCHER_HTTP_PORT ?? '8025' }
 let services: RunningService[] = []
 let stopping = false
 
@@ -56,6 +57,8 @@ try {
     logDir: join(dataDir, 'logs'),
     ports: { gateway: { http: gatewayPort } },
     env: { ADMIN_USERNAME: process.env.ADMIN_USERNAME ?? 'admin', ADMIN_PASSWORD: process.env.ADMIN_PASSWORD ?? 'admin' },
+    // Without SMTP_URL the notification service runs a development mail catcher on these ports.
+    serviceEnv: { notification: { MAIL_CATCHER_SMTP_PORT: mailCatcher.smtp, MAIL_CATCHER_HTTP_PORT: mailCatcher.http } },
   })
 } catch (err) {
   console.error(`Start-up failed: ${(err as Error).message}`)
@@ -87,5 +90,7 @@ if (gateway) {
 } else {
   console.log('  (no gateway in this checkout yet: only the services listed above run)')
 }
+if (services.some((s) => s.spec.name === 'notification'))
+  console.log(process.env.SMTP_URL ? '  Mail           sent to SMTP_URL' : `  Mail catcher   http://127.0.0.1:${mailCatcher.http}/`)
 console.log(`  Logs           ${join(dataDir, 'logs')}/<service>.log`)
 console.log('Press Ctrl-C to stop.')

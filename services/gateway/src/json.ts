@@ -120,6 +120,9 @@ export function notification(n: pb.Notification__Output) {
       attempts: d.attempts,
       lastError: orNull(d.last_error),
       sentAt: orNull(d.sent_at),
+      createdAt: orNull(d.created_at),
+      updatedAt: orNull(d.updated_at),
+      nextAttemptAt: orNull(d.next_attempt_at),
     })),
   }
 }

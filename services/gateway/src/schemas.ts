@@ -151,7 +151,16 @@ export const orderBookJson = obj({
   asOf: str,
 })
 
-const deliveryJson = obj({ channel: str, status: str, attempts: int, lastError: nullableStr, sentAt: nullableStr })
+const deliveryJson = obj({
+  channel: str,
+  status: str,
+  attempts: int,
+  lastError: nullableStr,
+  sentAt: nullableStr,
+  createdAt: nullableStr,
+  updatedAt: nullableStr,
+  nextAttemptAt: nullableStr,
+})
 export const notificationJson = obj({
   id: str,
   customerId: str,
@@ -164,6 +173,18 @@ export const notificationJson = obj({
 })
 const preferenceJson = obj({ eventType: str, channel: str, enabled: { type: 'boolean' } })
 export const preferencesJson = obj({ customerId: str, preferences: { type: 'array', items: preferenceJson } })
+export const LOCALES = ['en', 'tr'] as const
+/** E.164, as the notification service checks it. */
+export const phone = { type: 'string', pattern: '^\\+[1-9]\\d{6,14}$', description: 'E.164, e.g. +905551234567' } as const
+export const pushSubscriptionJson = obj({ id: str, endpoint: str, createdAt: str })
+export const contactJson = obj({
+  customerId: str,
+  email: nullableStr,
+  phone: nullableStr,
+  locale: str,
+  pushSubscriptions: { type: 'array', items: pushSubscriptionJson },
+  vapidPublicKey: str,
+})
 
 export const auditEventJson = obj({
   sequence: int,

@@ -18,6 +18,14 @@ export interface RecordedCall {
 }
 
 const AT = '2025-01-31T09:30:00.000Z'
+const contact = (customerId: string) => ({
+  customer_id: customerId,
+  email: 'ada@example.com',
+  phone: '',
+  locale: 'en',
+  push_subscriptions: [],
+  vapid_public_key: 'BPublicKey',
+})
 
 export const ids = {
   broker1: randomUUID(),
@@ -261,6 +269,10 @@ export function createWorld() {
         preferences: [{ event_type: 'OrderCancelled', channel: 'EMAIL', enabled: true }],
       }),
       SetPreferences: async (r) => ({ customer_id: r.customer_id, preferences: r.preferences }),
+      GetContact: async (r) => contact(r.customer_id),
+      SetContact: async (r) => ({ ...contact(r.customer_id), phone: r.phone, locale: r.locale || 'en' }),
+      AddPushSubscription: async (r) => ({ id: randomUUID(), endpoint: r.endpoint, created_at: AT }),
+      RemovePushSubscription: async () => ({}),
     },
     audit: {
       ListEvents: async (r) =>

@@ -1,7 +1,25 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type * as pb from '@brokerage/contracts/grpc'
 import * as json from '../json.js'
 import { actorOf, principalOf } from '../request-context.js'
-import { body, channel, type Channel, notificationJson, pageOf, pageQuery, preferencesJson, query, responses, uuid } from '../schemas.js'
+import {
+  body,
+  channel,
+  type Channel,
+  contactJson,
+  errorResponses,
+  idParams,
+  LOCALES,
+  notificationJson,
+  pageOf,
+  pageQuery,
+  phone,
+  preferencesJson,
+  pushSubscriptionJson,
+  query,
+  responses,
+  uuid,
+} from '../schemas.js'
 import { doc, type RouteDeps } from './deps.js'
 
 type ListNotifications = { Querystring: { customerId?: string; page: number; size: number } }
@@ -9,12 +27,24 @@ type GetPreferences = { Querystring: { customerId?: string } }
 type SetPreferences = {
   Body: { customerId?: string; preferences: Array<{ eventType: string; channel: Channel; enabled: boolean }> }
 }
+type GetContact = { Querystring: { customerId?: string } }
+type SetContact = { Body: { customerId?: string; phone?: string | null; locale?: string } }
+type AddPushSubscription = { Body: { customerId?: string; endpoint: string; keys: { p256dh: string; auth: string } } }
+type RemovePushSubscription = { Params: { id: string }; Querystring: { customerId?: string } }
 
 export function notificationRoutes({ clients, access }: RouteDeps): FastifyPluginAsync {
   return async (api) => {
     api.get<ListNotifications>('/notifications', { schema: schemas.listNotifications }, listNotifications)
     api.get<GetPreferences>('/notifications/preferences', { schema: schemas.getPreferences }, getPreferences)
     api.put<SetPreferences>('/notifications/preferences', { schema: schemas.setPreferences }, setPreferences)
+    api.get<GetContact>('/notifications/contact', { schema: schemas.getContact }, getContact)
+    api.put<SetContact>('/notifications/contact', { schema: schemas.setContact }, setContact)
+    api.post<AddPushSubscription>('/notifications/push-subscriptions', { schema: schemas.addPushSubscription }, addPushSubscription)
+    api.delete<RemovePushSubscription>(
+      '/notifications/push-subscriptions/:id',
+      { schema: schemas.removePushSubscription },
+      removePushSubscription,
+    )
   }
 
   async function listNotifications(req: FastifyRequest<ListNotifications>) {
@@ -40,7 +70,60 @@ export function notificationRoutes({ clients, access }: RouteDeps): FastifyPlugi
     })
     return json.preferences(res)
   }
+
+  async function getContact(req: FastifyRequest<GetContact>) {
+    const customerId = await access.target(principalOf(req), req.query.customerId, 'querystring.customerId')
+    return contactOut(await clients.call('notification', 'GetContact', { customer_id: customerId }))
+  }
+
+  async function setContact(req: FastifyRequest<SetContact>) {
+    const customerId = await access.target(principalOf(req), req.body.customerId, 'body.customerId')
+    const res = await clients.call('notification', 'SetContact', {
+      actor: actorOf(req),
+      customer_id: customerId,
+      set_phone: req.body.phone !== undefined,
+      phone: req.body.phone ?? '',
+      locale: req.body.locale ?? '',
+    })
+    return contactOut(res)
+  }
+
+  async function addPushSubscription(req: FastifyRequest<AddPushSubscription>, reply: FastifyReply) {
+    const customerId = await access.target(principalOf(req), req.body.customerId, 'body.customerId')
+    const res = await clients.call('notification', 'AddPushSubscription', {
+      actor: actorOf(req),
+      customer_id: customerId,
+      endpoint: req.body.endpoint,
+      p256dh: req.body.keys.p256dh,
+      auth: req.body.keys.auth,
+    })
+    return reply.code(201).send(subscriptionOut(res))
+  }
+
+  async function removePushSubscription(req: FastifyRequest<RemovePushSubscription>, reply: FastifyReply) {
+    const customerId = await access.target(principalOf(req), req.query.customerId, 'querystring.customerId')
+    await clients.call('notification', 'RemovePushSubscription', { actor: actorOf(req), customer_id: customerId, id: req.params.id })
+    return reply.code(204).send()
+  }
 }
+
+const subscriptionOut = (s: pb.PushSubscription__Output) => ({ id: s.id, endpoint: s.endpoint, createdAt: s.created_at })
+const contactOut = (c: pb.Contact__Output) => ({
+  customerId: c.customer_id,
+  email: c.email || null,
+  phone: c.phone || null,
+  locale: c.locale,
+  pushSubscriptions: c.push_subscriptions.map(subscriptionOut),
+  vapidPublicKey: c.vapid_public_key,
+})
+
+const base64url = (bytes: number) =>
+  ({
+    type: 'string',
+    pattern: '^[A-Za-z0-9_-]+={0,2}$',
+    minLength: Math.floor((bytes * 4) / 3),
+    maxLength: Math.ceil((bytes * 4) / 3) + 2,
+  }) as const
 
 const eventType = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Z][A-Za-z0-9]*$' } as const
 
@@ -73,5 +156,33 @@ const schemas = {
       ['preferences'],
     ),
     response: responses(200, preferencesJson, 'The preferences after the change'),
+  },
+  getContact: {
+    ...doc('notifications', 'Contact details: email (from the customer), phone, locale, push subscriptions, the VAPID public key'),
+    querystring: query(customerQuery),
+    response: responses(200, contactJson, 'The contact details'),
+  },
+  setContact: {
+    ...doc('notifications', 'Set the phone (null removes it) and the locale of the messages; the email is the customer’s own'),
+    body: body({ ...customerQuery, phone: { ...phone, type: ['string', 'null'] }, locale: { type: 'string', enum: LOCALES } }),
+    response: responses(200, contactJson, 'The contact details after the change'),
+  },
+  addPushSubscription: {
+    ...doc('notifications', "Register a browser's push subscription (PushSubscription.toJSON())"),
+    body: body(
+      {
+        ...customerQuery,
+        endpoint: { type: 'string', format: 'uri', pattern: '^https://', maxLength: 2000 },
+        keys: body({ p256dh: base64url(65), auth: base64url(16) }, ['p256dh', 'auth']),
+      },
+      ['endpoint', 'keys'],
+    ),
+    response: responses(201, pushSubscriptionJson, 'The subscription'),
+  },
+  removePushSubscription: {
+    ...doc('notifications', 'Remove a push subscription'),
+    params: idParams,
+    querystring: query(customerQuery),
+    response: { 204: { description: 'Removed', type: 'null' }, ...errorResponses },
   },
 }

@@ -9,6 +9,9 @@ export interface Delivery {
   'attempts'?: (number);
   'last_error'?: (string);
   'sent_at'?: (string);
+  'created_at'?: (string);
+  'updated_at'?: (string);
+  'next_attempt_at'?: (string);
 }
 
 export interface Delivery__Output {
@@ -17,4 +20,7 @@ export interface Delivery__Output {
   'attempts': (number);
   'last_error': (string);
   'sent_at': (string);
+  'created_at': (string);
+  'updated_at': (string);
+  'next_attempt_at': (string);
 }

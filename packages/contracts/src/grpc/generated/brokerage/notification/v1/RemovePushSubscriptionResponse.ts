@@ -1,0 +1,8 @@
+// Original file: proto/notification.proto
+
+
+export interface RemovePushSubscriptionResponse {
+}
+
+export interface RemovePushSubscriptionResponse__Output {
+}

@@ -1,0 +1,63 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createECDH, randomBytes, randomUUID } from 'node:crypto'
+import * as ece from 'http_ece'
+import { eventually } from '@brokerage/platform/testing'
+import { actor, recordingServer, startHarness } from './harness.js'
+
+// A local push service stands in for the browser vendor's: it records the request, and the
+// test decrypts the payload with the subscription's private key and auth secret (RFC 8291),
+// as the browser would.
+
+test('when web push is on, then the push service gets a VAPID-signed request whose payload decrypts to the notification; a 410 removes the subscription', async (t) => {
+  const h = await startHarness(t)
+  const push = await recordingServer(t)
+  const { customerId } = await h.customer()
+  const browser = createECDH('prime256v1')
+  browser.generateKeys()
+  const auth = randomBytes(16)
+  const sub = await h.call('AddPushSubscription', {
+    actor,
+    customer_id: customerId,
+    endpoint: `${push.url}/push/${randomUUID()}`,
+    p256dh: browser.getPublicKey().toString('base64url'),
+    auth: auth.toString('base64url'),
+  })
+  const contact = await h.call('GetContact', { customer_id: customerId })
+  assert.deepEqual(
+    contact.push_subscriptions.map((s) => s.id),
+    [sub.id],
+  )
+  assert.equal(contact.vapid_public_key, h.svc.vapidPublicKey)
+  await h.call('SetPreferences', {
+    actor,
+    customer_id: customerId,
+    preferences: [
+      { event_type: 'DepositCompleted', channel: 'WEB_PUSH', enabled: true },
+      { event_type: 'WithdrawalCompleted', channel: 'WEB_PUSH', enabled: true },
+    ],
+  })
+
+  const deposit = { movementId: randomUUID(), customerId, assetName: 'TRY', amount: 25_000, completedAt: new Date().toISOString() }
+  await h.event('DepositCompleted', deposit)
+  const [req] = await push.requests.until((r) => r.length >= 1)
+  assert.equal(req!.method, 'POST')
+  assert.equal(req!.headers['content-encoding'], 'aes128gcm')
+  assert.match(String(req!.headers.authorization), new RegExp(`^vapid t=[\\w-]+\\.[\\w-]+\\.[\\w-]+, k=${h.svc.vapidPublicKey}$`))
+  const payload = JSON.parse(ece.decrypt(req!.body, { version: 'aes128gcm', privateKey: browser, authSecret: auth }).toString())
+  assert.equal(payload.eventType, 'DepositCompleted')
+  assert.equal(payload.title, 'Deposit of 250.00 TRY completed')
+  assert.equal(payload.body, '250.00 TRY has been credited to your account and can be used now.')
+  await eventually(async () => (await h.deliveries(customerId)).find((d) => d.channel === 'WEB_PUSH' && d.status === 'SENT'))
+
+  push.answer(() => ({ status: 410 }))
+  await h.event('WithdrawalCompleted', { ...deposit, movementId: randomUUID() })
+  const failed = await eventually(async () =>
+    (await h.deliveries(customerId)).find(
+      (d) => d.channel === 'WEB_PUSH' && d.event_type === 'WithdrawalCompleted' && d.status === 'FAILED',
+    ),
+  )
+  assert.equal(failed.attempts, 1)
+  assert.match(failed.last_error, /410/)
+  assert.deepEqual((await h.call('GetContact', { customer_id: customerId })).push_subscriptions, [])
+})
