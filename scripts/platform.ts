@@ -12,6 +12,8 @@ export interface RunningService {
   spec: ServiceSpec
   child: ChildProcess
   httpUrl: string
+  /** Where /metrics and the detailed readiness answer are: httpUrl unless the service has an ops port. */
+  opsUrl: string
   grpcAddress?: string
   env: Record<string, string>
 }
@@ -22,7 +24,7 @@ export interface StartOptions {
   /** Base environment for every service (BUS, log level, admin credentials, …). */
   env?: Record<string, string | undefined>
   /** Port overrides by service name; 0 lets the OS pick. */
-  ports?: Record<string, { http?: number; grpc?: number }>
+  ports?: Record<string, { http?: number; grpc?: number; ops?: number }>
   logDir: string
   /** Only these services (default: every one that exists in services/). */
   only?: string[]
@@ -52,6 +54,7 @@ export function serviceEnv(spec: ServiceSpec, opts: StartOptions, addresses: Map
     ...opts.serviceEnv?.[spec.name],
   }
   if (spec.grpcPort !== undefined) env.GRPC_PORT = String(ports.grpc ?? spec.grpcPort)
+  if (spec.opsPort !== undefined) env.OPS_PORT = String(ports.ops ?? spec.opsPort)
   for (const callee of spec.calls) {
     const address = addresses.get(callee)
     if (address) env[`${envName(callee)}_GRPC_URL`] = address
@@ -127,7 +130,9 @@ export async function startService(
   const log = createWriteStream(join(opts.logDir, `${spec.name}.log`), { flags: 'a' })
   child.stdout!.pipe(log)
   child.stderr!.pipe(log)
-  const service: RunningService = { spec, child, httpUrl: `http://127.0.0.1:${env.HTTP_PORT}`, env }
+  const httpUrl = `http://127.0.0.1:${env.HTTP_PORT}`
+  const opsUrl = env.OPS_PORT ? `http://127.0.0.1:${env.OPS_PORT}` : httpUrl
+  const service: RunningService = { spec, child, httpUrl, opsUrl, env }
   if (env.GRPC_PORT) service.grpcAddress = `127.0.0.1:${env.GRPC_PORT}`
   try {
     await waitReady(child, service.httpUrl, spec.name, opts.readyTimeoutMs ?? 60_000)

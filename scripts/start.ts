@@ -56,7 +56,12 @@ try {
     serverUrl: pg.url,
     logDir: join(dataDir, 'logs'),
     ports: { gateway: { http: gatewayPort } },
-    env: { ADMIN_USERNAME: process.env.ADMIN_USERNAME ?? 'admin', ADMIN_PASSWORD: process.env.ADMIN_PASSWORD ?? 'admin' },
+    env: {
+      // The one-command development mode, whatever the shell says: production refuses the dev defaults.
+      NODE_ENV: 'development',
+      ADMIN_USERNAME: process.env.ADMIN_USERNAME ?? 'admin',
+      ADMIN_PASSWORD: process.env.ADMIN_PASSWORD ?? 'admin',
+    },
     // Without SMTP_URL the notification service runs a development mail catcher on these ports.
     serviceEnv: { notification: { MAIL_CATCHER_SMTP_PORT: mailCatcher.smtp, MAIL_CATCHER_HTTP_PORT: mailCatcher.http } },
   })
@@ -78,12 +83,15 @@ console.log('')
 console.log('Brokerage is up.')
 console.log(`  PostgreSQL     ${pg.url.replace(/:[^:@/]*@/, ':***@')}`)
 for (const s of services) {
-  console.log(`  ${s.spec.name.padEnd(16)}http ${s.httpUrl}${s.grpcAddress ? `  grpc ${s.grpcAddress}` : ''}`)
+  console.log(
+    `  ${s.spec.name.padEnd(16)}http ${s.httpUrl}${s.grpcAddress ? `  grpc ${s.grpcAddress}` : ''}${s.opsUrl !== s.httpUrl ? `  ops ${s.opsUrl}` : ''}`,
+  )
 }
 const gateway = services.find((s) => s.spec.name === 'gateway')
 if (gateway) {
   console.log('')
   console.log(`  API            ${gateway.httpUrl}/api   (docs: ${gateway.httpUrl}/docs)`)
+  console.log(`  Metrics        ${gateway.opsUrl}/metrics   (operations port, not the API's)`)
   console.log(
     `  Dev admin      ${process.env.ADMIN_USERNAME ?? 'admin'} / ${process.env.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : 'admin'}`,
   )

@@ -10,6 +10,8 @@ export interface ServiceSpec {
   database: string
   httpPort: number
   grpcPort?: number
+  /** A port of its own for /metrics and the detailed readiness answer (the gateway: off its public port). */
+  opsPort?: number
   /** Services whose gRPC API this one calls. */
   calls: string[]
 }
@@ -27,6 +29,7 @@ export const TOPOLOGY: ServiceSpec[] = [
     name: 'gateway',
     database: 'brokerage_gateway',
     httpPort: 8080,
+    opsPort: 9080,
     calls: ['customer', 'asset', 'order', 'order-processor', 'notification', 'audit'],
   },
 ]

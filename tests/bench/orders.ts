@@ -159,7 +159,7 @@ try {
     let total = 0
     for (const s of services.filter((x) => !name || x.spec.name === name)) {
       try {
-        const text = await (await fetch(`${s.httpUrl}/metrics`)).text()
+        const text = await (await fetch(`${s.opsUrl}/metrics`)).text()
         for (const line of text.split('\n')) {
           const m = metric.exec(line)
           if (m) total += Number(m[1])
@@ -186,7 +186,7 @@ try {
     let notConfirmed = 0
     let rateLimited = 0
     let errors = 0
-    const batchesBefore = measure ? await Promise.all(services.map((s) => batchMetrics(s.httpUrl))) : []
+    const batchesBefore = measure ? await Promise.all(services.map((s) => batchMetrics(s.opsUrl))) : []
     const stmtsBefore = measure && statementsOn ? await statementsSnapshot(admin) : new Map()
     const refine = measure ? await backendGroups(admin, dbLabel) : new Map<number, string>()
     const cpuBefore = cpuSnapshot(roots)
@@ -228,7 +228,7 @@ try {
       for (const [pid, g] of await backendGroups(admin, dbLabel)) refine.set(pid, g)
       if (statementsOn)
         statements = statementsDelta(stmtsBefore, await statementsSnapshot(admin)).filter((r) => r.datname.startsWith(`${DB_PREFIX}_`))
-      const batchesAfter = await Promise.all(services.map((s) => batchMetrics(s.httpUrl)))
+      const batchesAfter = await Promise.all(services.map((s) => batchMetrics(s.opsUrl)))
       batches = new Map(
         services.flatMap((s, i) =>
           [...batchDelta(batchesBefore[i]!, batchesAfter[i]!)].map(([k, v]) => [`${s.spec.name} ${k}`, v] as const),

@@ -36,8 +36,8 @@ export interface PlatformOptions {
 export async function startPlatform(t: TestContext, o: PlatformOptions = {}) {
   const serverUrl = await testServerUrl()
   const prefix = `e2e_${randomUUID().replaceAll('-', '').slice(0, 10)}`
-  const ports: Record<string, { http: number; grpc: number }> = {}
-  for (const s of existingServices()) ports[s.name] = { http: await freePort(), grpc: await freePort() }
+  const ports: Record<string, { http: number; grpc: number; ops: number }> = {}
+  for (const s of existingServices()) ports[s.name] = { http: await freePort(), grpc: await freePort(), ops: await freePort() }
   const logDir = await mkdtemp(join(tmpdir(), `${prefix}-logs-`))
   const opts: StartOptions = {
     serverUrl,

@@ -1,5 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { ConfigError, readConfig } from './config.js'
 
 const spec = {
@@ -57,4 +60,40 @@ test('when a value is empty or out of range, then empty counts as unset and rang
   assert.throws(() => readConfig({ DATABASE_URL: '  ' }, spec), /DATABASE_URL: required but not set/)
   assert.throws(() => readConfig({ DATABASE_URL: 'postgres://x/db', PORT: '70000' }, spec), /PORT: must be ≤ 65535, got 70000/)
   assert.equal(readConfig({ DATABASE_URL: 'postgres://x/db', PORT: ' 81 ' }, spec).PORT, 81)
+})
+
+const secrets = {
+  ADMIN_PASSWORD: { type: 'string', default: 'admin', productionRequired: true, secret: true },
+  PORT: { type: 'int', default: 8080 },
+} as const
+
+test('when NODE_ENV=production and a development default would be used or is set, then the variable is named and refused', () => {
+  assert.throws(
+    () => readConfig({ NODE_ENV: 'production' }, secrets),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.problems.length === 1 &&
+      /^ADMIN_PASSWORD: required in production \(NODE_ENV=production\)/.test(e.problems[0]!),
+  )
+  assert.throws(
+    () => readConfig({ NODE_ENV: 'production', ADMIN_PASSWORD: 'admin' }, secrets),
+    /ADMIN_PASSWORD: the development default is refused/,
+  )
+  assert.equal(readConfig({ NODE_ENV: 'production', ADMIN_PASSWORD: 's3cret!' }, secrets).ADMIN_PASSWORD, 's3cret!')
+  // Outside production the default stands, and other variables keep theirs in production.
+  assert.equal(readConfig({}, secrets).ADMIN_PASSWORD, 'admin')
+  assert.equal(readConfig({ NODE_ENV: 'production', ADMIN_PASSWORD: 'x' }, secrets).PORT, 8080)
+})
+
+test('when <NAME>_FILE names a file, then the value is read from it; both set or an unreadable file is named', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'config-'))
+  const file = join(dir, 'admin-password')
+  await writeFile(file, 'from a mounted secret\n')
+  assert.equal(readConfig({ ADMIN_PASSWORD_FILE: file }, secrets).ADMIN_PASSWORD, 'from a mounted secret')
+  assert.equal(readConfig({ NODE_ENV: 'production', ADMIN_PASSWORD_FILE: file }, secrets).ADMIN_PASSWORD, 'from a mounted secret')
+  assert.throws(
+    () => readConfig({ ADMIN_PASSWORD: 'a', ADMIN_PASSWORD_FILE: file }, secrets),
+    /set either ADMIN_PASSWORD or ADMIN_PASSWORD_FILE/,
+  )
+  assert.throws(() => readConfig({ ADMIN_PASSWORD_FILE: join(dir, 'missing') }, secrets), /ADMIN_PASSWORD_FILE: cannot read .*ENOENT/)
 })

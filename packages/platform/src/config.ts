@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+
 // A tiny, typed environment reader for main.ts files (the only place process.env is read).
 // It reports every missing or invalid variable at once, so a misconfigured deploy is
 // fixed in one round instead of one crash per variable.
@@ -5,6 +7,13 @@
 interface Common {
   /** Missing (unset or empty) is an error. Ignored when a default is given. */
   required?: boolean
+  /**
+   * The default is for development only: with NODE_ENV=production the variable must be set,
+   * to something other than the default (ADMIN_PASSWORD=admin is refused too).
+   */
+  productionRequired?: boolean
+  /** A password or key: never echoed in a problem, and readable from `<NAME>_FILE`. */
+  secret?: boolean
 }
 export type VarSpec =
   | (Common & { type: 'string'; default?: string })
@@ -39,6 +48,25 @@ export class ConfigError extends Error {
 const TRUE = new Set(['true', '1', 'yes', 'on'])
 const FALSE = new Set(['false', '0', 'no', 'off'])
 
+/** NODE_ENV=production: development defaults are refused (see `productionRequired`). */
+export const isProduction = (env: Env) => env['NODE_ENV']?.trim() === 'production'
+
+/**
+ * A variable's value: `NAME`, or the content of the file `NAME_FILE` names (how Kubernetes
+ * and Docker secrets are mounted), trimmed like any value. Setting both is an error.
+ */
+function rawValue(env: Env, name: string): { value?: string; problem?: string } {
+  const direct = env[name]?.trim()
+  const file = env[`${name}_FILE`]?.trim()
+  if (!file) return { value: direct }
+  if (direct) return { problem: `${name}: set either ${name} or ${name}_FILE, not both` }
+  try {
+    return { value: readFileSync(file, 'utf8').trim() }
+  } catch (err) {
+    return { problem: `${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})` }
+  }
+}
+
 /**
  * Reads `spec`'s variables from `env` and returns a frozen, typed object keyed by the
  * variable names (so `grep DATABASE_URL` finds every use). Throws one ConfigError
@@ -47,18 +75,29 @@ const FALSE = new Set(['false', '0', 'no', 'off'])
 export function readConfig<const S extends ConfigSpec>(env: Env, spec: S): Config<S> {
   const out: Record<string, unknown> = {}
   const problems: string[] = []
+  const production = isProduction(env)
   for (const [name, s] of Object.entries(spec)) {
-    const raw = env[name]?.trim()
+    const { value: raw, problem } = rawValue(env, name)
+    if (problem) {
+      problems.push(problem)
+      continue
+    }
     // An empty value counts as unset: compose files and shells often export `X=`.
     if (raw === undefined || raw === '') {
-      if (s.default !== undefined) out[name] = s.default
+      if (production && s.productionRequired)
+        problems.push(`${name}: required in production (NODE_ENV=production); the development default is refused`)
+      else if (s.default !== undefined) out[name] = s.default
       else if (s.required) problems.push(`${name}: required but not set`)
       else out[name] = undefined
       continue
     }
+    if (production && s.productionRequired && s.default !== undefined && raw === String(s.default)) {
+      problems.push(`${name}: the development default is refused in production (NODE_ENV=production)`)
+      continue
+    }
     const parsed = parse(s, raw)
     if (parsed.ok) out[name] = parsed.value
-    else problems.push(`${name}: ${parsed.problem}`)
+    else problems.push(`${name}: ${s.secret ? 'invalid (value not shown)' : parsed.problem}`)
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze(out) as Config<S>

@@ -1,4 +1,4 @@
-import { readConfig, type Env } from './config.js'
+import { ConfigError, isProduction, readConfig, type Env } from './config.js'
 import type { ServiceConfig } from './service.js'
 
 /** The variables every service reads (its main.ts adds its own). */
@@ -12,18 +12,37 @@ export const SERVICE_ENV = {
   NATS_REPLICAS: { type: 'int', min: 1, max: 5 },
   KAFKA_BROKERS: { type: 'string' },
   HTTP_PORT: { type: 'int', default: 0, min: 0, max: 65535 },
+  // /metrics and the detailed readiness answer on a port of their own, off the HTTP_PORT.
+  OPS_PORT: { type: 'int', min: 0, max: 65535 },
   GRPC_PORT: { type: 'int', min: 0, max: 65535 },
   HOST: { type: 'string', default: '127.0.0.1' },
   LOG_LEVEL: { type: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
   OTEL_EXPORTER_OTLP_ENDPOINT: { type: 'url' },
 } as const
 
+// The embedded PostgreSQL of `npm start` and the tests signs in as postgres/postgres.
+const DEV_DATABASE_PASSWORD = 'postgres'
+
 export function serviceConfigFromEnv(env: Env): ServiceConfig {
   const c = readConfig(env, SERVICE_ENV)
+  if (isProduction(env)) {
+    const problems: string[] = []
+    if (c.BUS === 'memory') problems.push('BUS: memory is for tests; production needs pglog or kafka')
+    for (const [name, url] of [
+      ['DATABASE_URL', c.DATABASE_URL],
+      ['BUS_DATABASE_URL', c.BUS_DATABASE_URL],
+    ] as const) {
+      if (url && decodeURIComponent(new URL(url).password) === DEV_DATABASE_PASSWORD) {
+        problems.push(`${name}: carries the development database password; production needs its own`)
+      }
+    }
+    if (problems.length) throw new ConfigError(problems)
+  }
   return {
     databaseUrl: c.DATABASE_URL,
     bus: { kind: c.BUS, url: c.BUS_DATABASE_URL, natsUrl: c.NATS_URL, natsReplicas: c.NATS_REPLICAS, brokers: c.KAFKA_BROKERS },
     httpPort: c.HTTP_PORT,
+    opsPort: c.OPS_PORT,
     grpcPort: c.GRPC_PORT,
     host: c.HOST,
     logLevel: c.LOG_LEVEL,

@@ -12,7 +12,7 @@ import { createLogger, withLogContext } from './observability/log.js'
 import { createMetrics } from './observability/metrics.js'
 import { initTracing, inSpan, SpanKind, withTraceparent } from './observability/tracing.js'
 import { createHttpServer } from './http/server.js'
-import { createOpsRoutes } from './http/ops.js'
+import { createOpsRoutes, createPublicHealthRoutes } from './http/ops.js'
 import { createGrpcServer } from './grpc/server.js'
 import { createStopper } from './lifecycle.js'
 
@@ -21,6 +21,11 @@ export interface ServiceConfig {
   bus: BusConfig
   /** HTTP port for /health and /metrics (and the API, for the gateway); 0 picks a free one. */
   httpPort: number
+  /**
+   * When set, /metrics and the detailed /health/ready move to a server of their own on this
+   * port (0 picks a free one), and the HTTP port keeps bare liveness and readiness answers.
+   */
+  opsPort?: number
   /** gRPC port; omit for a service without a synchronous API. */
   grpcPort?: number
   host?: string
@@ -72,18 +77,23 @@ export async function createServiceRuntime(opts: ServiceOptions) {
 
   const http = createHttpServer({ log, metrics, service: name, bodyLimit: opts.bodyLimit })
   const consumers: Array<{ groupId: string; topics: string[]; consumer: Consumer }> = []
-  await http.register(
-    createOpsRoutes({
-      service: name,
-      metrics,
-      checks: {
-        db: async () => {
-          await db.query('SELECT 1')
-        },
-        broker: () => bus.ping(),
+  const opsOptions = {
+    service: name,
+    metrics,
+    checks: {
+      db: async () => {
+        await db.query('SELECT 1')
       },
-    }),
-  )
+      broker: () => bus.ping(),
+    },
+  }
+  const ops = config.opsPort === undefined ? undefined : createHttpServer({ log, metrics, service: name })
+  if (ops) {
+    await ops.register(createOpsRoutes(opsOptions))
+    await http.register(createPublicHealthRoutes(opsOptions))
+  } else {
+    await http.register(createOpsRoutes(opsOptions))
+  }
   metrics.registerConsumerLag(async () => {
     const out = []
     for (const c of consumers) {
@@ -134,7 +144,7 @@ export async function createServiceRuntime(opts: ServiceOptions) {
     return consumer
   }
 
-  const ports = { http: 0, grpc: 0 }
+  const ports = { http: 0, grpc: 0, ops: 0 }
   return {
     name,
     log,
@@ -158,10 +168,16 @@ export async function createServiceRuntime(opts: ServiceOptions) {
         ports.grpc = await grpc.listen(config.grpcPort, host)
         stopper.add(() => grpc.stop())
       }
+      if (ops) {
+        await ops.listen({ port: config.opsPort, host })
+        ports.ops = (ops.server.address() as { port: number }).port
+        // Stopped last of the servers: probes and scrapes see the shutdown through.
+        stopper.add(() => ops.close())
+      }
       await http.listen({ port: config.httpPort, host })
       ports.http = (http.server.address() as { port: number }).port
       stopper.add(() => http.close())
-      log.info({ httpPort: ports.http, grpcPort: ports.grpc || undefined }, `${name} listening`)
+      log.info({ httpPort: ports.http, grpcPort: ports.grpc || undefined, opsPort: ports.ops || undefined }, `${name} listening`)
       return ports
     },
     stop: () => stopper.stop(),

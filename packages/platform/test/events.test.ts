@@ -80,16 +80,20 @@ test('when an event does not match its schema, then adding it fails with a clear
 test('when two relays share a database, then one publishes and the other takes over when it dies, in order, losing nothing', async (t) => {
   const { url, db, bus } = await setup(t)
   const outbox = createOutbox(codec, { db })
-  const a = startRelay({ db, bus, url, idleMs: 50 })
-  const b = startRelay({ db, bus, url, idleMs: 50 })
-  t.after(() => b.stop())
   const customerId = randomUUID()
+  // Every row is written before a relay runs, so the first batch holds ids 1 to 20 and an
+  // order by the ids as text ("10" before "9") shows at once, not only when wake-ups let a
+  // batch grow past 9.
   const first = Array.from({ length: 20 }, (_, i) => deposit(i + 1, customerId))
   for (const e of first) await db.tx((tx) => outbox.add(tx, e))
+  const a = startRelay({ db, bus, url, idleMs: 50 })
   await eventually(async () => (await db.query('SELECT count(*)::int AS n FROM outbox')).rows[0]!.n === 0)
+  const b = startRelay({ db, bus, url, idleMs: 50 })
+  t.after(() => b.stop())
   await a.stop()
-  const second = Array.from({ length: 20 }, (_, i) => deposit(100 + i, customerId))
-  for (const e of second) await db.tx((tx) => outbox.add(tx, e))
+  // One commit of ids 21 to 110: the standby's first batch crosses 99 to 100 whenever it takes over.
+  const second = Array.from({ length: 90 }, (_, i) => deposit(100 + i, customerId))
+  await db.tx((tx) => outbox.add(tx, ...second))
   await eventually(async () => (await db.query('SELECT count(*)::int AS n FROM outbox')).rows[0]!.n === 0, {
     what: 'the standby relay to take over',
   })
@@ -332,6 +336,51 @@ test('when a batch holds a duplicate and a poison message but no failing event, 
     dead.map((d) => [d.errorCode, d.message.value.equals(poison)]),
     [['EVENT_MALFORMED', true]],
   )
+})
+
+test('when the same event id appears twice in one batch, then its effect applies once and the handler gets it once', async (t) => {
+  const { db, bus } = await setup(t)
+  // No key on the effects here: applying an event twice must show as a second row, not
+  // as a constraint failure that sends the batch down the per-event path.
+  await db.query('CREATE TABLE applied (seq bigserial, event_id uuid NOT NULL, amount bigint NOT NULL)')
+  const customerId = randomUUID()
+  const [g1, g2, g3] = [1, 2, 3].map((n) => deposit(n, customerId))
+  const sequence = [g1!, g2!, g1!, g3!, g2!]
+  await bus.publish(
+    await Promise.all(sequence.map(async (e) => ({ topic: 'customer.events', key: customerId, value: await codec.encode(e) }))),
+  )
+  const runs: string[][] = []
+  const outcomes = createCollector<string>()
+  await startEventConsumer({
+    db,
+    bus,
+    codec,
+    groupId: 'effects',
+    topics: ['customer.events'],
+    retry: FAST,
+    handlers: defineHandlers({
+      DepositRequested: {
+        batch: async (events, { tx }) => {
+          runs.push(events.map((e) => e.id))
+          await tx.query('INSERT INTO applied (event_id, amount) SELECT * FROM unnest($1::uuid[], $2::bigint[])', [
+            events.map((e) => e.id),
+            events.map((e) => e.data.amount),
+          ])
+        },
+      },
+    }),
+    onOutcome: ({ outcome }) => outcomes.push(outcome),
+  })
+  await outcomes.until((o) => o.length === sequence.length, { what: 'an outcome for every message' })
+
+  const once = [g1!, g2!, g3!].map((e) => e.id)
+  assert.deepEqual(runs, [once], 'one call, each event once, in first-seen order')
+  const { rows } = await db.query<{ event_id: string }>('SELECT event_id FROM applied ORDER BY seq')
+  assert.deepEqual(
+    rows.map((r) => r.event_id),
+    once,
+  )
+  assert.deepEqual([...outcomes.items].sort(), ['duplicate', 'duplicate', 'ok', 'ok', 'ok'])
 })
 
 for (const kind of ['set-based', 'per-event'] as const) {

@@ -4,7 +4,7 @@ import { test } from 'node:test'
 import { newEnvelope } from '@brokerage/contracts'
 import { createEventCodec } from '@brokerage/platform'
 import { createCollector } from '@brokerage/platform/testing'
-import { deposit, startHarness, withdrawalRequested, withdrawalSent } from './harness.js'
+import { deposit, startHarness, withdrawalRequested, withdrawalSent, type Harness } from './harness.js'
 
 test('when a deposit is requested, then the row is created with size and usable, journalled, and DepositCompleted answers', async (t) => {
   const h = await startHarness(t)
@@ -179,16 +179,8 @@ test('when a withdrawal amount is not positive, then it is rejected INVALID_AMOU
   await h.assertConserved()
 })
 
-test('when WithdrawalSent names a withdrawal never reserved, then it is dead-lettered and nothing changes', async (t) => {
-  const h = await startHarness(t)
-  const customerId = randomUUID()
-  await h.fund(customerId, 1_000)
-
-  const request = withdrawalRequested(customerId, 300)
-  const sent = withdrawalSent(request)
-  await h.publish(sent)
-  await h.settle(customerId, 'customer.events')
-
+/** The DLQ letter of an event of customer.events, once it is there. */
+async function deadLetter(h: Harness, eventId: string): Promise<{ id: string; error: string | undefined }> {
   const codec = createEventCodec()
   const dead = createCollector<{ id: string; error: string | undefined }>()
   await h.bus.ensureTopic('customer.events.dlq')
@@ -199,12 +191,63 @@ test('when WithdrawalSent names a withdrawal never reserved, then it is dead-let
       for (const m of b.messages) dead.push({ id: (await codec.decode(m.value)).id, error: m.headers['dlq-error'] })
     },
   })
-  const letters = await dead.until((items) => items.some((d) => d.id === sent.id)).finally(() => reader.stop())
-  const letter = letters.find((d) => d.id === sent.id)
-  assert.match(letter!.error ?? '', /unknown/)
+  const letters = await dead.until((items) => items.some((d) => d.id === eventId)).finally(() => reader.stop())
+  return letters.find((d) => d.id === eventId)!
+}
 
+test('when WithdrawalSent names a withdrawal never reserved, then it is dead-lettered and nothing changes', async (t) => {
+  const h = await startHarness(t)
+  const customerId = randomUUID()
+  await h.fund(customerId, 1_000)
+
+  const request = withdrawalRequested(customerId, 300)
+  const sent = withdrawalSent(request)
+  await h.publish(sent)
+  await h.settle(customerId, 'customer.events')
+
+  assert.match((await deadLetter(h, sent.id)).error ?? '', /unknown/)
   assert.deepEqual(h.answered(sent), [])
   assert.deepEqual(await h.balance(customerId), { size: 1_000, usable: 1_000 })
   assert.equal(await h.withdrawal(request.data.movementId), null)
+  await h.assertConserved()
+})
+
+test('when WithdrawalSent carries another amount than the reserved withdrawal, then it is dead-lettered and nothing changes', async (t) => {
+  const h = await startHarness(t)
+  const customerId = randomUUID()
+  await h.fund(customerId, 1_000)
+  const request = withdrawalRequested(customerId, 300)
+  await h.send(request, 'WithdrawalReserved')
+
+  const sent = withdrawalSent(request)
+  const wrong = newEnvelope('WithdrawalSent', { ...sent.data, amount: 299 })
+  await h.publish(wrong)
+  await h.settle(customerId, 'customer.events')
+
+  assert.match((await deadLetter(h, wrong.id)).error ?? '', /does not match/)
+  assert.deepEqual(h.answered(wrong), [])
+  assert.deepEqual(await h.balance(customerId), { size: 1_000, usable: 700 })
+  assert.deepEqual(await h.withdrawal(request.data.movementId), { status: 'RESERVED', amount: 300, rejection_reason: null })
+  assert.deepEqual(
+    (await h.journal(request.data.movementId)).map((j) => j.cause_event_id),
+    [request.id],
+  )
+  await h.assertConserved()
+})
+
+test('when a DepositRequested has amount 0, then DepositRejected INVALID_AMOUNT answers and nothing reaches the ledger', async (t) => {
+  const h = await startHarness(t)
+  const customerId = randomUUID()
+
+  const request = deposit(customerId, 0)
+  const rejected = await h.send(request, 'DepositRejected')
+
+  assert.equal(rejected.data.reason, 'INVALID_AMOUNT')
+  assert.deepEqual(
+    h.answered(request).map((e) => e.type),
+    ['DepositRejected'],
+  )
+  assert.equal(await h.balance(customerId), null)
+  assert.deepEqual(await h.journal(request.data.movementId), [])
   await h.assertConserved()
 })

@@ -228,5 +228,14 @@ export function createIdentityGrpc(deps: { identity: Identity }): GrpcHandlers<'
       c.done()
       return principalOut(await identity.setPassword(actor, subject, password))
     },
+
+    async ChangePassword(r, ctx) {
+      const c = createChecker()
+      const actor = actorOf(c, r['actor'], ctx)
+      const currentPassword = c.secret('currentPassword', r['current_password'], 128)
+      const newPassword = c.password('newPassword', r['new_password'])
+      c.done()
+      return principalOut(await identity.changePassword(actor, currentPassword, newPassword))
+    },
   }
 }

@@ -29,6 +29,24 @@ export function createIdentity(deps: { db: Db; store: Store; passwords: Password
       return principalOf(credential)
     },
 
+    /**
+     * The signed-in customer or broker changes their own password. A wrong current password
+     * is a bad field, not a bad token: the caller's session stays valid (the gateway ends
+     * every session only once the change is made).
+     */
+    async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<Principal> {
+      if (actor.role === 'ADMIN') throw new AppError('FORBIDDEN', "The admin's password is set by configuration")
+      const credential = await store.credential(db, { subject: actor.subject })
+      if (!credential) throw notFound('account')
+      if (!(await passwords.verify(currentPassword, credential.passwordHash))) {
+        throw new AppError('VALIDATION_FAILED', 'Request validation failed', {
+          details: [{ field: 'currentPassword', message: 'is not the current password' }],
+        })
+      }
+      await store.setPassword(db, actor.subject, await passwords.hash(newPassword), now())
+      return principalOf(credential)
+    },
+
     /** An admin sets anyone's password; anyone else only their own (another's looks missing). */
     async setPassword(actor: Actor, subject: string, password: string): Promise<Principal> {
       if (actor.role !== 'ADMIN' && actor.subject !== subject) throw notFound('account')

@@ -92,6 +92,33 @@ test('Authenticate and SetPassword', async (t) => {
     assert.equal((await h.identity('Authenticate', { username: b.email, password: 'broker secret 2' })).role, 'BROKER')
   })
 
+  await t.test('when a customer changes their password with the current one, then only the new one signs in', async () => {
+    const c = await h.createCustomer()
+    const me = actor('CUSTOMER', c.id as string)
+    const p = await h.identity('ChangePassword', { actor: me, current_password: PASSWORD, new_password: 'changed secret 1' })
+    assert.equal(p.subject, c.id)
+    assert.equal((await h.identity('Authenticate', { username: c.email, password: 'changed secret 1' })).subject, c.id)
+    await identityRefuses(h, 'Authenticate', { username: c.email, password: PASSWORD }, 'UNAUTHENTICATED')
+  })
+
+  await t.test(
+    'when ChangePassword gets a wrong current password or a new one breaking the rules, then VALIDATION_FAILED and nothing changes',
+    async () => {
+      const me = actor('BROKER', broker.id as string)
+      await identityRefuses(
+        h,
+        'ChangePassword',
+        { actor: me, current_password: 'not it at all', new_password: 'fine new pass' },
+        'VALIDATION_FAILED',
+        ['currentPassword'],
+      )
+      await identityRefuses(h, 'ChangePassword', { actor: me, current_password: PASSWORD, new_password: 'short' }, 'VALIDATION_FAILED', [
+        'newPassword',
+      ])
+      await identityRefuses(h, 'ChangePassword', { actor: ADMIN, current_password: 'admin', new_password: 'fine new pass' }, 'FORBIDDEN')
+    },
+  )
+
   await t.test("when someone else's or an unknown account is named, then NOT_FOUND and nothing changes", async () => {
     await identityRefuses(h, 'SetPassword', { actor: actor('CUSTOMER'), subject: customer.id, password: 'takeover pass' }, 'NOT_FOUND')
     await identityRefuses(

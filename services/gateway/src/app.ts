@@ -7,9 +7,13 @@ import { registerDocs } from './docs.js'
 import { createIdempotencyStore } from './idempotency.js'
 import { createLiveFeed, type LiveOptions } from './live/index.js'
 import { createRateLimiter, createTierCache } from './rate-limit.js'
-import { loadSigningKeys } from './signing-keys.js'
+import { startSessions } from './sessions.js'
+import { createSignInThrottle } from './sign-in-throttle.js'
+import { securityHeaders } from './plugins/headers.js'
+import { configuredSigningKeys, loadSigningKeys } from './signing-keys.js'
 import {
   cacheVerifiedTokens,
+  checkSessions,
   createLocalVerifier,
   createOidcVerifier,
   createTokenIssuer,
@@ -23,9 +27,18 @@ export interface GatewayOptions {
   services: ServiceAddresses
   /** The dev admin (SPEC §6: admin / admin unless configured). */
   admin: { username: string; password: string }
+  /** The built-in issuer's key (a private JWK); unset, one is generated and stored. */
+  signingKey?: string
+  /** Origins allowed to call the API from a browser (CORS); none when unset. */
+  corsOrigins?: readonly string[]
   /** The built-in issuer's URL (`iss`); http://127.0.0.1:<port> when unset. */
   publicUrl?: string
+  /** Access tokens' lifetime (15 minutes unless set; main.ts allows no more). */
   tokenTtlSeconds?: number
+  /** A refresh token's lifetime; each refresh starts a new one. */
+  refreshTtlSeconds?: number
+  /** A session's absolute lifetime, however often it is refreshed. */
+  sessionTtlSeconds?: number
   /** `aud` of issued tokens, and the audience required of every token. */
   audience?: string
   /** An external OpenID Connect provider whose tokens replace the built-in issuer's. */
@@ -41,6 +54,7 @@ export interface GatewayOptions {
 }
 
 export const DEFAULT_AUDIENCE = 'brokerage-api'
+export const MAX_ACCESS_TTL_SECONDS = 15 * 60
 const BODY_LIMIT = 16 * 1024
 const PURGE_EVERY_MS = 60 * 60 * 1000
 
@@ -51,7 +65,8 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
 
   const runtime = await createServiceRuntime({
     name: 'gateway',
-    config: opts.config,
+    // Metrics and the detailed readiness answer never on the public port.
+    config: { ...opts.config, opsPort: opts.config.opsPort ?? 0 },
     migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
     codec: createEventCodec(),
     bodyLimit: BODY_LIMIT,
@@ -63,14 +78,33 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
 
   // Identity: the built-in issuer by default, or an external OIDC provider instead.
   const issuerUrl = () => (gateway.publicUrl ?? `http://127.0.0.1:${runtime.ports.http}`).replace(/\/+$/, '')
-  const keys = gateway.oidcIssuerUrl ? undefined : await loadSigningKeys(runtime.db)
-  const issuer = keys && createTokenIssuer({ keys, issuer: issuerUrl, audience, ttlSeconds: gateway.tokenTtlSeconds ?? 3600, now })
-  const verify = cacheVerifiedTokens(
+  const keys = gateway.oidcIssuerUrl
+    ? undefined
+    : gateway.signingKey
+      ? await configuredSigningKeys(gateway.signingKey)
+      : await loadSigningKeys(runtime.db)
+  const accessTtlSeconds = gateway.tokenTtlSeconds ?? MAX_ACCESS_TTL_SECONDS
+  const issuer = keys && createTokenIssuer({ keys, issuer: issuerUrl, audience, ttlSeconds: accessTtlSeconds, now })
+  const sessions = keys
+    ? await startSessions({
+        db: runtime.db,
+        log: runtime.log,
+        now,
+        accessTtlSeconds,
+        refreshTtlSeconds: gateway.refreshTtlSeconds ?? 7 * 86_400,
+        sessionTtlSeconds: gateway.sessionTtlSeconds ?? 30 * 86_400,
+      })
+    : undefined
+  if (sessions) runtime.onStop(() => sessions.stop())
+  const throttle = keys ? createSignInThrottle({ db: runtime.db, now }) : undefined
+  const cached = cacheVerifiedTokens(
     keys
       ? createLocalVerifier({ keys, issuer: issuerUrl, audience, now })
       : createOidcVerifier({ issuerUrl: gateway.oidcIssuerUrl!, audience, claims: { ...DEFAULT_CLAIMS, ...gateway.oidcClaims }, now }),
     { now },
   )
+  // The session is checked on every request, cached signature or not: sign-out is immediate.
+  const verify = sessions ? checkSessions(cached, sessions) : cached
 
   const limiter = createRateLimiter({ now })
   const tiers = createTierCache({
@@ -81,12 +115,15 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
 
   const idempotency = createIdempotencyStore(runtime.db, now)
   const purge = () =>
-    idempotency.purgeExpired().catch((err: unknown) => runtime.log.warn({ err }, 'purging expired idempotency keys failed'))
+    Promise.all([idempotency.purgeExpired(), sessions?.purgeExpired(), throttle?.purgeExpired()]).catch((err: unknown) =>
+      runtime.log.warn({ err }, 'purging expired idempotency keys, sessions or sign-in failures failed'),
+    )
   await purge()
   const purgeTimer = setInterval(purge, PURGE_EVERY_MS)
   purgeTimer.unref()
   runtime.onStop(() => clearInterval(purgeTimer))
 
+  await runtime.http.register(securityHeaders, { corsOrigins: gateway.corsOrigins ?? [], publicUrl: gateway.publicUrl })
   await registerDocs(runtime.http)
   if (keys) await runtime.http.register(wellKnownRoutes({ keys, issuer: issuerUrl }))
   await runtime.http.register(
@@ -95,6 +132,8 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
       access,
       tiers,
       issuer,
+      sessions,
+      throttle,
       externalIssuerUrl: gateway.oidcIssuerUrl,
       admin: gateway.admin,
       verify,
@@ -107,7 +146,7 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
   await runtime.http.register(live.plugin, { prefix: '/api' })
 
   await runtime.listen()
-  return { runtime, idempotency, issuerUrl, live, stop: () => runtime.stop() }
+  return { runtime, idempotency, sessions, issuerUrl, live, stop: () => runtime.stop() }
 }
 
 export type GatewayService = Awaited<ReturnType<typeof startGatewayService>>

@@ -1,4 +1,4 @@
-import { readConfig, runService, serviceConfigFromEnv } from '@brokerage/platform'
+import { ConfigError, isProduction, readConfig, runService, serviceConfigFromEnv } from '@brokerage/platform'
 import { startGatewayService } from './app.js'
 import { DEFAULT_CLAIMS } from './tokens.js'
 
@@ -11,9 +11,16 @@ const GATEWAY_ENV = {
   NOTIFICATION_GRPC_URL: { type: 'string' },
   AUDIT_GRPC_URL: { type: 'string' },
   ADMIN_USERNAME: { type: 'string', default: 'admin' },
-  ADMIN_PASSWORD: { type: 'string', default: 'admin' },
+  ADMIN_PASSWORD: { type: 'string', default: 'admin', productionRequired: true, secret: true },
+  // An ES256 private key as a JWK; unset, the first gateway generates one (development only).
+  TOKEN_SIGNING_KEY: { type: 'string', secret: true },
+  // Origins a browser app may call the API from, comma-separated; none by default.
+  CORS_ORIGINS: { type: 'string', default: '' },
   PUBLIC_URL: { type: 'url' },
-  TOKEN_TTL_SECONDS: { type: 'int', default: 3600, min: 60, max: 86_400 },
+  // Access tokens: short, since a stolen one works until it expires or its session ends.
+  TOKEN_TTL_SECONDS: { type: 'int', default: 900, min: 60, max: 900 },
+  REFRESH_TOKEN_TTL_SECONDS: { type: 'int', default: 7 * 86_400, min: 300, max: 90 * 86_400 },
+  SESSION_TTL_SECONDS: { type: 'int', default: 30 * 86_400, min: 300, max: 365 * 86_400 },
   TOKEN_AUDIENCE: { type: 'string', default: 'brokerage-api' },
   OIDC_ISSUER_URL: { type: 'url' },
   // Claim names (or paths such as realm_access.roles) in the external provider's tokens.
@@ -25,6 +32,11 @@ const GATEWAY_ENV = {
 await runService('gateway', async () => {
   const env = readConfig(process.env, GATEWAY_ENV)
   const config = serviceConfigFromEnv(process.env)
+  if (isProduction(process.env) && !env.OIDC_ISSUER_URL && !env.TOKEN_SIGNING_KEY) {
+    throw new ConfigError([
+      'TOKEN_SIGNING_KEY: required in production (NODE_ENV=production) unless OIDC_ISSUER_URL is set; a generated signing key is for development',
+    ])
+  }
   // HTTP_PORT (set by npm start) wins; PORT is the documented knob (SPEC §6), 8080 by default.
   if (!process.env.HTTP_PORT) config.httpPort = env.PORT
   return startGatewayService({
@@ -39,8 +51,14 @@ await runService('gateway', async () => {
         audit: env.AUDIT_GRPC_URL,
       },
       admin: { username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD },
+      signingKey: env.TOKEN_SIGNING_KEY,
+      corsOrigins: env.CORS_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
       publicUrl: env.PUBLIC_URL,
       tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
+      sessionTtlSeconds: env.SESSION_TTL_SECONDS,
       audience: env.TOKEN_AUDIENCE,
       oidcIssuerUrl: env.OIDC_ISSUER_URL,
       oidcClaims: {

@@ -1,5 +1,5 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose'
-import type { Db } from '@brokerage/platform'
+import { ConfigError, type Db } from '@brokerage/platform'
 
 export const SIGNING_ALG = 'ES256'
 
@@ -8,6 +8,31 @@ export interface SigningKeys {
   current: { kid: string; key: CryptoKey }
   /** Public keys of every stored key, as served at /.well-known/jwks.json. */
   jwks: { keys: JWK[] }
+}
+
+/**
+ * The signing key given by configuration (TOKEN_SIGNING_KEY: an ES256 private key as a JWK),
+ * as production requires: a key an operator generated, backs up and rotates, rather than
+ * one the first gateway made up and stored beside the data.
+ */
+export async function configuredSigningKeys(privateJwkJson: string): Promise<SigningKeys> {
+  let jwk: JWK
+  try {
+    jwk = JSON.parse(privateJwkJson) as JWK
+  } catch {
+    throw new ConfigError(['TOKEN_SIGNING_KEY: not JSON (expected an ES256 private key as a JWK)'])
+  }
+  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.d !== 'string') {
+    throw new ConfigError(['TOKEN_SIGNING_KEY: expected an ES256 private key (a JWK with kty EC, crv P-256 and d)'])
+  }
+  const { d: _private, ...publicJwk } = jwk
+  const kid = await calculateJwkThumbprint(publicJwk)
+  const key = await importJWK({ ...jwk, alg: SIGNING_ALG }, SIGNING_ALG)
+  if (key instanceof Uint8Array) throw new ConfigError(['TOKEN_SIGNING_KEY: not an asymmetric key'])
+  return {
+    current: { kid, key },
+    jwks: { keys: [{ kty: publicJwk.kty, crv: publicJwk.crv, x: publicJwk.x, y: publicJwk.y, kid, alg: SIGNING_ALG, use: 'sig' }] },
+  }
 }
 
 /**

@@ -89,7 +89,7 @@ async function issuerAndVerifier(cache: { maxEntries?: number; maxAgeMs?: number
   }
   const verify = cacheVerifiedTokens(inner, { now: clock, ...cache })
   const token = async (customerId: string = CUSTOMER) =>
-    (await issuer.issue({ subject: customerId, role: 'CUSTOMER', customerId })).access_token
+    (await issuer.issue({ subject: customerId, role: 'CUSTOMER', customerId }, randomUUID())).access_token
   return { verify, token, counted, advance: (ms: number) => (now += ms) }
 }
 
@@ -103,7 +103,8 @@ test('when the same token comes again, then it is not verified again, and a diff
   const v = await issuerAndVerifier()
   const token = await v.token()
   const first = await v.verify(token)
-  assert.deepEqual(first, { subject: CUSTOMER, role: 'CUSTOMER', customerId: CUSTOMER })
+  assert.deepEqual(first, { subject: CUSTOMER, role: 'CUSTOMER', customerId: CUSTOMER, sessionId: first.sessionId })
+  assert.match(String(first.sessionId), /^[0-9a-f-]{36}$/)
   assert.deepEqual(await v.verify(token), first)
   assert.deepEqual(await v.verify(token), first)
   assert.equal(v.counted.verifications, 1)

@@ -17,6 +17,8 @@ export interface AuthPrincipal {
   customerId?: string
   /** Set for BROKER. */
   brokerId?: string
+  /** The built-in issuer's session (`sid`), which sign-out and revocation end. */
+  sessionId?: string
 }
 
 export type TokenVerifier = (token: string) => Promise<AuthPrincipal>
@@ -33,9 +35,10 @@ export function createTokenIssuer(opts: {
   now: () => number
 }) {
   return {
-    async issue(p: AuthPrincipal & { username?: string }) {
+    /** An access token of `sessionId`, for the account it was opened for. */
+    async issue(p: AuthPrincipal & { username?: string }, sessionId: string) {
       const iat = Math.floor(opts.now() / 1000)
-      const claims: JWTPayload = { role: p.role }
+      const claims: JWTPayload = { role: p.role, sid: sessionId }
       if (p.customerId) claims['customer_id'] = p.customerId
       if (p.brokerId) claims['broker_id'] = p.brokerId
       if (p.username) claims['preferred_username'] = p.username
@@ -63,7 +66,18 @@ export function createLocalVerifier(opts: { keys: SigningKeys; issuer: () => str
       algorithms: [SIGNING_ALG],
       now: opts.now,
     })
-    return principalFromClaims(payload)
+    // Every built-in token belongs to a session; one without could not be signed out.
+    if (typeof payload['sid'] !== 'string' || !uuidRe.test(payload['sid'])) throw unauthenticated('Token has no session')
+    return { ...principalFromClaims(payload), sessionId: payload['sid'] }
+  }
+}
+
+/** Refuses tokens whose session has ended, after (and however) they were verified. */
+export function checkSessions(verify: TokenVerifier, sessions: { check(sessionId: string): Promise<void> }): TokenVerifier {
+  return async (token) => {
+    const principal = await verify(token)
+    if (principal.sessionId) await sessions.check(principal.sessionId)
+    return principal
   }
 }
 

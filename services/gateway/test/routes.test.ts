@@ -216,6 +216,9 @@ test('when /docs/json is fetched, then the OpenAPI document lists every route wi
   assert.match(doc.openapi, /^3\./)
   const expected = [
     'post /api/auth/login',
+    'post /api/auth/refresh',
+    'post /api/auth/logout',
+    'post /api/auth/password',
     'get /api/auth/me',
     'post /api/customers',
     'get /api/customers',

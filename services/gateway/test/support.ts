@@ -157,6 +157,9 @@ export function createWorld() {
       SetPassword: async () => {
         throw new AppError('NOT_FOUND', 'not used')
       },
+      ChangePassword: async () => {
+        throw new AppError('NOT_FOUND', 'not used')
+      },
     },
     customer: {
       CreateCustomer: async (r) => {

@@ -17,6 +17,21 @@ export interface OpsRoutesOptions {
  * and `GET /metrics`. Liveness deliberately checks nothing else: a restart cannot fix a
  * database outage, it only adds a restart storm to it.
  */
+/**
+ * The probes a public port keeps when the operations routes have a port of their own: the
+ * same status codes, but no per-check detail and no metrics for anyone who can reach it.
+ */
+export function createPublicHealthRoutes(opts: OpsRoutesOptions): FastifyPluginAsync {
+  return async (app) => {
+    const config = { quiet: true }
+    app.get('/health/live', { config }, async () => ({ status: 'ok' }))
+    app.get('/health/ready', { config }, async (_req, reply) => {
+      const report = await runChecks(opts.checks, opts.checkTimeoutMs)
+      return reply.code(report.status === 'ok' ? 200 : 503).send({ status: report.status })
+    })
+  }
+}
+
 export function createOpsRoutes(opts: OpsRoutesOptions): FastifyPluginAsync {
   return async (app) => {
     const config = { quiet: true }

@@ -2,35 +2,96 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, isAppError } from '@brokerage/platform'
 import type { Principal__Output } from '@brokerage/contracts/grpc'
-import { principalOf } from '../request-context.js'
-import { body, responses } from '../schemas.js'
+import { actorOf, principalOf } from '../request-context.js'
+import { body, newPassword, responses } from '../schemas.js'
+import type { SessionGrant } from '../sessions.js'
 import type { AuthPrincipal } from '../tokens.js'
 import { doc, type RouteDeps } from './deps.js'
 
 type Login = { Body: { username: string; password: string } }
+type Refresh = { Body: { refresh_token: string } }
+type ChangePassword = { Body: { currentPassword: string; newPassword: string } }
 
-export function authRoutes({ clients, issuer, externalIssuerUrl, admin }: RouteDeps): FastifyPluginAsync {
+const SIGNED_IN = ['CUSTOMER', 'BROKER'] as const
+
+export function authRoutes({ clients, issuer, sessions, throttle, externalIssuerUrl, admin }: RouteDeps): FastifyPluginAsync {
   return async (api) => {
     api.post<Login>('/auth/login', { config: { public: true }, schema: schemas.login }, login)
+    api.post<Refresh>('/auth/refresh', { config: { public: true }, schema: schemas.refresh }, refresh)
+    api.post('/auth/logout', { schema: schemas.logout }, logout)
+    api.post<ChangePassword>('/auth/password', { config: { roles: SIGNED_IN }, schema: schemas.password }, changePassword)
     api.get('/auth/me', { schema: schemas.me }, me)
   }
 
+  function builtIn() {
+    if (!issuer || !sessions || !throttle) {
+      throw new AppError('NOT_FOUND', `Built-in sign-in is off: obtain a token from ${externalIssuerUrl}`)
+    }
+    return { issuer, sessions, throttle }
+  }
+
+  async function tokens(grant: SessionGrant) {
+    const { access_token, token_type, expires_in } = await builtIn().issuer.issue(grant.principal, grant.sessionId)
+    return { access_token, token_type, expires_in, refresh_token: grant.refreshToken, refresh_expires_in: grant.refreshExpiresIn }
+  }
+
   async function login(req: FastifyRequest<Login>, reply: FastifyReply) {
-    if (!issuer) throw new AppError('NOT_FOUND', `Built-in sign-in is off: obtain a token from ${externalIssuerUrl}`)
+    const { sessions, throttle } = builtIn()
     const { username, password } = req.body
     reply.header('cache-control', 'no-store')
+    // Before the password is looked at, so a locked account costs no hash and answers alike known or not.
+    await throttle.check(username)
+    let principal: AuthPrincipal
     if (safeEqual(username, admin.username)) {
-      if (!safeEqual(password, admin.password)) throw badCredentials()
-      return issuer.issue({ subject: username, role: 'ADMIN', username })
+      if (!safeEqual(password, admin.password)) return refuse(username)
+      principal = { subject: username, role: 'ADMIN' }
+    } else {
+      let found: Principal__Output
+      try {
+        found = await clients.call('identity', 'Authenticate', { username, password })
+      } catch (err) {
+        if (isAppError(err) && (err.code === 'UNAUTHENTICATED' || err.code === 'NOT_FOUND')) return refuse(username)
+        throw err
+      }
+      // Only after the password proved right, so it tells a guesser nothing.
+      if (found.status === 'SUSPENDED') throw new AppError('FORBIDDEN', 'This account is suspended')
+      principal = principalOfAccount(found)
     }
-    let found: Principal__Output
-    try {
-      found = await clients.call('identity', 'Authenticate', { username, password })
-    } catch (err) {
-      if (isAppError(err) && (err.code === 'UNAUTHENTICATED' || err.code === 'NOT_FOUND')) throw badCredentials()
-      throw err
-    }
-    return issuer.issue({ ...principalOfAccount(found), username })
+    await throttle.succeeded(username)
+    return tokens(await sessions.open({ ...principal, username }))
+  }
+
+  async function refuse(username: string): Promise<never> {
+    await builtIn().throttle.failed(username)
+    // One answer for an unknown user and a wrong password, so accounts cannot be enumerated.
+    throw new AppError('UNAUTHENTICATED', 'Invalid username or password')
+  }
+
+  async function refresh(req: FastifyRequest<Refresh>, reply: FastifyReply) {
+    const { sessions } = builtIn()
+    reply.header('cache-control', 'no-store')
+    return tokens(await sessions.refresh(req.body.refresh_token))
+  }
+
+  async function logout(req: FastifyRequest, reply: FastifyReply) {
+    const { sessions } = builtIn()
+    const { sessionId } = principalOf(req)
+    // Only built-in tokens reach here with a session (verification requires it of them).
+    if (!sessionId) throw new AppError('NOT_FOUND', `Sign out at ${externalIssuerUrl}`)
+    await sessions.end(sessionId, 'SIGNED_OUT')
+    return reply.code(204).send()
+  }
+
+  async function changePassword(req: FastifyRequest<ChangePassword>, reply: FastifyReply) {
+    const { sessions } = builtIn()
+    await clients.call('identity', 'ChangePassword', {
+      actor: actorOf(req),
+      current_password: req.body.currentPassword,
+      new_password: req.body.newPassword,
+    })
+    // Every session of the account ends, this one too: whoever knew the old password is out.
+    await sessions.endAccount(principalOf(req), 'PASSWORD_CHANGED')
+    return reply.code(204).send()
   }
 
   async function me(req: FastifyRequest) {
@@ -42,8 +103,14 @@ export function authRoutes({ clients, issuer, externalIssuerUrl, admin }: RouteD
 const tokenJson = {
   type: 'object',
   additionalProperties: false,
-  required: ['access_token', 'token_type', 'expires_in'],
-  properties: { access_token: { type: 'string' }, token_type: { type: 'string' }, expires_in: { type: 'integer' } },
+  required: ['access_token', 'token_type', 'expires_in', 'refresh_token', 'refresh_expires_in'],
+  properties: {
+    access_token: { type: 'string' },
+    token_type: { type: 'string' },
+    expires_in: { type: 'integer', description: 'Seconds the access token lives (at most 15 minutes)' },
+    refresh_token: { type: 'string', description: 'Good for one POST /api/auth/refresh; using it twice ends the session' },
+    refresh_expires_in: { type: 'integer', description: 'Seconds the refresh token lives' },
+  },
 } as const
 
 const meJson = {
@@ -58,14 +125,13 @@ const meJson = {
   },
 } as const
 
-// One answer for an unknown user and a wrong password, so accounts cannot be enumerated.
-const badCredentials = () => new AppError('UNAUTHENTICATED', 'Invalid username or password')
-
 /** Compares secrets in time independent of where they differ (or of their lengths). */
 function safeEqual(a: string, b: string): boolean {
   const h = (s: string) => createHash('sha256').update(s).digest()
   return timingSafeEqual(h(a), h(b))
 }
+
+const noContent = responses(204, { type: 'null' }, 'Done')
 
 const schemas = {
   login: {
@@ -77,7 +143,21 @@ const schemas = {
       },
       ['username', 'password'],
     ),
-    response: responses(200, tokenJson, 'A bearer token'),
+    response: responses(200, tokenJson, 'An access token and the refresh token of a new session'),
+  },
+  refresh: {
+    ...doc('auth', 'Trade a refresh token for a new pair (each refresh token works once)', { public: true }),
+    body: body({ refresh_token: { type: 'string', minLength: 1, maxLength: 512 } }, ['refresh_token']),
+    response: responses(200, tokenJson, 'A new access token and the next refresh token'),
+  },
+  logout: {
+    ...doc('auth', "Sign out: the session's access and refresh tokens stop working at once"),
+    response: noContent,
+  },
+  password: {
+    ...doc('auth', 'Change your password; every session of the account ends', { roles: SIGNED_IN }),
+    body: body({ currentPassword: { type: 'string', minLength: 1, maxLength: 128 }, newPassword }, ['currentPassword', 'newPassword']),
+    response: noContent,
   },
   me: { ...doc('auth', 'Who the bearer token says you are'), response: responses(200, meJson, 'The caller') },
 }

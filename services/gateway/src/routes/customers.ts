@@ -40,7 +40,7 @@ type Deposit = ById & { Body: { amount: number; assetName?: string } }
 type Withdraw = ById & { Body: { amount: number; iban?: string; assetName?: string } }
 type ListMovements = ById & { Querystring: Paging }
 
-export function customerRoutes({ clients, access, tiers }: RouteDeps): FastifyPluginAsync {
+export function customerRoutes({ clients, access, tiers, sessions }: RouteDeps): FastifyPluginAsync {
   return async (api) => {
     api.post<CreateCustomer>('/customers', { config: { roles: STAFF }, schema: schemas.createCustomer }, createCustomer)
     api.get<ListCustomers>('/customers', { schema: schemas.listCustomers }, listCustomers)
@@ -105,6 +105,9 @@ export function customerRoutes({ clients, access, tiers }: RouteDeps): FastifyPl
 
   async function setStatus(req: FastifyRequest<SetStatus>) {
     const c = await clients.call('customer', 'SetStatus', { actor: actorOf(req), id: req.params.id, status: req.body.status })
+    // Decided here, on the answer of the call that suspends, rather than on CustomerStatusChanged
+    // from the bus: the sessions are over before the admin is told the customer is suspended.
+    if (c.status === 'SUSPENDED') await sessions?.endAccount({ subject: c.id, role: 'CUSTOMER', customerId: c.id }, 'SUSPENDED')
     return json.customer(c)
   }
 
@@ -199,7 +202,7 @@ const schemas = {
     response: responses(200, customerJson, 'The customer'),
   },
   setStatus: {
-    ...doc('customers', "Set a customer's status (a SUSPENDED customer may sign in and read, not trade)", { roles: ADMIN }),
+    ...doc('customers', "Set a customer's status (SUSPENDED ends their sessions; they may not sign in or trade)", { roles: ADMIN }),
     params: idParams,
     body: body({ status: customerStatus }, ['status']),
     response: responses(200, customerJson, 'The customer'),

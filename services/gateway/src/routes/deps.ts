@@ -1,6 +1,8 @@
 import type { Access } from '../access.js'
 import type { Clients } from '../clients.js'
 import type { createTierCache } from '../rate-limit.js'
+import type { Sessions } from '../sessions.js'
+import type { SignInThrottle } from '../sign-in-throttle.js'
 import type { createTokenIssuer, Role } from '../tokens.js'
 
 export interface RouteDeps {
@@ -9,6 +11,9 @@ export interface RouteDeps {
   tiers: ReturnType<typeof createTierCache>
   /** Undefined when an external OIDC provider replaces the built-in issuer. */
   issuer: ReturnType<typeof createTokenIssuer> | undefined
+  /** The built-in issuer's sessions and sign-in throttle (undefined with it). */
+  sessions: Sessions | undefined
+  throttle: SignInThrottle | undefined
   externalIssuerUrl: string | undefined
   admin: { username: string; password: string }
 }

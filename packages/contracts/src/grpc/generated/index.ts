@@ -46,6 +46,7 @@ export type { RequestWithdrawalRequest, RequestWithdrawalRequest__Output } from 
 export type { SetStatusRequest, SetStatusRequest__Output } from './brokerage/customer/v1/SetStatusRequest.js'
 export type { SetTierRequest, SetTierRequest__Output } from './brokerage/customer/v1/SetTierRequest.js'
 export type { AuthenticateRequest, AuthenticateRequest__Output } from './brokerage/identity/v1/AuthenticateRequest.js'
+export type { ChangePasswordRequest, ChangePasswordRequest__Output } from './brokerage/identity/v1/ChangePasswordRequest.js'
 export type { IdentityServiceClient, IdentityServiceHandlers, IdentityServiceDefinition } from './brokerage/identity/v1/IdentityService.js'
 export type { Principal, Principal__Output } from './brokerage/identity/v1/Principal.js'
 export type { SetPasswordRequest, SetPasswordRequest__Output } from './brokerage/identity/v1/SetPasswordRequest.js'
