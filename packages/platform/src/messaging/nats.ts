@@ -100,16 +100,29 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
   const topics = new Map<string, Promise<number>>()
   const consumers = new Set<Consumer>()
 
+  // On a cluster a read may reach a replica that has not yet applied another process's create: the
+  // entry is known to exist (the create was refused), so it is asked again until it shows.
+  async function storedPartitionCount(topic: string, key: string): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+      const n = Number((await untilAnswered(() => topicsKv.get(key)))?.string())
+      if (Number.isInteger(n) && n >= 1) return n
+      if (attempt >= 50) throw new Error(`topic ${topic} has no valid partition count in bus-topics`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+
   async function createTopic(topic: string, wanted: number): Promise<number> {
     const key = encodeName(topic)
     // The first process to create the entry fixes the partition count for everyone.
-    await untilAnswered(() => topicsKv.create(key, String(wanted))).catch((err: unknown) => {
-      // Another process created it first (or an earlier try that timed out did): its count holds.
-      if (!/wrong last sequence|exists/i.test(String((err as Error)?.message))) throw err
-    })
-    const entry = await untilAnswered(() => topicsKv.get(key))
-    const n = Number(entry?.string())
-    if (!Number.isInteger(n) || n < 1) throw new Error(`topic ${topic} has no valid partition count in bus-topics`)
+    const created = await untilAnswered(() => topicsKv.create(key, String(wanted))).then(
+      () => true,
+      (err: unknown) => {
+        // Another process created it first (or an earlier try that timed out did): its count holds.
+        if (!/wrong last sequence|exists/i.test(String((err as Error)?.message))) throw err
+        return false
+      },
+    )
+    const n = created ? wanted : await storedPartitionCount(topic, key)
     // Created on every ensure, so a process that died between the entry and its streams is repaired.
     await Promise.all(
       Array.from({ length: n }, async (_, partition) => {

@@ -199,7 +199,7 @@ test('the live feed on a gateway', async (t) => {
   await t.test('when the metrics are scraped, then open sockets and messages sent are counted', async (t) => {
     const s = await openSocket(url, tokens.c1)
     t.after(() => s.close())
-    const text = (await gw.request('GET', '/metrics')).body
+    const text = await (await fetch(`http://127.0.0.1:${gw.gw.runtime.ports.ops}/metrics`)).text()
     assert.match(text, /live_sockets_open\{[^}]*\} [1-9]/)
     assert.match(text, /live_messages_sent_total\{[^}]*\} [1-9]/)
     assert.match(text, /live_slow_consumers_closed_total\{[^}]*\} 0/)
