@@ -54,6 +54,7 @@ try {
   services = await startServices({
     serverUrl: pg.url,
     logDir: join(dataDir, 'logs'),
+    certsDir: join(dataDir, 'certs'),
     ports: { gateway: { http: gatewayPort } },
     env: { ADMIN_USERNAME: process.env.ADMIN_USERNAME ?? 'admin', ADMIN_PASSWORD: process.env.ADMIN_PASSWORD ?? 'admin' },
   })

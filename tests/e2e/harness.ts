@@ -7,6 +7,7 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
+import { grpcTlsFromEnv } from '@brokerage/platform'
 import { databaseUrl } from '@brokerage/platform/postgres'
 import { dropTestDatabases, freePort, teardown, testServerUrl } from '@brokerage/platform/testing'
 import {
@@ -133,6 +134,8 @@ export async function startPlatform(t: TestContext, o: PlatformOptions = {}) {
       services[services.indexOf(old)] = fresh
     },
     serviceEnv: (name: string) => serviceEnv(find(name).spec, opts, new Map()),
+    /** The gateway's gRPC identity, for a test that calls a service directly as the gateway would. */
+    grpcTls: () => grpcTlsFromEnv(gateway.env),
     dumpLogs: () => dumpLogs(logDir),
   }
 }

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { createEventCodec, createServiceRuntime, type ServiceConfig } from '@brokerage/platform'
 import { createAccess } from './access.js'
 import { apiPlugin } from './api.js'
-import { createClients, type ServiceAddresses } from './clients.js'
+import { createClients, type ResilienceOptions, type ServiceAddresses } from './clients.js'
 import { registerDocs } from './docs.js'
 import { createIdempotencyStore } from './idempotency.js'
 import { createRateLimiter, createTierCache } from './rate-limit.js'
@@ -35,6 +35,8 @@ export interface GatewayOptions {
   now?: () => number
   /** How long a customer's tier is trusted before it is asked again. */
   tierCacheMs?: number
+  /** Deadlines and breakers of the calls to the services (DEFAULT_RESILIENCE for any not given). */
+  resilience?: ResilienceOptions
 }
 
 export const DEFAULT_AUDIENCE = 'brokerage-api'
@@ -54,8 +56,9 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
     bodyLimit: BODY_LIMIT,
   })
 
-  const clients = createClients(gateway.services)
+  const clients = createClients(gateway.services, { tls: opts.config.grpcTls, metrics: runtime.metrics, ...gateway.resilience })
   runtime.onStop(() => clients.close())
+  runtime.addReadyDetail(() => ({ breakers: clients.breakerStates() }))
   const access = createAccess(clients)
 
   // Identity: the built-in issuer by default, or an external OIDC provider instead.
