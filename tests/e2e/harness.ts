@@ -32,6 +32,10 @@ export interface PlatformOptions {
   serviceEnv?: Record<string, Record<string, string>>
 }
 
+// The suite runs against /api/v1; E2E_API_BASE=/api runs it against the alias.
+const API_BASE = process.env.E2E_API_BASE ?? '/api/v1'
+const versioned = (path: string) => (path.startsWith('/api/') && !/^\/api\/v\d+\//.test(path) ? `${API_BASE}${path.slice(4)}` : path)
+
 export async function startPlatform(t: TestContext, o: PlatformOptions = {}) {
   const serverUrl = await testServerUrl()
   const prefix = `e2e_${randomUUID().replaceAll('-', '').slice(0, 10)}`
@@ -75,7 +79,7 @@ export async function startPlatform(t: TestContext, o: PlatformOptions = {}) {
       body = JSON.stringify(init.body)
       headers['content-type'] ??= 'application/json'
     }
-    const res = await fetch(`${gateway.httpUrl}${path}`, { method, headers, body })
+    const res = await fetch(`${gateway.httpUrl}${versioned(path)}`, { method, headers, body })
     const text = await res.text()
     let parsed: unknown = text
     try {

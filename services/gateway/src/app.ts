@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { createEventCodec, createServiceRuntime, type ServiceConfig } from '@brokerage/platform'
 import { createAccess } from './access.js'
-import { apiPlugin } from './api.js'
+import { registerApi } from './api.js'
 import { createClients, type ResilienceOptions, type ServiceAddresses } from './clients.js'
 import { registerDocs } from './docs.js'
 import { createIdempotencyStore } from './idempotency.js'
@@ -89,20 +89,17 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
 
   await registerDocs(runtime.http)
   if (keys) await runtime.http.register(wellKnownRoutes({ keys, issuer: issuerUrl }))
-  await runtime.http.register(
-    apiPlugin({
-      clients,
-      access,
-      tiers,
-      issuer,
-      externalIssuerUrl: gateway.oidcIssuerUrl,
-      admin: gateway.admin,
-      verify,
-      limiter,
-      idempotency,
-    }),
-    { prefix: '/api' },
-  )
+  await registerApi(runtime.http, {
+    clients,
+    access,
+    tiers,
+    issuer,
+    externalIssuerUrl: gateway.oidcIssuerUrl,
+    admin: gateway.admin,
+    verify,
+    limiter,
+    idempotency,
+  })
 
   await runtime.listen()
   return { runtime, idempotency, issuerUrl, stop: () => runtime.stop() }
