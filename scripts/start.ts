@@ -81,7 +81,7 @@ for (const s of services) {
 const gateway = services.find((s) => s.spec.name === 'gateway')
 if (gateway) {
   console.log('')
-  console.log(`  API            ${gateway.httpUrl}/api   (docs: ${gateway.httpUrl}/docs)`)
+  console.log(`  API            ${gateway.httpUrl}/api/v1   (docs: ${gateway.httpUrl}/docs)`)
   console.log(
     `  Dev admin      ${process.env.ADMIN_USERNAME ?? 'admin'} / ${process.env.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : 'admin'}`,
   )
