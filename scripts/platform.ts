@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { databaseUrl, ensureDatabase } from '@brokerage/platform/postgres'
+import { devCertificatePaths, ensureDevCertificates } from '@brokerage/platform/grpc/certs'
 import { BUS_DATABASE, TOPOLOGY, envName, type ServiceSpec } from './topology.js'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -33,7 +34,15 @@ export interface StartOptions {
   databasePrefix?: string
   /** Extra environment per service name. */
   serviceEnv?: Record<string, Record<string, string>>
+  /**
+   * The development CA and the services' certificates for mutual TLS on gRPC, made on first
+   * start and kept (default: `tls/` in logDir). Unused with GRPC_TLS=off.
+   */
+  certsDir?: string
 }
+
+const certsDirOf = (opts: StartOptions) => opts.certsDir ?? join(opts.logDir, 'tls')
+const tlsOff = (opts: StartOptions) => (opts.env?.GRPC_TLS ?? process.env.GRPC_TLS) === 'off'
 
 const dbName = (opts: StartOptions, name: string) => (opts.databasePrefix ? `${opts.databasePrefix}_${name}` : name)
 
@@ -55,6 +64,17 @@ export function serviceEnv(spec: ServiceSpec, opts: StartOptions, addresses: Map
   }
   if (spec.grpcPort !== undefined) env.GRPC_PORT = String(ports.grpc ?? spec.grpcPort)
   if (spec.opsPort !== undefined) env.OPS_PORT = String(ports.ops ?? spec.opsPort)
+  if (!tlsOff(opts)) {
+    const files = devCertificatePaths(certsDirOf(opts), spec.name)
+    // Services only take calls from those the topology says call them.
+    const callers = TOPOLOGY.filter((s) => s.calls.includes(spec.name)).map((s) => s.name)
+    Object.assign(env, {
+      GRPC_TLS_CA: files.ca,
+      GRPC_TLS_CERT: files.cert,
+      GRPC_TLS_KEY: files.key,
+      GRPC_TLS_ALLOWED_CALLERS: callers.join(','),
+    })
+  }
   for (const callee of spec.calls) {
     const address = addresses.get(callee)
     if (address) env[`${envName(callee)}_GRPC_URL`] = address
@@ -89,6 +109,11 @@ export async function startServices(opts: StartOptions) {
   const addresses = new Map<string, string>()
   const specs = existingServices(opts.only)
   for (const spec of specs) await ensureDatabase(opts.serverUrl, dbName(opts, spec.database))
+  if (!tlsOff(opts))
+    await ensureDevCertificates(
+      certsDirOf(opts),
+      TOPOLOGY.map((s) => s.name),
+    )
   try {
     // Services that call no other start together; the callers (the gateway) after them, in order.
     const leaves = specs.filter((s) => s.calls.length === 0)

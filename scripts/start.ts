@@ -55,6 +55,7 @@ try {
   services = await startServices({
     serverUrl: pg.url,
     logDir: join(dataDir, 'logs'),
+    certsDir: join(dataDir, 'certs'),
     ports: { gateway: { http: gatewayPort } },
     env: {
       // The one-command development mode, whatever the shell says: production refuses the dev defaults.
@@ -90,7 +91,7 @@ for (const s of services) {
 const gateway = services.find((s) => s.spec.name === 'gateway')
 if (gateway) {
   console.log('')
-  console.log(`  API            ${gateway.httpUrl}/api   (docs: ${gateway.httpUrl}/docs)`)
+  console.log(`  API            ${gateway.httpUrl}/api/v1   (docs: ${gateway.httpUrl}/docs)`)
   console.log(`  Metrics        ${gateway.opsUrl}/metrics   (operations port, not the API's)`)
   console.log(
     `  Dev admin      ${process.env.ADMIN_USERNAME ?? 'admin'} / ${process.env.ADMIN_PASSWORD ? '(from ADMIN_PASSWORD)' : 'admin'}`,

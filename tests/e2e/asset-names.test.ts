@@ -15,7 +15,7 @@ test('when an order names an asset, then the gateway refuses exactly the names t
   const admin = await p.login('admin', 'admin')
   const c = await createCustomer(p, admin)
   const order = p.services.find((s) => s.spec.name === 'order')!
-  const client = createGrpcClient(grpcService('order'), order.grpcAddress!)
+  const client = createGrpcClient(grpcService('order'), order.grpcAddress!, { tls: p.grpcTls() })
   t.after(() => client.close())
 
   const byGateway: Record<string, boolean> = {}

@@ -7,6 +7,7 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
+import { grpcTlsFromEnv } from '@brokerage/platform'
 import { databaseUrl } from '@brokerage/platform/postgres'
 import { dropTestDatabases, freePort, teardown, testServerUrl } from '@brokerage/platform/testing'
 import {
@@ -32,6 +33,10 @@ export interface PlatformOptions {
   /** Environment for every service on top of the defaults (BUS=nats with NATS_URL, say). */
   env?: Record<string, string>
 }
+
+// The suite runs against /api/v1; E2E_API_BASE=/api runs it against the alias.
+const API_BASE = process.env.E2E_API_BASE ?? '/api/v1'
+const versioned = (path: string) => (path.startsWith('/api/') && !/^\/api\/v\d+\//.test(path) ? `${API_BASE}${path.slice(4)}` : path)
 
 export async function startPlatform(t: TestContext, o: PlatformOptions = {}) {
   const serverUrl = await testServerUrl()
@@ -76,7 +81,7 @@ export async function startPlatform(t: TestContext, o: PlatformOptions = {}) {
       body = JSON.stringify(init.body)
       headers['content-type'] ??= 'application/json'
     }
-    const res = await fetch(`${gateway.httpUrl}${path}`, { method, headers, body })
+    const res = await fetch(`${gateway.httpUrl}${versioned(path)}`, { method, headers, body })
     const text = await res.text()
     let parsed: unknown = text
     try {
@@ -135,6 +140,8 @@ export async function startPlatform(t: TestContext, o: PlatformOptions = {}) {
       services[services.indexOf(old)] = fresh
     },
     serviceEnv: (name: string) => serviceEnv(find(name).spec, opts, new Map()),
+    /** The gateway's gRPC identity, for a test that calls a service directly as the gateway would. */
+    grpcTls: () => grpcTlsFromEnv(gateway.env),
     dumpLogs: () => dumpLogs(logDir),
   }
 }

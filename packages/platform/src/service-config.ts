@@ -1,5 +1,6 @@
 import { ConfigError, isProduction, readConfig, type Env } from './config.js'
 import type { ServiceConfig } from './service.js'
+import { grpcTlsFromEnv } from './grpc/tls.js'
 
 /** The variables every service reads (its main.ts adds its own). */
 export const SERVICE_ENV = {
@@ -44,6 +45,7 @@ export function serviceConfigFromEnv(env: Env): ServiceConfig {
     httpPort: c.HTTP_PORT,
     opsPort: c.OPS_PORT,
     grpcPort: c.GRPC_PORT,
+    grpcTls: grpcTlsFromEnv(env),
     host: c.HOST,
     logLevel: c.LOG_LEVEL,
     otlpUrl: c.OTEL_EXPORTER_OTLP_ENDPOINT,

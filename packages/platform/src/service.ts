@@ -14,6 +14,7 @@ import { initTracing, inSpan, SpanKind, withTraceparent } from './observability/
 import { createHttpServer } from './http/server.js'
 import { createOpsRoutes, createPublicHealthRoutes } from './http/ops.js'
 import { createGrpcServer } from './grpc/server.js'
+import type { GrpcTlsSetting } from './grpc/tls.js'
 import { createStopper } from './lifecycle.js'
 
 export interface ServiceConfig {
@@ -28,6 +29,8 @@ export interface ServiceConfig {
   opsPort?: number
   /** gRPC port; omit for a service without a synchronous API. */
   grpcPort?: number
+  /** Mutual TLS of its gRPC server and clients; plaintext only when 'off' is asked for. */
+  grpcTls?: GrpcTlsSetting
   host?: string
   logLevel?: string
   otlpUrl?: string
@@ -77,9 +80,11 @@ export async function createServiceRuntime(opts: ServiceOptions) {
 
   const http = createHttpServer({ log, metrics, service: name, bodyLimit: opts.bodyLimit })
   const consumers: Array<{ groupId: string; topics: string[]; consumer: Consumer }> = []
+  const readyDetail: Array<() => Record<string, unknown>> = []
   const opsOptions = {
     service: name,
     metrics,
+    detail: () => Object.assign({}, ...readyDetail.map((f) => f())),
     checks: {
       db: async () => {
         await db.query('SELECT 1')
@@ -113,7 +118,7 @@ export async function createServiceRuntime(opts: ServiceOptions) {
     return out
   })
 
-  const grpc = createGrpcServer({ log, metrics })
+  const grpc = createGrpcServer({ log, metrics, tls: config.grpcTls })
 
   async function consume(groupId: string, topics: string[], handlers: EventHandlers, o: { maxBatchSize?: number } = {}) {
     for (const t of topics) await bus.ensureTopic(t)
@@ -158,6 +163,8 @@ export async function createServiceRuntime(opts: ServiceOptions) {
     consume,
     ports,
     onStop: stopper.add,
+    /** Adds to /health/ready's answer what does not decide readiness (the state of the gateway's breakers). */
+    addReadyDetail: (f: () => Record<string, unknown>) => void readyDetail.push(f),
     async listen() {
       const host = config.host ?? '127.0.0.1'
       // Stop callbacks run in reverse: servers stop taking work, then consumers finish theirs.

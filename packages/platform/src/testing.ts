@@ -6,8 +6,10 @@ import { databaseUrl, ensureDatabase, createDb } from './postgres/db.js'
 import { migrate, type Migration } from './postgres/migrate.js'
 import { createPgLogBus } from './messaging/pglog.js'
 import { createEventCodec } from './events/codec.js'
-import type { GrpcServiceName } from '@brokerage/contracts/grpc'
+import { GRPC_SERVICES, type GrpcServiceName } from '@brokerage/contracts/grpc'
 import { createGrpcClient, type ServiceClient } from './grpc/client.js'
+import { createCertificateAuthority, type CertificateAuthority } from './grpc/certs.js'
+import type { GrpcTls } from './grpc/tls.js'
 import { grpcService } from './grpc/load.js'
 import { AppError } from './errors.js'
 import type { Stoppable } from './lifecycle.js'
@@ -176,9 +178,30 @@ export async function failure(p: Promise<unknown>): Promise<AppError> {
   throw new Error('expected the call to fail')
 }
 
-/** The configuration a service under test runs with: ports the system picks, quiet logs (TEST_LOG_LEVEL shows them). */
+let testCa: CertificateAuthority | undefined
+let testTls: GrpcTls | undefined
+
+/** This test process's own CA (made once, in memory), to issue the certificates a test needs. */
+export function testCertificateAuthority(): CertificateAuthority {
+  return (testCa ??= createCertificateAuthority('Brokerage test CA'))
+}
+
+/**
+ * Mutual TLS as the tests run it: one certificate of the test process's CA that every
+ * service and client in the process presents. It carries every service's name, so one stub
+ * server can stand in for several services and a client may call any of them.
+ */
+export function testGrpcTls(): GrpcTls {
+  if (testTls) return testTls
+  const ca = testCertificateAuthority()
+  const names = [...Object.keys(GRPC_SERVICES), 'customer', 'asset', 'order', 'order-processor', 'notification', 'audit', 'gateway']
+  const issued = ca.issue('test', { dnsNames: names })
+  return (testTls = { ca: Buffer.from(ca.cert), cert: Buffer.from(issued.cert), key: Buffer.from(issued.key) })
+}
+
+/** The configuration a service under test runs with: ports the system picks, mutual TLS, quiet logs (TEST_LOG_LEVEL shows them). */
 export function testServiceConfig(config: Pick<ServiceConfig, 'databaseUrl' | 'bus'> & Partial<ServiceConfig>): ServiceConfig {
-  return { httpPort: 0, grpcPort: 0, logLevel: process.env.TEST_LOG_LEVEL ?? 'silent', ...config }
+  return { httpPort: 0, grpcPort: 0, grpcTls: testGrpcTls(), logLevel: process.env.TEST_LOG_LEVEL ?? 'silent', ...config }
 }
 
 interface ServiceWithGrpc {
@@ -251,7 +274,7 @@ export async function serviceUnderTest(t: AfterHook, opts: ServiceUnderTestOptio
    * clients have gone).
    */
   function client<S extends GrpcServiceName>(svc: ServiceWithGrpc, service: S, label?: string): ServiceClient<S> {
-    const c = createGrpcClient(grpcService(service), `127.0.0.1:${svc.runtime.ports.grpc}`, label)
+    const c = createGrpcClient(grpcService(service), `127.0.0.1:${svc.runtime.ports.grpc}`, { tls: testGrpcTls(), label })
     let closed = false
     const close = () => {
       if (!closed) c.close()

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
+import type { HttpServer } from '@brokerage/platform'
 import type { IdempotencyStore } from './idempotency.js'
 import { authentication } from './plugins/authentication.js'
 import { idempotencyKeys } from './plugins/idempotency-keys.js'
@@ -43,4 +44,26 @@ export function apiPlugin(deps: ApiDeps): FastifyPluginAsync {
     await api.register(notificationRoutes(deps))
     await api.register(auditRoutes(deps))
   }
+}
+
+/** The version the REST API is at; /api is an alias of it. */
+export const API_VERSION = 'v1'
+export const API_PREFIX = `/api/${API_VERSION}`
+
+/**
+ * The API at /api/v1, and at /api as an alias of the current version (the same routes, hidden
+ * from the OpenAPI document so it lists each route once). A v2 would be another plugin at
+ * /api/v2 beside this one, with /api moved to it only once v1's clients had been given notice.
+ */
+export async function registerApi(app: HttpServer, deps: ApiDeps): Promise<void> {
+  await app.register(apiPlugin(deps), { prefix: API_PREFIX })
+  await app.register(
+    async (alias) => {
+      alias.addHook('onRoute', (route) => {
+        route.schema = { ...route.schema, hide: true }
+      })
+      await alias.register(apiPlugin(deps))
+    },
+    { prefix: '/api' },
+  )
 }

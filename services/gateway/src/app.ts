@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url'
 import { createEventCodec, createServiceRuntime, type ServiceConfig } from '@brokerage/platform'
 import { createAccess } from './access.js'
-import { apiPlugin } from './api.js'
-import { createClients, type ServiceAddresses } from './clients.js'
+import { registerApi } from './api.js'
+import { createClients, type ResilienceOptions, type ServiceAddresses } from './clients.js'
 import { registerDocs } from './docs.js'
 import { createIdempotencyStore } from './idempotency.js'
 import { createLiveFeed, type LiveOptions } from './live/index.js'
@@ -51,6 +51,8 @@ export interface GatewayOptions {
   tierCacheMs?: number
   /** The live feed's limits (LIVE_DEFAULTS for any not given). */
   live?: Partial<LiveOptions>
+  /** Deadlines and breakers of the calls to the services (DEFAULT_RESILIENCE for any not given). */
+  resilience?: ResilienceOptions
 }
 
 export const DEFAULT_AUDIENCE = 'brokerage-api'
@@ -72,8 +74,9 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
     bodyLimit: BODY_LIMIT,
   })
 
-  const clients = createClients(gateway.services)
+  const clients = createClients(gateway.services, { tls: opts.config.grpcTls, metrics: runtime.metrics, ...gateway.resilience })
   runtime.onStop(() => clients.close())
+  runtime.addReadyDetail(() => ({ breakers: clients.breakerStates() }))
   const access = createAccess(clients)
 
   // Identity: the built-in issuer by default, or an external OIDC provider instead.
@@ -126,22 +129,20 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
   await runtime.http.register(securityHeaders, { corsOrigins: gateway.corsOrigins ?? [], publicUrl: gateway.publicUrl })
   await registerDocs(runtime.http)
   if (keys) await runtime.http.register(wellKnownRoutes({ keys, issuer: issuerUrl }))
-  await runtime.http.register(
-    apiPlugin({
-      clients,
-      access,
-      tiers,
-      issuer,
-      sessions,
-      throttle,
-      externalIssuerUrl: gateway.oidcIssuerUrl,
-      admin: gateway.admin,
-      verify,
-      limiter,
-      idempotency,
-    }),
-    { prefix: '/api' },
-  )
+  await registerApi(runtime.http, {
+    clients,
+    access,
+    tiers,
+    issuer,
+    sessions,
+    throttle,
+    externalIssuerUrl: gateway.oidcIssuerUrl,
+    admin: gateway.admin,
+    verify,
+    limiter,
+    idempotency,
+  })
+  // The live feed's messages carry their own shape; it is served at /api/ws beside the versioned REST API.
   const live = await createLiveFeed(runtime, { verify, access, limiter, options: gateway.live })
   await runtime.http.register(live.plugin, { prefix: '/api' })
 

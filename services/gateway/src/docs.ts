@@ -15,6 +15,7 @@ export async function registerDocs(app: HttpServer): Promise<void> {
         title: 'Brokerage API',
         version: '1.0.0',
         description:
+          'Version 1, at /api/v1; /api is an alias of the current version. ' +
           'Amounts, sizes and prices are JSON integers in minor units; ids are UUIDs; times ISO-8601 UTC. ' +
           'Errors: {error: {code, message, details?}, requestId}. POST routes honour Idempotency-Key.',
       },

@@ -208,6 +208,17 @@ test('when a request carries X-Request-Id, then every answer echoes it, and one 
   assert.match(String(fresh.headers['x-request-id']), UUID_RE)
 })
 
+test('when a route is called at /api/v1 or at its /api alias, then both answer the same', async (t) => {
+  const gw = await startGateway(t)
+  const { c1 } = await gw.tokens()
+  const v1 = await gw.request('GET', '/api/v1/markets', { token: c1 })
+  const alias = await gw.request('GET', '/api/markets', { token: c1 })
+  assert.equal(v1.statusCode, 200)
+  assert.deepEqual(alias.json(), v1.json())
+  const refused = await gw.request('GET', '/api/v1/markets')
+  assert.equal(refused.statusCode, 401)
+})
+
 test('when /docs/json is fetched, then the OpenAPI document lists every route with its schemas, and /docs serves the UI', async (t) => {
   const gw = await startGateway(t)
   const res = await gw.request('GET', '/docs/json')
@@ -258,9 +269,11 @@ test('when /docs/json is fetched, then the OpenAPI document lists every route wi
   const listed = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
     Object.keys(ops).map((m) => `${m} ${path}`),
   )
-  assert.deepEqual(listed.sort(), [...expected].sort())
+  // Each route once, at its version: the /api alias is hidden from the document.
+  assert.deepEqual(listed.sort(), expected.map((r) => r.replace(' /api/', ' /api/v1/')).sort())
+  assert.equal(doc.info.version, '1.0.0')
 
-  const place = doc.paths['/api/orders'].post
+  const place = doc.paths['/api/v1/orders'].post
   const body = place.requestBody.content['application/json'].schema
   assert.deepEqual(body.required, ['customerId', 'assetName', 'side', 'size', 'price'])
   assert.equal(body.properties.size.type, 'integer')
@@ -268,7 +281,7 @@ test('when /docs/json is fetched, then the OpenAPI document lists every route wi
   assert.equal(body.additionalProperties, false)
   assert.ok(place.parameters.some((p: { in: string; name: string }) => p.in === 'header' && p.name === 'idempotency-key'))
   assert.deepEqual(place.security, [{ bearerAuth: [] }])
-  const listOrders = doc.paths['/api/orders'].get.parameters.map((p: { name: string }) => p.name).sort()
+  const listOrders = doc.paths['/api/v1/orders'].get.parameters.map((p: { name: string }) => p.name).sort()
   assert.deepEqual(listOrders, ['assetName', 'customerId', 'endDate', 'page', 'side', 'size', 'startDate', 'status'])
   assert.ok(doc.components.securitySchemes.bearerAuth)
 

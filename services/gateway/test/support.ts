@@ -3,7 +3,7 @@ import type { TestContext } from 'node:test'
 import type * as pb from '@brokerage/contracts/grpc'
 import type { GrpcMethod, GrpcServiceName } from '@brokerage/contracts/grpc'
 import { AppError, createGrpcServer, createLogger, grpcService, type CallContext, type GrpcHandlers } from '@brokerage/platform'
-import { createTestDatabase, teardown, testServiceConfig } from '@brokerage/platform/testing'
+import { createTestDatabase, teardown, testGrpcTls, testServiceConfig } from '@brokerage/platform/testing'
 import { startGatewayService, type GatewayOptions } from '../src/app.js'
 import type { ServiceAddresses } from '../src/clients.js'
 
@@ -348,7 +348,7 @@ export type World = ReturnType<typeof createWorld>
 
 /** Every service of the platform on one real gRPC server, answering from `world`. */
 export async function startStubServices(t: TestContext, world: World): Promise<string> {
-  const server = createGrpcServer({ log: createLogger({ service: 'stubs', level: 'silent' }) })
+  const server = createGrpcServer({ log: createLogger({ service: 'stubs', level: 'silent' }), tls: testGrpcTls() })
   const serve = <S extends GrpcServiceName>(service: S) => {
     const recorded = Object.entries(world.services[service] as Record<string, AnyHandler>).map(([method, fn]): [string, AnyHandler] => [
       method,

@@ -44,7 +44,7 @@ export async function startOrderService(opts: OrderServiceOptions) {
   const replica = createCustomerReplica()
   let directory: CustomerDirectory | null = null
   if (opts.customerGrpcUrl) {
-    const customers = createGrpcClient(grpcService('customer'), opts.customerGrpcUrl)
+    const customers = createGrpcClient(grpcService('customer'), opts.customerGrpcUrl, { tls: opts.config.grpcTls })
     runtime.onStop(async () => customers.close())
     directory = createCustomerDirectory(customers)
   } else {

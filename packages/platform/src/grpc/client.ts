@@ -5,6 +5,7 @@ import { logContext } from '../observability/log.js'
 import { currentTraceparent } from '../observability/tracing.js'
 import type { GrpcService } from './load.js'
 import { ERROR_CODE_KEY, ERROR_DETAILS_KEY, RETRY_AFTER_KEY } from './server.js'
+import { channelCredentials, type GrpcTlsSetting } from './tls.js'
 
 export interface CallOptions {
   deadlineMs?: number
@@ -33,14 +34,29 @@ export interface ServiceClient<S extends GrpcServiceName> {
   close(): void
 }
 
+export interface GrpcClientOptions {
+  /** The caller's certificate and the platform CA (or 'off', plaintext); none given refuses to build the client. */
+  tls: GrpcTlsSetting | undefined
+  /**
+   * The service's name as the platform knows it: errors name it ("order-processor is unavailable")
+   * and its certificate must carry it. Defaults to the proto service's name.
+   */
+  label?: string
+}
+
 /**
  * A promise-based client for one service: `call(method, request)` carries the current
  * request id and trace context in metadata and rethrows the server's AppError.
- * `label` names the service in errors ("order is unavailable"); it defaults to the service's name.
  */
-export function createGrpcClient<S extends GrpcServiceName>(service: GrpcService<S>, address: string, label?: string): ServiceClient<S> {
-  const name = label ?? service.name
-  const client = new service.Client(address, grpc.credentials.createInsecure()) as grpc.Client & Record<string, unknown>
+export function createGrpcClient<S extends GrpcServiceName>(
+  service: GrpcService<S>,
+  address: string,
+  opts: GrpcClientOptions,
+): ServiceClient<S> {
+  const name = opts.label ?? service.name
+  if (!opts.tls) throw new Error(`no TLS settings to call ${name} (GRPC_TLS_CA, GRPC_TLS_CERT, GRPC_TLS_KEY, or GRPC_TLS=off)`)
+  const { credentials, options } = channelCredentials(opts.tls, name)
+  const client = new service.Client(address, credentials, options) as grpc.Client & Record<string, unknown>
   return {
     call<M extends GrpcMethod<S>>(method: M, request: GrpcRequest<S, M>, opts: CallOptions = {}): Promise<GrpcResponse<S, M>> {
       type Res = GrpcResponse<S, M>

@@ -1,12 +1,14 @@
 import * as grpc from '@grpc/grpc-js'
 import type { GrpcHandlerRequest, GrpcHandlerResponse, GrpcMethod, GrpcServiceName } from '@brokerage/contracts/grpc'
 import { randomUUID } from 'node:crypto'
+import type { EventEmitter } from 'node:events'
 import { AppError, isAppError } from '../errors.js'
 import type { Logger } from '../observability/log.js'
 import { withLogContext } from '../observability/log.js'
 import { inSpan, SpanKind, withTraceparent } from '../observability/tracing.js'
 import type { Metrics } from '../observability/metrics.js'
 import type { GrpcService } from './load.js'
+import { certificateNames, serverCredentials, type GrpcTlsSetting } from './tls.js'
 
 export interface CallContext {
   requestId: string
@@ -39,6 +41,8 @@ export function toServiceError(err: unknown, log: Logger): grpc.ServiceError {
 export interface GrpcServerOptions {
   log: Logger
   metrics?: Metrics
+  /** Mutual TLS (or 'off', plaintext); listen() refuses to start without one or the other. */
+  tls?: GrpcTlsSetting
 }
 
 /**
@@ -48,6 +52,28 @@ export interface GrpcServerOptions {
  */
 export function createGrpcServer(opts: GrpcServerOptions) {
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 })
+  const tls = opts.tls
+  const allowed = tls && tls !== 'off' && tls.allowedCallers ? new Set(tls.allowedCallers) : undefined
+  const handshakeFailures = opts.metrics?.counter(
+    'grpc_tls_handshake_failures_total',
+    'TLS handshakes this gRPC server refused (no client certificate, another CA, expired, plaintext)',
+  )
+  const refusedCallers = opts.metrics?.counter(
+    'grpc_callers_refused_total',
+    'Calls refused because the caller certificate names a service not allowed to call this one',
+    ['caller'],
+  )
+
+  const watched = new WeakSet<EventEmitter>()
+
+  /** Refuses a caller whose certificate names no service allowed to call this one: the error, or null when admitted. */
+  function refusal(call: grpc.ServerUnaryCall<unknown, unknown>, service: string): grpc.ServiceError | null {
+    if (!allowed) return null
+    const names = certificateNames(call.getAuthContext()?.sslPeerCertificate)
+    if (names.some((n) => allowed.has(n))) return null
+    refusedCallers?.inc({ caller: names[0] ?? 'unknown' })
+    return toServiceError(new AppError('FORBIDDEN', `${names[0] ?? 'this caller'} may not call ${service}`), opts.log)
+  }
 
   /** Serves a service, grpcService('order'), with handlers checked against its generated types. */
   function addService<S extends GrpcServiceName>(service: GrpcService<S>, impl: GrpcHandlers<S>): void {
@@ -59,6 +85,8 @@ export function createGrpcServer(opts: GrpcServerOptions) {
       const fn = untyped[name] ?? untyped[method.originalName ?? name]
       if (!fn) throw new Error(`gRPC method ${method.path} has no implementation`)
       handlers[name] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+        const refused = refusal(call, service.name)
+        if (refused) return callback(refused)
         const requestId = String(call.metadata.get('x-request-id')[0] ?? randomUUID())
         const traceparent = call.metadata.get('traceparent')[0]
         const started = process.hrtime.bigint()
@@ -95,10 +123,22 @@ export function createGrpcServer(opts: GrpcServerOptions) {
   return {
     server,
     addService,
-    listen(port: number, host = '127.0.0.1'): Promise<number> {
-      return new Promise((resolve, reject) =>
-        server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+    async listen(port: number, host = '127.0.0.1'): Promise<number> {
+      if (!tls) throw new Error('gRPC needs TLS settings (GRPC_TLS_CA, GRPC_TLS_CERT, GRPC_TLS_KEY), or GRPC_TLS=off for plaintext')
+      const bound = await new Promise<number>((resolve, reject) =>
+        server.bindAsync(`${host}:${port}`, serverCredentials(tls), (err, p) => (err ? reject(err) : resolve(p))),
       )
+      // grpc-js keeps its TLS servers to itself; their refused handshakes are only visible on them.
+      const internal = (server as unknown as { http2Servers?: Map<EventEmitter, unknown> }).http2Servers
+      for (const s of internal?.keys() ?? []) {
+        if (watched.has(s)) continue
+        watched.add(s)
+        s.on('tlsClientError', (err: Error) => {
+          handshakeFailures?.inc()
+          opts.log.warn({ err: { message: err.message, code: (err as NodeJS.ErrnoException).code } }, 'gRPC TLS handshake refused')
+        })
+      }
+      return bound
     },
     /** Stops accepting calls and lets the calls in flight finish (forced after graceMs). */
     stop(graceMs = 5000): Promise<void> {

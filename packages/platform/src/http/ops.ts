@@ -10,6 +10,8 @@ export interface OpsRoutesOptions {
   service: string
   /** Per-check bound for /health/ready. */
   checkTimeoutMs?: number
+  /** More to say in /health/ready that does not decide readiness (the gateway's breakers). */
+  detail?: () => Record<string, unknown>
 }
 
 /**
@@ -40,7 +42,7 @@ export function createOpsRoutes(opts: OpsRoutesOptions): FastifyPluginAsync {
 
     app.get('/health/ready', { config }, async (_req, reply) => {
       const report = await runChecks(opts.checks, opts.checkTimeoutMs)
-      return reply.code(report.status === 'ok' ? 200 : 503).send({ ...report, service: opts.service })
+      return reply.code(report.status === 'ok' ? 200 : 503).send({ ...opts.detail?.(), ...report, service: opts.service })
     })
 
     app.get('/metrics', { config }, async (_req, reply) => {

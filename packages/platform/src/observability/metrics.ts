@@ -122,8 +122,17 @@ export function createMetrics(opts: MetricsOptions) {
     }
   }
 
+  /** A counter on this registry, made on first use (two users of one name share it; their labels must agree). */
+  function counter<K extends string>(name: string, help: string, labelNames: readonly K[] = []): Counter<K> {
+    return (
+      (registry.getSingleMetric(name) as Counter<K> | undefined) ??
+      new Counter({ name, help, labelNames: [...labelNames], registers: [registry] })
+    )
+  }
+
   return {
     registry,
+    counter,
     httpRequestDuration: histogram<{ method: string; route: string; status: LabelValue }>(
       'http_request_duration_seconds',
       'HTTP requests by route template and status',

@@ -11,6 +11,7 @@ import { EVENT_HEADERS } from '../events/types.js'
 import { createGrpcClient } from '../grpc/client.js'
 import { grpcService } from '../grpc/load.js'
 import { createGrpcServer } from '../grpc/server.js'
+import { testGrpcTls } from '../testing.js'
 import { createHttpServer } from '../http/server.js'
 import type { Queryable } from '../postgres/db.js'
 import { createLogger } from './log.js'
@@ -64,7 +65,7 @@ test('when no traceparent arrives and no exporter is configured, then a span sta
 /** A processor service on a real gRPC server that records the metadata each call brings. */
 async function processorStandIn(t: TestContext) {
   const traceparents: string[] = []
-  const server = createGrpcServer({ log: createLogger({ service: 'no-exporter-test', level: 'silent' }) })
+  const server = createGrpcServer({ log: createLogger({ service: 'no-exporter-test', level: 'silent' }), tls: testGrpcTls() })
   server.addService(grpcService('processor'), {
     async ListMarkets(_request, ctx) {
       traceparents.push(String(ctx.metadata.get('traceparent')[0]))
@@ -78,7 +79,7 @@ async function processorStandIn(t: TestContext) {
     },
   })
   const port = await server.listen(0)
-  const client = createGrpcClient(grpcService('processor'), `127.0.0.1:${port}`)
+  const client = createGrpcClient(grpcService('processor'), `127.0.0.1:${port}`, { tls: testGrpcTls() })
   t.after(async () => {
     client.close()
     await server.stop(100)

@@ -1,0 +1,89 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { eventually } from '@brokerage/platform/testing'
+import type { TestContext } from 'node:test'
+import type { ResilienceOptions } from '../src/clients.js'
+import { errorOf, startGateway } from './support.js'
+
+// The gateway's deadlines and breakers against a stand-in processor that stops answering
+// (the end-to-end version, with a SIGSTOPped process, is in tests/e2e/degradation.test.ts).
+
+/** A processor whose GetOrderBook hangs until the test ends (or `answer()` puts it back). */
+async function hangingProcessor(t: TestContext, resilience: ResilienceOptions) {
+  const gw = await startGateway(t, { gateway: { resilience } })
+  const { admin } = await gw.tokens()
+  const hung: Array<() => void> = []
+  t.after(() => hung.forEach((release) => release()))
+  gw.world.override('processor', 'GetOrderBook', () => new Promise((resolve) => hung.push(() => resolve({ asset_name: 'AAPL' }))))
+  const book = async () => {
+    const started = Date.now()
+    const res = await gw.request('GET', '/api/orderbook/AAPL', { token: admin! })
+    return { res, ms: Date.now() - started }
+  }
+  return {
+    gw,
+    book,
+    answer: () => gw.world.override('processor', 'GetOrderBook', gw.world.services.processor.GetOrderBook),
+    reached: () => gw.world.requests('GetOrderBook').length,
+    ready: async () => (await gw.request('GET', '/health/ready')).json() as { breakers: Record<string, string> },
+    metric: async (name: string) => {
+      const text = (await gw.request('GET', '/metrics')).body
+      const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes('order-processor'))
+      return line ? Number(line.split(' ').pop()) : 0
+    },
+  }
+}
+
+test('when a service does not answer, then a read answers 503 with Retry-After within its deadline, not later', async (t) => {
+  const p = await hangingProcessor(t, { readDeadlineMs: 500, breakerFailures: 5 })
+  const { res, ms } = await p.book()
+  assert.equal(res.statusCode, 503)
+  assert.equal(res.headers['retry-after'], '1')
+  assert.deepEqual(errorOf(res), {
+    code: 'UNAVAILABLE',
+    message: 'order-processor did not answer within 500 ms',
+    details: { service: 'order-processor', deadlineMs: 500 },
+  })
+  assert.ok(ms >= 500 && ms < 3_000, `answered after ${ms} ms`)
+})
+
+test('when calls to a service fail N times in a row, then its breaker opens and answers 503 at once without calling it, with Retry-After', async (t) => {
+  const p = await hangingProcessor(t, { readDeadlineMs: 300, breakerFailures: 3, breakerHalfOpenMs: 60_000 })
+  for (let i = 0; i < 3; i++) assert.equal((await p.book()).res.statusCode, 503)
+  assert.equal(p.reached(), 3)
+  assert.equal((await p.ready()).breakers['order-processor'], 'open')
+
+  const { res } = await p.book()
+  assert.equal(res.statusCode, 503)
+  assert.equal(p.reached(), 3, 'the open breaker did not call the service')
+  const retryAfter = Number(res.headers['retry-after'])
+  assert.ok(retryAfter > 1 && retryAfter <= 60, `Retry-After ${retryAfter}`)
+  assert.deepEqual(errorOf(res), {
+    code: 'UNAVAILABLE',
+    message: 'order-processor is unavailable; calls to it are paused',
+    details: { service: 'order-processor', breaker: 'open' },
+  })
+  assert.equal(await p.metric('gateway_breaker_opens_total'), 1)
+  assert.equal(await p.metric('gateway_calls_short_circuited_total'), 1)
+  assert.equal(await p.metric('gateway_breaker_state'), 1)
+})
+
+test('when the service answers again, then the half-open breaker lets a probe through and closes', async (t) => {
+  const p = await hangingProcessor(t, { readDeadlineMs: 300, breakerFailures: 2, breakerHalfOpenMs: 200 })
+  for (let i = 0; i < 2; i++) assert.equal((await p.book()).res.statusCode, 503)
+  assert.equal((await p.ready()).breakers['order-processor'], 'open')
+  p.answer()
+  await eventually(async () => (await p.book()).res.statusCode === 200, { what: 'the breaker to let a probe through' })
+  assert.equal((await p.ready()).breakers['order-processor'], 'closed')
+  assert.equal(await p.metric('gateway_breaker_state'), 0)
+})
+
+test('when a service answers with a business error, then the breaker does not count it', async (t) => {
+  const gw = await startGateway(t, { gateway: { resilience: { breakerFailures: 1 } } })
+  const { c1 } = await gw.tokens()
+  for (let i = 0; i < 3; i++) {
+    const res = await gw.request('GET', '/api/orders/00000000-0000-4000-8000-00000000dead', { token: c1! })
+    assert.equal(res.statusCode, 404)
+  }
+  assert.equal(((await gw.request('GET', '/health/ready')).json() as { breakers: Record<string, string> }).breakers['order'], 'closed')
+})
