@@ -9,7 +9,7 @@ import { createGrpcClient } from './client.js'
 import { grpcService } from './load.js'
 import { createGrpcServer, type CallContext, type GrpcHandlers } from './server.js'
 
-initTracing({ service: 'grpc-test' })
+await initTracing({ service: 'grpc-test' })
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736'
 
