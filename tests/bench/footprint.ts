@@ -13,7 +13,7 @@
 // Last line: services=N rss_idle_mb_max=A rss_load_mb_max=B start_s=S (medians over the runs of
 // the largest service's figure and of the start time).
 import { readFileSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from '@brokerage/platform/testing'
@@ -150,6 +150,10 @@ try {
         const mb = (m: Map<string, number>) => fmt(m.get(s.spec.name)!, 1).padStart(6)
         console.log(`  ${s.spec.name.padEnd(16)} rss MB: idle ${mb(idle)}   sign-ups ${mb(signup)}   order load ${mb(load)}`)
       }
+    } catch (err) {
+      // The services' own words on why they did not come up, before the logs go.
+      for (const f of await readdir(logDir)) console.log(`--- ${f}\n${(await readFile(join(logDir, f), 'utf8')).slice(-3000)}`)
+      throw err
     } finally {
       await stopServices(services)
       await rm(logDir, { recursive: true, force: true })
