@@ -3,6 +3,8 @@
 // embedded PostgreSQL). Per run, on fresh databases:
 //   1. start_s: from asking scripts/platform.ts to start every service (databases created,
 //      migrations run, processes spawned in topology order) until every one answers /health/ready;
+//      and the CPU seconds each service used to get there (/proc/<pid>/stat), which a busy machine
+//      does not stretch the way it stretches the wall clock;
 //   2. idle RSS of every service process (/proc/<pid>/status VmRSS), after SETTLE seconds;
 //   3. RSS under load: the orders benchmark's load (open loop: VIP customers POST BUY 1 BENCH at
 //      100 with `Prefer: wait`, on a fixed schedule whatever the answers) at RATE orders/s for
@@ -11,7 +13,7 @@
 //
 //   RUNS (3), RATE (50 orders/s), LOAD_SECONDS (10), SETTLE (3 s), WAIT (2 s, the orders' Prefer: wait)
 // Last line: services=N rss_idle_mb_max=A rss_load_mb_max=B start_s=S (medians over the runs of
-// the largest service's figure and of the start time).
+// the largest service's idle and order-load RSS and of the start time).
 import { readFileSync } from 'node:fs'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -26,6 +28,12 @@ const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 10)
 const SETTLE = Number(process.env.SETTLE ?? 3)
 const WAIT = Number(process.env.WAIT ?? 2)
 const VIP_PER_SECOND = 1000 / 60
+
+/** CPU seconds (user + system) one process has used so far: a start-up cost a busy machine cannot stretch. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in clock ticks (USER_HZ = 100)
+}
 
 /** Resident set of one process in MB (VmRSS), or NaN once it is gone. */
 function rssMb(pid: number): number {
@@ -95,6 +103,7 @@ async function orderLoad(url: string, customers: Array<{ id: string; token: stri
 
 interface Run {
   startS: number
+  startCpu: Map<string, number>
   idle: Map<string, number>
   signup: Map<string, number>
   load: Map<string, number>
@@ -136,19 +145,23 @@ try {
         env: { LOG_LEVEL: 'warn' },
       })
       const startS = (performance.now() - t0) / 1000
+      const startCpu = new Map(services.map((s) => [s.spec.name, cpuSeconds(s.child.pid!)]))
       await sleep(SETTLE * 1000)
       const idle = new Map(services.map((s) => [s.spec.name, rssMb(s.child.pid!)]))
       const url = services.find((s) => s.spec.name === 'gateway')!.httpUrl
       const [customers, signup] = await peakRss(services, () => makeCustomers(url, RATE))
       const [{ sent, confirmed }, load] = await peakRss(services, () => orderLoad(url, customers, RATE, LOAD_SECONDS))
-      runs.push({ startS, idle, signup, load })
+      runs.push({ startS, startCpu, idle, signup, load })
       console.log(
         `run ${run}/${RUNS}: all ${services.length} services ready in ${fmt(startS, 2)} s; ${customers.length} customers; ` +
           `${confirmed}/${sent} orders CONFIRMED at ${RATE}/s`,
       )
       for (const s of services) {
         const mb = (m: Map<string, number>) => fmt(m.get(s.spec.name)!, 1).padStart(6)
-        console.log(`  ${s.spec.name.padEnd(16)} rss MB: idle ${mb(idle)}   sign-ups ${mb(signup)}   order load ${mb(load)}`)
+        console.log(
+          `  ${s.spec.name.padEnd(16)} rss MB: idle ${mb(idle)}   sign-ups ${mb(signup)}   order load ${mb(load)}   ` +
+            `CPU s to ready ${fmt(startCpu.get(s.spec.name)!, 2)}`,
+        )
       }
     } catch (err) {
       // The services' own words on why they did not come up, before the logs go.
@@ -169,7 +182,12 @@ const line = (label: string, v: number[], d = 1) => {
   const s = summary(v)
   console.log(`${label.padEnd(34)} ${fmt(s.min, d).padStart(7)} ${fmt(s.median, d).padStart(7)} ${fmt(s.max, d).padStart(7)}`)
 }
-for (const n of names)
+for (const n of names) {
+  line(
+    `${n} CPU s to ready`,
+    runs.map((r) => r.startCpu.get(n)!),
+    2,
+  )
   for (const [phase, key] of [
     ['idle', 'idle'],
     ['sign-ups', 'signup'],
@@ -179,6 +197,7 @@ for (const n of names)
       `${n} ${phase}`,
       runs.map((r) => r[key].get(n)!),
     )
+}
 const idleMax = runs.map((r) => Math.max(...r.idle.values()))
 const signupMax = runs.map((r) => Math.max(...r.signup.values()))
 const loadMax = runs.map((r) => Math.max(...r.load.values()))
@@ -187,6 +206,11 @@ line('largest service idle', idleMax)
 line('largest service during sign-ups', signupMax)
 line('largest service under order load', loadMax)
 line('start → all ready, s', starts, 2)
+line(
+  'CPU s to ready, all services',
+  runs.map((r) => [...r.startCpu.values()].reduce((a, b) => a + b, 0)),
+  2,
+)
 console.log(
   `services=${names.length} rss_idle_mb_max=${fmt(summary(idleMax).median)} rss_load_mb_max=${fmt(summary(loadMax).median)} start_s=${fmt(summary(starts).median, 1)}`,
 )
