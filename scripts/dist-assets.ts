@@ -5,7 +5,11 @@
 // makes those paths hold in both forms, for any workspace, with nothing copied that could go stale.
 import { existsSync, lstatSync, readdirSync, readlinkSync, symlinkSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
-import { ROOT } from './platform.js'
+import { fileURLToPath } from 'node:url'
+
+// Runs only compiled, as dist/scripts/dist-assets.js: the repository is two levels up. (Not
+// scripts/platform.ts's ROOT: that would load the platform package before it is linked.)
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
 const SKIP = new Set(['src', 'test', 'dist', 'node_modules'])
 
