@@ -1,13 +1,22 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream, existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
-import { dirname, join, resolve } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { databaseUrl, ensureDatabase } from '@brokerage/platform/postgres'
 import { devCertificatePaths, ensureDevCertificates } from '@brokerage/platform/grpc/certs'
 import { BUS_DATABASE, TOPOLOGY, envName, type ServiceSpec } from './topology.js'
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+// This file runs as scripts/platform.ts (tsx: tests, benches) and as dist/scripts/platform.js (npm start).
+const HERE = dirname(fileURLToPath(import.meta.url))
+export const ROOT = resolve(HERE, basename(dirname(HERE)) === 'dist' ? '../..' : '..')
+
+/**
+ * Where `tsc -b` puts a service's entry point: each project compiles `src` and `test` into `dist/`,
+ * and `npm run build` links the folders beside `src` (migrations) into `dist/`, so the compiled
+ * code finds them at the same relative path as the source does.
+ */
+export const compiledMain = (service: string) => join(ROOT, 'services', service, 'dist', 'src', 'main.js')
 
 export interface RunningService {
   spec: ServiceSpec
@@ -108,7 +117,8 @@ export async function startServices(opts: StartOptions) {
   const running: RunningService[] = []
   const addresses = new Map<string, string>()
   const specs = existingServices(opts.only)
-  for (const spec of specs) await ensureDatabase(opts.serverUrl, dbName(opts, spec.database))
+  // Together: CREATE DATABASE waits on a checkpoint, ≈ 0.6 s each on a busy machine.
+  await Promise.all(specs.map((spec) => ensureDatabase(opts.serverUrl, dbName(opts, spec.database))))
   if (!tlsOff(opts))
     await ensureDevCertificates(
       certsDirOf(opts),
@@ -134,24 +144,48 @@ export async function startServices(opts: StartOptions) {
   return running
 }
 
-/** Starts one service process with the given environment and waits until it is ready. */
+// Should the launcher itself die, it takes its services with it (one listener for them all).
+const children = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+})
+
+/** The package export condition for TypeScript sources (see scripts/test.ts), removed from NODE_OPTIONS. */
+export function withoutSourceCondition(nodeOptions: string | undefined): string {
+  return (nodeOptions ?? '')
+    .split(/\s+/)
+    .filter((o) => o !== '--conditions=source' && o !== '-C=source')
+    .join(' ')
+}
+
+/**
+ * How every service's node runs. Source maps: stack traces name the TypeScript lines (≈ 3–7 MB
+ * of parsed maps per service). A 4 MB semi-space: V8 grows the young generation to two 16 MB
+ * semi-spaces during start-up and keeps them committed, ≈ 20 MB of each service's resident memory
+ * for an allocation rate these services never reach (BENCHMARKS.md, bench:footprint).
+ */
+export const SERVICE_NODE_FLAGS = ['--enable-source-maps', '--max-semi-space-size=4']
+
+/** Starts one service process (its compiled form) with the given environment and waits until it is ready. */
 export async function startService(
   spec: ServiceSpec,
   env: Record<string, string>,
   opts: Pick<StartOptions, 'logDir' | 'readyTimeoutMs'>,
 ): Promise<RunningService> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'services', spec.name, 'src', 'main.ts')], {
+  const main = compiledMain(spec.name)
+  if (!existsSync(main)) throw new Error(`${spec.name} is not built (no ${main}): run npm run build`)
+  // The compiled JavaScript, no TypeScript loader: what ships. A test run's NODE_OPTIONS ask for
+  // the packages' TypeScript sources (--conditions=source), which plain node cannot load.
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, main], {
     cwd: ROOT,
-    env,
+    env: { ...env, NODE_OPTIONS: withoutSourceCondition(env.NODE_OPTIONS) },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group: a terminal's Ctrl-C reaches only the launcher, which then
     // stops the services one by one in reverse order (a second signal would cut them short).
     detached: true,
   })
-  // Should the launcher itself die, it takes its services with it.
-  process.once('exit', () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  })
+  children.add(child)
+  child.once('exit', () => children.delete(child))
   const log = createWriteStream(join(opts.logDir, `${spec.name}.log`), { flags: 'a' })
   child.stdout!.pipe(log)
   child.stderr!.pipe(log)

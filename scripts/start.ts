@@ -3,8 +3,12 @@
 // creates every service's database, starts each service as its own process in the
 // topology's order, waits until each is ready, and prints where everything is.
 // Ctrl-C stops the services (gracefully, in reverse order) and then the database.
+// `npm start` runs `npm run build` first (incremental: about a second when nothing changed) and
+// then this file compiled (dist/scripts/start.js), so the one-command start runs what ships:
+// plain node on JavaScript, no TypeScript loader in any process.
 import { spawn } from 'node:child_process'
-import { join } from 'node:path'
+import { extname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
 import { ROOT, startServices, stopServices, type RunningService } from './platform.js'
 
@@ -13,7 +17,9 @@ const pgPort = Number(process.env.PG_PORT ?? 54329)
 const gatewayPort = Number(process.env.PORT ?? 8080)
 
 console.log(`Starting PostgreSQL (data in ${dataDir}, port ${pgPort}) …`)
-const pgProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'postgres.ts')], {
+// Its sibling in the same form as this file (dist/scripts/postgres.js, or scripts/postgres.ts under tsx).
+const postgresScript = fileURLToPath(new URL(`./postgres${extname(import.meta.url)}`, import.meta.url))
+const pgProcess = spawn(process.execPath, [...process.execArgv, postgresScript], {
   cwd: ROOT,
   env: { ...process.env, DATA_DIR: dataDir, PG_PORT: String(pgPort) },
   stdio: ['ignore', 'pipe', 'inherit'],

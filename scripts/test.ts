@@ -37,9 +37,13 @@ if (!url) {
   }
 }
 
+// Tests run on the TypeScript sources: `--conditions=source` picks the workspace packages' `source`
+// export (src/*.ts) over the compiled default (dist/*.js), in the test files and in every tsx
+// process they start (NODE_OPTIONS is inherited); scripts/platform.ts removes it for the compiled services.
+const nodeOptions = [process.env.NODE_OPTIONS, '--conditions=source'].filter(Boolean).join(' ')
 const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
   stdio: 'inherit',
-  env: { ...process.env, TEST_DATABASE_URL: url },
+  env: { ...process.env, TEST_DATABASE_URL: url, NODE_OPTIONS: nodeOptions },
 })
 const code: number = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))))
 await stop()

@@ -55,7 +55,7 @@ export interface ServiceOptions {
 export async function createServiceRuntime(opts: ServiceOptions) {
   const { name, config } = opts
   const log = createLogger({ service: name, level: config.logLevel })
-  const tracing = initTracing({ service: name, exporterUrl: config.otlpUrl })
+  const tracing = await initTracing({ service: name, exporterUrl: config.otlpUrl })
   const metrics = createMetrics({ service: name })
   const stopper = createStopper()
   stopper.add(() => tracing.shutdown())

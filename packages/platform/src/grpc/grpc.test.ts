@@ -14,7 +14,7 @@ import { testCertificateAuthority, testGrpcTls } from '../testing.js'
 import { createCertificateAuthority } from './certs.js'
 import type { GrpcTls, GrpcTlsSetting } from './tls.js'
 
-initTracing({ service: 'grpc-test' })
+await initTracing({ service: 'grpc-test' })
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736'
 

@@ -12,7 +12,7 @@ import { currentTraceparent, initTracing } from '../observability/tracing.js'
 import { createHttpServer } from './server.js'
 
 const spans = new InMemorySpanExporter()
-const tracing = initTracing({ service: 'http-test', spanProcessors: [new SimpleSpanProcessor(spans)] })
+const tracing = await initTracing({ service: 'http-test', spanProcessors: [new SimpleSpanProcessor(spans)] })
 after(() => tracing.shutdown())
 beforeEach(() => spans.reset())
 

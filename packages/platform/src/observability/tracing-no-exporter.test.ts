@@ -3,6 +3,7 @@
 import { after, test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
+import { createRequire } from 'node:module'
 import { trace } from '@opentelemetry/api'
 import { newEnvelope } from '@brokerage/contracts'
 import { createEventCodec } from '../events/codec.js'
@@ -19,8 +20,14 @@ import { captureLogs } from './log-capture.js'
 import { createMetrics } from './metrics.js'
 import { currentTraceparent, inSpan, initTracing, withTraceparent } from './tracing.js'
 
-const tracing = initTracing({ service: 'no-exporter-test' })
+const tracing = await initTracing({ service: 'no-exporter-test' })
 after(() => tracing.shutdown())
+
+test('when no exporter is configured, then the OpenTelemetry SDK, its exporter and resources are never loaded', () => {
+  const loaded = Object.keys(createRequire(import.meta.url).cache)
+  const sdk = loaded.filter((f) => /[\\/]@opentelemetry[\\/](sdk-|exporter-|resources|core|otlp-)/.test(f))
+  assert.deepEqual(sdk, [])
+})
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736'
 const PARENT_SPAN = '00f067aa0ba902b7'

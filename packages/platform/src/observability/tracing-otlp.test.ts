@@ -21,7 +21,7 @@ test('when an exporter URL is given, then finished spans are POSTed there as OTL
   t.after(() => new Promise<void>((resolve) => collector.close(() => resolve())))
   const { port } = collector.address() as AddressInfo
 
-  const tracing = initTracing({ service: 'otlp-test', exporterUrl: `http://127.0.0.1:${port}` })
+  const tracing = await initTracing({ service: 'otlp-test', exporterUrl: `http://127.0.0.1:${port}` })
   const traceId = await inSpan('exported span', {}, async (span) => span.spanContext().traceId)
   await tracing.shutdown() // flushes the batch processor
 

@@ -1,11 +1,11 @@
 import { after, beforeEach, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
-import { SpanStatusCode, trace } from '@opentelemetry/api'
-import { currentTraceparent, inSpan, initTracing, SpanKind, withTraceparent } from './tracing.js'
+import { ROOT_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api'
+import { currentTraceparent, inSpan, initTracing, SpanKind, W3CTraceContext, withTraceparent } from './tracing.js'
 
 const exporter = new InMemorySpanExporter()
-const tracing = initTracing({ service: 'tracing-test', spanProcessors: [new SimpleSpanProcessor(exporter)] })
+const tracing = await initTracing({ service: 'tracing-test', spanProcessors: [new SimpleSpanProcessor(exporter)] })
 after(() => tracing.shutdown())
 beforeEach(() => exporter.reset())
 
@@ -73,6 +73,44 @@ test('when withTraceparent gets null or garbage, then fn runs in a fresh root tr
   for (const s of handles) assert.equal(s.parentSpanContext, undefined)
 })
 
-test('when initTracing is called again, then it returns the first registration', () => {
-  assert.equal(initTracing({ service: 'other' }), tracing)
+test('when initTracing is called again, then it returns the first registration', async () => {
+  assert.equal(await initTracing({ service: 'other' }), tracing)
+})
+
+test('when trace-context headers of every shape go through the platform propagator, then it reads and writes what @opentelemetry/core does', async () => {
+  const { W3CTraceContextPropagator } = await import('@opentelemetry/core')
+  const core = new W3CTraceContextPropagator()
+  const ours = new W3CTraceContext()
+  const getter = { get: (c: Record<string, string | string[]>, k: string) => c[k], keys: (c: Record<string, string>) => Object.keys(c) }
+  const setter = { set: (c: Record<string, string>, k: string, v: string) => (c[k] = v) }
+  const ID = '4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7'
+  const carriers: Array<Record<string, string | string[]>> = [
+    { traceparent: `00-${ID}-01` },
+    { traceparent: `00-${ID}-00`, tracestate: 'a=1,b=2' },
+    { traceparent: [`00-${ID}-01`, 'junk'], tracestate: ['a=1', 'b=2'] },
+    { traceparent: ` 00-${ID}-01 ` },
+    { traceparent: `01-${ID}-01-extra` },
+    { traceparent: `00-${ID}-01-extra` },
+    { traceparent: `ff-${ID}-01` },
+    { traceparent: `00-00000000000000000000000000000000-00f067aa0ba902b7-01` },
+    { traceparent: `00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01` },
+    { traceparent: `00-${ID.toUpperCase()}-01` },
+    { traceparent: 'nonsense' },
+    {},
+  ]
+  for (const carrier of carriers) {
+    const a = ours.extract(ROOT_CONTEXT, carrier, getter)
+    const b = core.extract(ROOT_CONTEXT, carrier, getter)
+    const view = (ctx: typeof a) => {
+      const sc = trace.getSpanContext(ctx)
+      return sc && { ...sc, traceState: sc.traceState?.serialize() }
+    }
+    assert.deepEqual(view(a), view(b), JSON.stringify(carrier))
+    const outA: Record<string, string> = {}
+    const outB: Record<string, string> = {}
+    ours.inject(a, outA, setter)
+    core.inject(b, outB, setter)
+    assert.deepEqual(outA, outB, JSON.stringify(carrier))
+  }
+  assert.deepEqual(ours.fields(), core.fields())
 })

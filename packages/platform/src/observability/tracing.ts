@@ -1,7 +1,7 @@
 import {
   context,
-  defaultTextMapGetter,
-  defaultTextMapSetter,
+  createContextKey,
+  createTraceState,
   isSpanContextValid,
   propagation,
   ROOT_CONTEXT,
@@ -10,15 +10,20 @@ import {
   trace,
   TraceFlags,
 } from '@opentelemetry/api'
-import type { Attributes, Context, Span, SpanOptions, Tracer, TracerProvider } from '@opentelemetry/api'
+import type {
+  Attributes,
+  Context,
+  Span,
+  SpanContext,
+  SpanOptions,
+  TextMapGetter,
+  TextMapPropagator,
+  TextMapSetter,
+  Tracer,
+  TracerProvider,
+} from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
-import { W3CTraceContextPropagator } from '@opentelemetry/core'
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
-import { resourceFromAttributes } from '@opentelemetry/resources'
-import { BatchSpanProcessor, RandomIdGenerator } from '@opentelemetry/sdk-trace-base'
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base'
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions'
 
 export interface TracingOptions {
   service: string
@@ -38,51 +43,46 @@ export interface Tracing {
   shutdown(): Promise<void>
 }
 
-let active: Tracing | undefined
+let active: Promise<Tracing> | undefined
 
 /**
  * Registers the global tracer provider, the AsyncLocalStorage context manager and the
  * W3C trace-context propagator. Idempotent: later calls return the first registration
  * (a process is one service), whatever options they pass.
+ *
+ * The OpenTelemetry SDK (provider, processors, OTLP exporter, resources and the semantic
+ * conventions they pull in) is imported only when something would read a recorded span:
+ * an exporter URL or span processors. Loaded for nothing it cost each service 6–12 MB of RSS.
  */
-export function initTracing(opts: TracingOptions): Tracing {
-  if (active) return active
-  const processors = [...(opts.spanProcessors ?? [])]
-  if (opts.exporterUrl) processors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(opts.exporterUrl) })))
+export function initTracing(opts: TracingOptions): Promise<Tracing> {
+  active ??= register(opts)
+  return active
+}
+
+async function register(opts: TracingOptions): Promise<Tracing> {
   const contextManager = new AsyncLocalStorageContextManager()
-  const propagator = new W3CTraceContextPropagator()
-  let provider: NodeTracerProvider | undefined
-  if (processors.length) {
-    provider = new NodeTracerProvider({
-      resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: opts.service }),
-      spanProcessors: processors,
-    })
-    provider.register({ contextManager, propagator })
+  let stopProvider: (() => Promise<void>) | undefined
+  if (opts.exporterUrl || opts.spanProcessors?.length) {
+    const { registerSdk } = await import('./tracing-sdk.js')
+    stopProvider = registerSdk({ ...opts, contextManager, propagator: w3c })
   } else {
     // Nothing would ever read a recorded span: the SDK's attributes, events, timing and
     // processors were about 5 % of a service's CPU for nothing.
     trace.setGlobalTracerProvider(idOnlyProvider)
     context.setGlobalContextManager(contextManager.enable())
-    propagation.setGlobalPropagator(propagator)
+    propagation.setGlobalPropagator(w3c)
   }
   const handle: Tracing = {
     async shutdown() {
-      if (active !== handle) return
+      if ((await active) !== handle) return
       active = undefined
-      await provider?.shutdown()
+      await stopProvider?.()
       trace.disable()
       context.disable()
       propagation.disable()
     },
   }
-  active = handle
   return handle
-}
-
-function tracesUrl(url: string): string {
-  const u = new URL(url)
-  if (u.pathname === '/' || u.pathname === '') u.pathname = '/v1/traces'
-  return u.toString()
 }
 
 /**
@@ -91,14 +91,12 @@ function tracesUrl(url: string): string {
  * span would record is dropped (the API's non-recording span).
  */
 class IdOnlyTracer implements Tracer {
-  private readonly ids = new RandomIdGenerator()
-
   startSpan(_name: string, opts: SpanOptions = {}, ctx: Context = context.active()): Span {
     const parent = opts.root ? undefined : trace.getSpanContext(ctx)
     const continues = parent !== undefined && isSpanContextValid(parent)
     return trace.wrapSpanContext({
-      traceId: continues ? parent.traceId : this.ids.generateTraceId(),
-      spanId: this.ids.generateSpanId(),
+      traceId: continues ? parent.traceId : randomHexId(16),
+      spanId: randomHexId(8),
       traceFlags: continues ? parent.traceFlags : TraceFlags.SAMPLED,
     })
   }
@@ -121,14 +119,59 @@ class IdOnlyTracer implements Tracer {
 const idOnlyTracer = new IdOnlyTracer()
 const idOnlyProvider: TracerProvider = { getTracer: () => idOnlyTracer }
 
+const idBytes = Buffer.allocUnsafe(16)
+
+/**
+ * A random id of `bytes` bytes as lower-case hex, never all zeros (an invalid id in W3C trace
+ * context). Math.random, as the SDK's own generator: ids must be unique, not unguessable.
+ */
+function randomHexId(bytes: 8 | 16): string {
+  for (let i = 0; i < bytes; i += 4) idBytes.writeUInt32BE((Math.random() * 2 ** 32) >>> 0, i)
+  if (idBytes.readUInt32BE(0) === 0) idBytes[0] = 1
+  return idBytes.toString('hex', 0, bytes)
+}
+
+// The key @opentelemetry/core's suppressTracing sets (createContextKey is Symbol.for).
+const SUPPRESS_TRACING = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING')
+const TRACEPARENT_HEADER = /^\s?((?!ff)[\da-f]{2})-((?![0]{32})[\da-f]{32})-((?![0]{16})[\da-f]{16})-([\da-f]{2})(-.*)?\s?$/
+
+/**
+ * W3C trace context (`traceparent`, `tracestate`), as @opentelemetry/core's
+ * W3CTraceContextPropagator does it, without importing core: core loads the semantic
+ * conventions (several MB of strings) for attributes no service without an exporter records.
+ */
+export class W3CTraceContext implements TextMapPropagator {
+  inject(ctx: Context, carrier: unknown, setter: TextMapSetter): void {
+    const sc = trace.getSpanContext(ctx)
+    if (!sc || ctx.getValue(SUPPRESS_TRACING) === true || !isSpanContextValid(sc)) return
+    setter.set(carrier, 'traceparent', `00-${sc.traceId}-${sc.spanId}-0${Number(sc.traceFlags || TraceFlags.NONE).toString(16)}`)
+    if (sc.traceState) setter.set(carrier, 'tracestate', sc.traceState.serialize())
+  }
+
+  extract(ctx: Context, carrier: unknown, getter: TextMapGetter): Context {
+    const header = getter.get(carrier, 'traceparent')
+    const m = TRACEPARENT_HEADER.exec((Array.isArray(header) ? header[0] : header) ?? '')
+    // Version 00 has exactly four fields; a later version may append more.
+    if (!m || (m[1] === '00' && m[5])) return ctx
+    const sc: SpanContext = { traceId: m[2]!, spanId: m[3]!, traceFlags: parseInt(m[4]!, 16), isRemote: true }
+    const state = getter.get(carrier, 'tracestate')
+    if (state) sc.traceState = createTraceState(Array.isArray(state) ? state.join(',') : state)
+    return isSpanContextValid(sc) ? trace.setSpanContext(ctx, sc) : ctx
+  }
+
+  fields(): string[] {
+    return ['traceparent', 'tracestate']
+  }
+}
+
 // Used directly rather than through the global propagator: the event envelope's
 // `traceparent` is W3C by contract, whatever a process registers globally.
-const w3c = new W3CTraceContextPropagator()
+const w3c = new W3CTraceContext()
 
 /** The W3C traceparent of the active span, for the event envelope; null outside a span. */
 export function currentTraceparent(): string | null {
   const carrier: Record<string, string> = {}
-  w3c.inject(context.active(), carrier, defaultTextMapSetter)
+  w3c.inject(context.active(), carrier, { set: (c, k, v) => ((c as Record<string, string>)[k] = v) })
   return carrier['traceparent'] ?? null
 }
 
@@ -141,7 +184,7 @@ export function contextFromTraceparent(traceparent: string | null | undefined, t
   if (!traceparent) return ROOT_CONTEXT
   const carrier: Record<string, string> = { traceparent }
   if (tracestate) carrier['tracestate'] = tracestate
-  return w3c.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter)
+  return w3c.extract(ROOT_CONTEXT, carrier, { get: (c, k) => (c as Record<string, string>)[k], keys: (c) => Object.keys(c as object) })
 }
 
 /** Runs fn in the remote context of `traceparent` (a fresh root when null or invalid). */
