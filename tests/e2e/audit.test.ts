@@ -89,7 +89,9 @@ test('the audit trail through the gateway on real processes', async (t) => {
       assert.equal(otherCustomer.status, 404)
       const mine = await trail('page=0', boToken)
       assert.equal(mine.status, 200)
-      for (const e of mine.body.content) assert.ok(JSON.stringify(e.data).includes(bo.id), `${e.type} names Bo`)
+      // Every event names Bo, a trade by Bo's own order (its other side is not Bo's to see).
+      for (const e of mine.body.content)
+        assert.ok(JSON.stringify(e.data).includes(e.type === 'OrderMatched' ? sold : bo.id), `${e.type} names Bo`)
     },
   )
 
@@ -148,6 +150,64 @@ test('the audit trail through the gateway on real processes', async (t) => {
     assert.ok(matched.p50Ms <= matched.p99Ms && matched.p99Ms <= matched.maxMs)
     assert.equal((await p.api('GET', '/api/audit/analytics', { token: adaToken })).status, 403)
   })
+
+  await t.test(
+    "when two customers' orders cross, then each one's trace shows only their own side of the trade and the admin's both",
+    async () => {
+      // After the analytics subtest: these orders are not part of its counts.
+      await deposit(p, admin, bo.id, 10, 'MSFT')
+      assert.equal((await p.api('PUT', '/api/markets/MSFT', { token: admin, body: { crossing: true } })).status, 200)
+      const engine = p.db('order-processor')
+      await until(
+        'the engine to apply the setting',
+        async () => (await engine.query('SELECT crossing FROM books WHERE asset_name = $1', ['MSFT'])).rows[0]?.crossing,
+        (c) => c === true,
+      )
+      const cross = async (customerId: string, side: 'BUY' | 'SELL') => {
+        const res = await p.api('POST', '/api/orders', {
+          token: admin,
+          body: { customerId, assetName: 'MSFT', side, size: 5, price: 10_000 },
+          headers: { prefer: 'wait=10' },
+        })
+        assert.ok(['CONFIRMED', 'PARTIALLY_FILLED', 'MATCHED'].includes(res.body.status), JSON.stringify(res.body))
+        return res.body.id as string
+      }
+      const sell = await cross(bo.id, 'SELL')
+      const buy = await cross(ada.id, 'BUY')
+      await orderStatus(p, admin, buy, ['MATCHED'])
+      await orderStatus(p, admin, sell, ['MATCHED'])
+      const matched = (r: { body: { content: Array<{ type: string; data: { assetName?: string } }> } }) =>
+        r.body.content.find((e) => e.type === 'OrderMatched' && e.data?.assetName === 'MSFT')
+      const adminView = await until(
+        'the trade in the audit log',
+        () => trail(`orderId=${buy}`),
+        (r) => r.status === 200 && matched(r) !== undefined,
+      )
+      const both = JSON.stringify(matched(adminView))
+      assert.ok(both.includes(bo.id) && both.includes(sell), 'an admin sees both sides')
+
+      for (const [who, token, own, ownOrder, other, otherOrder, side] of [
+        ['Ada', adaToken, ada.id, buy, bo.id, sell, 'BUY'],
+        ['Bo', boToken, bo.id, sell, ada.id, buy, 'SELL'],
+      ] as const) {
+        for (const query of [`orderId=${ownOrder}`, `customerId=${own}`, 'page=0']) {
+          const res = await until(
+            `${who}'s trail to hold the trade`,
+            () => trail(query, token),
+            (r) => r.status === 200 && matched(r) !== undefined,
+          )
+          const text = JSON.stringify(res.body)
+          assert.ok(!text.includes(other), `${who}'s trail (${query}) names the counterparty ${other}`)
+          assert.ok(!text.includes(otherOrder), `${who}'s trail (${query}) names the counterparty's order ${otherOrder}`)
+          const data = (matched(res) as unknown as { data: Record<string, unknown> }).data
+          assert.equal(data.side, side)
+          assert.equal(data.orderId, ownOrder)
+          assert.equal(data.size, 5)
+          assert.equal(data.price, 10_000)
+        }
+      }
+    },
+  )
 
   await t.test('when the audit routes get bad input, then 4xx in the error shape', async () => {
     const cases: Array<[string, number]> = [
