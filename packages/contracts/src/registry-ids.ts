@@ -33,4 +33,9 @@ export const REGISTRY_IDS: Readonly<Record<string, number>> = {
   'WithdrawalSent@1': 27,
   'DepositRejected@1': 28,
   'NotificationCreated@1': 29,
+  'SignedIn@1': 40,
+  'SignInFailed@1': 41,
+  'SessionRefreshed@1': 42,
+  'SessionsEnded@1': 43,
+  'PasswordChanged@1': 44,
 }

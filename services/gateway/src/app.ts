@@ -96,6 +96,7 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
         accessTtlSeconds,
         refreshTtlSeconds: gateway.refreshTtlSeconds ?? 7 * 86_400,
         sessionTtlSeconds: gateway.sessionTtlSeconds ?? 30 * 86_400,
+        outbox: runtime.outbox,
       })
     : undefined
   if (sessions) runtime.onStop(() => sessions.stop())

@@ -1,6 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import type { Db, Logger, Queryable } from '@brokerage/platform'
-import { principalKey } from './request-context.js'
+import { newEnvelope } from '@brokerage/contracts'
+import type { FastifyRequest } from 'fastify'
+import type { Db, Logger, Outbox, Queryable } from '@brokerage/platform'
+import { accountIdOf, principalKey } from './request-context.js'
+import { usernameHash } from './sign-in-throttle.js'
 import { unauthenticated, type AuthPrincipal } from './tokens.js'
 
 // Sign-in sessions of the built-in issuer. A session is what a refresh token renews and
@@ -14,6 +17,9 @@ import { unauthenticated, type AuthPrincipal } from './tokens.js'
 // arrives once the end is committed). An access token outlives its session by at most its
 // own lifetime, so an ended session is forgotten after that. While the listening connection
 // is down the set may be stale, so checks ask the database instead until it is back.
+//
+// Every sign-in, refresh, ended session and password change is also a security.events event
+// for the audit trail, written to the outbox in the same transaction as the session change.
 
 const CHANNEL = 'gateway_session_ended'
 type PoolClient = Parameters<Parameters<Db['tx']>[0]>[0]
@@ -33,6 +39,28 @@ export interface SessionOptions {
   sessionTtlSeconds: number
   /** Wait before reconnecting the listener (ms). */
   reconnectMs?: number
+  /** Where the security events go (the gateway's own outbox). */
+  outbox: Outbox
+}
+
+/** Where a security fact came from: the client's address, the request (its correlation id), who acted. */
+export interface RequestFacts {
+  address: string
+  requestId: string
+  /** Subject of whoever acted when it is not the account itself (staff suspending it). */
+  by?: string
+}
+
+/** Where a request came from, for its security events (never its body: that holds the secrets). */
+export function factsOf(req: FastifyRequest): RequestFacts {
+  return { address: req.ip, requestId: req.id }
+}
+
+type Principal = SessionGrant['principal']
+
+/** The account fields every security event carries. */
+function accountOf(p: AuthPrincipal) {
+  return { accountId: accountIdOf(p), role: p.role, customerId: p.customerId ?? null }
 }
 
 /** What an access token is issued for: the account, and the session that renews it. */
@@ -59,6 +87,8 @@ export async function startSessions(opts: SessionOptions) {
   let reconnectTimer: NodeJS.Timeout | undefined
 
   const remember = (id: string) => ended.set(id, now() + rememberMs)
+  const at = () => new Date(now())
+  const flow = (facts: RequestFacts) => ({ correlationId: facts.requestId, now: at })
 
   async function load(): Promise<void> {
     const { rows } = await db.query<{ id: string }>('SELECT id FROM sessions WHERE ended_at > $1', [new Date(now() - rememberMs)])
@@ -125,21 +155,47 @@ export async function startSessions(opts: SessionOptions) {
     return [token, Math.floor((expiresAt - t) / 1000)]
   }
 
-  async function endWhere(q: Queryable, where: string, values: unknown[], reason: EndReason): Promise<string[]> {
+  async function endWhere(
+    tx: PoolClient,
+    where: string,
+    values: unknown[],
+    reason: EndReason,
+    facts: RequestFacts,
+    endedBy: string | null,
+  ): Promise<string[]> {
     // pg_notify inside the transaction: delivered only if, and once, it commits.
-    const { rows } = await q.query<{ id: string }>(
+    const { rows } = await tx.query<{ id: string; principal: Principal }>(
       `WITH e AS (
-         UPDATE sessions SET ended_at = $1, end_reason = $2 WHERE ${where} AND ended_at IS NULL RETURNING id
+         UPDATE sessions SET ended_at = $1, end_reason = $2 WHERE ${where} AND ended_at IS NULL RETURNING id, principal
        )
-       SELECT id, pg_notify('${CHANNEL}', id::text) FROM e`,
+       SELECT id, principal, pg_notify('${CHANNEL}', id::text) FROM e`,
       [new Date(now()), reason, ...values],
     )
+    // One account per call (a session, or an account's sessions): one event naming them all.
+    if (rows.length) {
+      await opts.outbox.add(
+        tx,
+
+        newEnvelope(
+          'SessionsEnded',
+          {
+            ...accountOf(rows[0]!.principal),
+            sessionIds: rows.map((r) => r.id),
+            reason,
+            endedBy,
+            address: facts.address,
+            endedAt: at().toISOString(),
+          },
+          flow(facts),
+        ),
+      )
+    }
     return rows.map((r) => r.id)
   }
 
   return {
     /** A new session for a signed-in account, with its first refresh token. */
-    async open(principal: SessionGrant['principal']): Promise<SessionGrant> {
+    async open(principal: Principal, facts: RequestFacts): Promise<SessionGrant> {
       const sessionId = randomUUID()
       const t = now()
       const expiresAt = new Date(t + opts.sessionTtlSeconds * 1000)
@@ -151,6 +207,22 @@ export async function startSessions(opts: SessionOptions) {
           new Date(t),
           expiresAt,
         ])
+        if (principal.username !== undefined) {
+          await tx.query(
+            `INSERT INTO sign_in_accounts (username_hash, principal, last_signed_in_at) VALUES ($1, $2, $3)
+             ON CONFLICT (username_hash) DO UPDATE SET principal = EXCLUDED.principal, last_signed_in_at = EXCLUDED.last_signed_in_at`,
+            [usernameHash(principal.username), { ...principal, username: undefined }, new Date(t)],
+          )
+        }
+        await opts.outbox.add(
+          tx,
+
+          newEnvelope(
+            'SignedIn',
+            { ...accountOf(principal), sessionId, address: facts.address, signedInAt: new Date(t).toISOString() },
+            flow(facts),
+          ),
+        )
         const [refreshToken, refreshExpiresIn] = await newRefreshToken(tx, sessionId, expiresAt)
         return { principal, sessionId, refreshToken, refreshExpiresIn }
       })
@@ -160,7 +232,7 @@ export async function startSessions(opts: SessionOptions) {
      * Trades a refresh token for the next one. An unknown, expired or ended one is refused; a
      * used one ends its session (reuse detection) and is refused too.
      */
-    async refresh(refreshToken: string): Promise<SessionGrant> {
+    async refresh(refreshToken: string, facts: RequestFacts): Promise<SessionGrant> {
       type Outcome = { grant: SessionGrant } | { refused: string; reused?: string }
       const outcome = await db.tx(async (tx): Promise<Outcome> => {
         // The row lock makes two refreshes with one token take turns: the second finds it used.
@@ -180,12 +252,21 @@ export async function startSessions(opts: SessionOptions) {
         const r = rows[0]
         if (!r || r.ended_at) return { refused: 'Invalid refresh token' }
         if (r.used_at) {
-          await endWhere(tx, 'id = $3', [r.session_id], 'REFRESH_TOKEN_REUSED')
+          await endWhere(tx, 'id = $3', [r.session_id], 'REFRESH_TOKEN_REUSED', facts, null)
           return { refused: 'Refresh token already used: the session is ended', reused: r.session_id }
         }
         if (r.expires_at.getTime() <= now()) return { refused: 'Refresh token expired' }
         await tx.query('UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1', [hashOf(refreshToken), new Date(now())])
         const [next, refreshExpiresIn] = await newRefreshToken(tx, r.session_id, r.session_expires_at)
+        await opts.outbox.add(
+          tx,
+
+          newEnvelope(
+            'SessionRefreshed',
+            { ...accountOf(r.principal), sessionId: r.session_id, address: facts.address, refreshedAt: at().toISOString() },
+            flow(facts),
+          ),
+        )
         return { grant: { principal: r.principal, sessionId: r.session_id, refreshToken: next, refreshExpiresIn } }
       })
       if ('grant' in outcome) return outcome.grant
@@ -197,16 +278,65 @@ export async function startSessions(opts: SessionOptions) {
     },
 
     /** Ends one session (sign-out). */
-    async end(sessionId: string, reason: EndReason): Promise<void> {
-      const ids = await db.tx((tx) => endWhere(tx, 'id = $3', [sessionId], reason))
+    async end(sessionId: string, reason: EndReason, facts: RequestFacts & { by: string }): Promise<void> {
+      const ids = await db.tx((tx) => endWhere(tx, 'id = $3', [sessionId], reason, facts, facts.by))
       for (const id of ids) remember(id)
     },
 
-    /** Ends every session of an account (suspension, password change); answers how many. */
-    async endAccount(principal: AuthPrincipal, reason: EndReason): Promise<number> {
-      const ids = await db.tx((tx) => endWhere(tx, 'account = $3', [principalKey(principal)], reason))
+    /**
+     * Ends every session of an account (suspension, password change); answers how many. A
+     * password change is recorded with it, in the same transaction.
+     */
+    async endAccount(principal: AuthPrincipal, reason: EndReason, facts: RequestFacts & { by: string }): Promise<number> {
+      const ids = await db.tx(async (tx) => {
+        if (reason === 'PASSWORD_CHANGED') {
+          await opts.outbox.add(
+            tx,
+
+            newEnvelope('PasswordChanged', { ...accountOf(principal), address: facts.address, changedAt: at().toISOString() }, flow(facts)),
+          )
+        }
+        return endWhere(tx, 'account = $3', [principalKey(principal)], reason, facts, facts.by)
+      })
       for (const id of ids) remember(id)
       return ids.length
+    },
+
+    /**
+     * Records a refused sign-in (in `tx` when given: the throttle's count of it). The account is
+     * named when its username is known from an earlier sign-in; the username itself never is.
+     */
+    async signInFailed(
+      username: string,
+      reason: 'BAD_CREDENTIALS' | 'LOCKED' | 'SUSPENDED',
+      facts: RequestFacts,
+      tx?: Queryable,
+    ): Promise<void> {
+      const hash = usernameHash(username)
+      const write = async (q: Queryable) => {
+        const { rows } = await q.query<{ principal: AuthPrincipal }>('SELECT principal FROM sign_in_accounts WHERE username_hash = $1', [
+          hash,
+        ])
+        const known = rows[0]?.principal
+        const hex = hash.toString('hex')
+        await opts.outbox.add(
+          q,
+
+          newEnvelope(
+            'SignInFailed',
+            {
+              ...(known ? accountOf(known) : { accountId: hex, role: null, customerId: null }),
+              usernameHash: hex,
+              reason,
+              address: facts.address,
+              failedAt: at().toISOString(),
+            },
+            flow(facts),
+          ),
+        )
+      }
+      if (tx) await write(tx)
+      else await db.tx(write)
     },
 
     /** Refuses a token whose session has ended (on any instance). */

@@ -4,9 +4,10 @@ import * as customer from '../schemas/customer.js'
 import * as notification from '../schemas/notification.js'
 import * as order from '../schemas/order.js'
 import * as processor from '../schemas/processor.js'
+import * as security from '../schemas/security.js'
 import { TOPIC_KEY, type KeyField, type Topic } from './topics.js'
 
-export type Producer = 'customer' | 'asset' | 'order' | 'processor' | 'notification'
+export type Producer = 'customer' | 'asset' | 'order' | 'processor' | 'notification' | 'gateway'
 
 interface EventDefinition {
   readonly schema: AvroRecord
@@ -63,6 +64,12 @@ export const EVENTS = {
     topic: 'notification.events',
     producer: 'notification',
   }),
+
+  SignedIn: define({ schema: security.SignedIn, version: 1, topic: 'security.events', producer: 'gateway' }),
+  SignInFailed: define({ schema: security.SignInFailed, version: 1, topic: 'security.events', producer: 'gateway' }),
+  SessionRefreshed: define({ schema: security.SessionRefreshed, version: 1, topic: 'security.events', producer: 'gateway' }),
+  SessionsEnded: define({ schema: security.SessionsEnded, version: 1, topic: 'security.events', producer: 'gateway' }),
+  PasswordChanged: define({ schema: security.PasswordChanged, version: 1, topic: 'security.events', producer: 'gateway' }),
 } as const
 
 export type EventType = keyof typeof EVENTS

@@ -13,6 +13,8 @@ export const TOPICS = {
   processor: 'processor.events',
   trade: 'trade.events',
   notification: 'notification.events',
+  // The gateway's sign-in facts (sign-ins, refreshes, ended sessions, password changes), for the audit trail.
+  security: 'security.events',
 } as const
 
 export type TopicName = keyof typeof TOPICS
@@ -27,6 +29,7 @@ export const TOPIC_KEY = {
   'processor.events': 'customerId',
   'trade.events': 'assetName',
   'notification.events': 'customerId',
+  'security.events': 'accountId',
 } as const satisfies Record<Topic, string>
 
 export type KeyField<T extends Topic> = (typeof TOPIC_KEY)[T]

@@ -1,4 +1,5 @@
 import { TOPICS, type AnyEnvelope, type EventType, type OrderStatus, type Topic } from '@brokerage/contracts'
+import { sidesOfTrade } from '../trade-sides.js'
 
 /**
  * The live feed's wire format (JSON text frames), documented in the README and OpenAPI.
@@ -87,18 +88,8 @@ export function deliveriesOf(e: AnyEnvelope): Delivery[] {
       return [to(e.data.customerId, 'order', e.data.remainingSize === 0 ? 'MATCHED' : 'PARTIALLY_FILLED')]
     case 'OrderFailed':
       return [to(e.data.customerId, 'order', 'FAILED')]
-    case 'OrderMatched': {
-      // Each side is told of its own order only: the counterparty's customer and order stay
-      // unknown to it, as in GET /orders/{id}/trades. The outside market's side (null) has no one to tell.
-      const { buy, sell, ...trade } = e.data
-      const sides = [
-        ['BUY', buy],
-        ['SELL', sell],
-      ] as const
-      return sides.flatMap(([side, o]) =>
-        o ? [to(o.customerId, 'trade', undefined, { ...trade, side, orderId: o.orderId, limitPrice: o.limitPrice })] : [],
-      )
-    }
+    case 'OrderMatched':
+      return sidesOfTrade(e.data).map((s) => to(s.customerId, 'trade', undefined, s.view))
     case 'AssetReserved':
     case 'AssetReservationFailed':
     case 'AssetReleased':

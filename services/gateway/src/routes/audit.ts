@@ -5,6 +5,7 @@ import { isoInstant } from '../date-time.js'
 import * as json from '../json.js'
 import { badField, principalOf } from '../request-context.js'
 import { analyticsJson, auditEventJson, complianceReportJson, dateTime, pageOf, pageQuery, query, responses, uuid } from '../schemas.js'
+import { sidesOfTrade, type Trade } from '../trade-sides.js'
 import { doc, type RouteDeps } from './deps.js'
 
 const ADMIN_OR_OWN = ['ADMIN', 'CUSTOMER'] as const
@@ -47,7 +48,9 @@ export function auditRoutes({ clients, access }: RouteDeps): FastifyPluginAsync 
       correlation_id: q.correlationId ?? '',
       page: { page: q.page, size: q.size },
     })
-    return json.page(res, auditEvent, q)
+    // A customer's trail shows a trade as the live feed does: their own side only.
+    const viewer = p.role === 'CUSTOMER' ? customerId : null
+    return json.page(res, (e) => auditEvent(e, viewer), q)
   }
 
   async function complianceReport(req: FastifyRequest<ComplianceReport>, reply: FastifyReply) {
@@ -103,13 +106,19 @@ export function auditRoutes({ clients, access }: RouteDeps): FastifyPluginAsync 
 
 const orNull = (s: string): string | null => (s === '' ? null : s)
 
-function auditEvent(e: pb.AuditEvent__Output) {
+/** A stored event as `viewer` may see it: staff (null) see what was stored, a customer their own side of a trade. */
+function auditEvent(e: pb.AuditEvent__Output, viewer: string | null) {
   let data: unknown
   try {
     data = e.data_json === '' ? null : JSON.parse(e.data_json)
   } catch {
     // The audit log is evidence: show what was stored rather than fail the whole page.
     data = e.data_json
+  }
+  if (viewer !== null && e.type === 'OrderMatched') {
+    // Whatever did not decode as a trade shows nothing rather than risk the other side.
+    const trade = data !== null && typeof data === 'object' ? (data as Trade) : null
+    data = (trade && sidesOfTrade(trade).find((s) => s.customerId === viewer)?.view) ?? null
   }
   return {
     sequence: e.sequence,

@@ -2,9 +2,9 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, isAppError } from '@brokerage/platform'
 import type { Principal__Output } from '@brokerage/contracts/grpc'
-import { actorOf, principalOf } from '../request-context.js'
+import { accountIdOf, actorOf, principalOf } from '../request-context.js'
 import { body, newPassword, responses } from '../schemas.js'
-import type { SessionGrant } from '../sessions.js'
+import { factsOf, type SessionGrant } from '../sessions.js'
 import type { AuthPrincipal } from '../tokens.js'
 import { doc, type RouteDeps } from './deps.js'
 
@@ -40,29 +40,38 @@ export function authRoutes({ clients, issuer, sessions, throttle, externalIssuer
     const { username, password } = req.body
     reply.header('cache-control', 'no-store')
     // Before the password is looked at, so a locked account costs no hash and answers alike known or not.
-    await throttle.check(username)
+    try {
+      await throttle.check(username)
+    } catch (err) {
+      await sessions.signInFailed(username, 'LOCKED', factsOf(req))
+      throw err
+    }
     let principal: AuthPrincipal
     if (safeEqual(username, admin.username)) {
-      if (!safeEqual(password, admin.password)) return refuse(username)
+      if (!safeEqual(password, admin.password)) return refuse(req, username)
       principal = { subject: username, role: 'ADMIN' }
     } else {
       let found: Principal__Output
       try {
         found = await clients.call('identity', 'Authenticate', { username, password })
       } catch (err) {
-        if (isAppError(err) && (err.code === 'UNAUTHENTICATED' || err.code === 'NOT_FOUND')) return refuse(username)
+        if (isAppError(err) && (err.code === 'UNAUTHENTICATED' || err.code === 'NOT_FOUND')) return refuse(req, username)
         throw err
       }
       // Only after the password proved right, so it tells a guesser nothing.
-      if (found.status === 'SUSPENDED') throw new AppError('FORBIDDEN', 'This account is suspended')
+      if (found.status === 'SUSPENDED') {
+        await sessions.signInFailed(username, 'SUSPENDED', factsOf(req))
+        throw new AppError('FORBIDDEN', 'This account is suspended')
+      }
       principal = principalOfAccount(found)
     }
     await throttle.succeeded(username)
-    return tokens(await sessions.open({ ...principal, username }))
+    return tokens(await sessions.open({ ...principal, username }, factsOf(req)))
   }
 
-  async function refuse(username: string): Promise<never> {
-    await builtIn().throttle.failed(username)
+  async function refuse(req: FastifyRequest, username: string): Promise<never> {
+    const { sessions, throttle } = builtIn()
+    await throttle.failed(username, (tx) => sessions.signInFailed(username, 'BAD_CREDENTIALS', factsOf(req), tx))
     // One answer for an unknown user and a wrong password, so accounts cannot be enumerated.
     throw new AppError('UNAUTHENTICATED', 'Invalid username or password')
   }
@@ -70,7 +79,7 @@ export function authRoutes({ clients, issuer, sessions, throttle, externalIssuer
   async function refresh(req: FastifyRequest<Refresh>, reply: FastifyReply) {
     const { sessions } = builtIn()
     reply.header('cache-control', 'no-store')
-    return tokens(await sessions.refresh(req.body.refresh_token))
+    return tokens(await sessions.refresh(req.body.refresh_token, factsOf(req)))
   }
 
   async function logout(req: FastifyRequest, reply: FastifyReply) {
@@ -78,7 +87,7 @@ export function authRoutes({ clients, issuer, sessions, throttle, externalIssuer
     const { sessionId } = principalOf(req)
     // Only built-in tokens reach here with a session (verification requires it of them).
     if (!sessionId) throw new AppError('NOT_FOUND', `Sign out at ${externalIssuerUrl}`)
-    await sessions.end(sessionId, 'SIGNED_OUT')
+    await sessions.end(sessionId, 'SIGNED_OUT', { ...factsOf(req), by: accountIdOf(principalOf(req)) })
     return reply.code(204).send()
   }
 
@@ -90,7 +99,7 @@ export function authRoutes({ clients, issuer, sessions, throttle, externalIssuer
       new_password: req.body.newPassword,
     })
     // Every session of the account ends, this one too: whoever knew the old password is out.
-    await sessions.endAccount(principalOf(req), 'PASSWORD_CHANGED')
+    await sessions.endAccount(principalOf(req), 'PASSWORD_CHANGED', { ...factsOf(req), by: accountIdOf(principalOf(req)) })
     return reply.code(204).send()
   }
 

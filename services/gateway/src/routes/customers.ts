@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { CustomerStatus, Tier } from '@brokerage/contracts'
 import * as json from '../json.js'
-import { actorOf, badField, forbidden, idempotencyKeyOf, principalOf } from '../request-context.js'
+import { accountIdOf, actorOf, badField, forbidden, idempotencyKeyOf, principalOf } from '../request-context.js'
 import {
   assetName,
   body,
@@ -23,6 +23,7 @@ import {
   tier,
   uuid,
 } from '../schemas.js'
+import { factsOf } from '../sessions.js'
 import { doc, type RouteDeps } from './deps.js'
 
 const STAFF = ['ADMIN', 'BROKER'] as const
@@ -107,7 +108,12 @@ export function customerRoutes({ clients, access, tiers, sessions }: RouteDeps):
     const c = await clients.call('customer', 'SetStatus', { actor: actorOf(req), id: req.params.id, status: req.body.status })
     // Decided here, on the answer of the call that suspends, rather than on CustomerStatusChanged
     // from the bus: the sessions are over before the admin is told the customer is suspended.
-    if (c.status === 'SUSPENDED') await sessions?.endAccount({ subject: c.id, role: 'CUSTOMER', customerId: c.id }, 'SUSPENDED')
+    if (c.status === 'SUSPENDED') {
+      await sessions?.endAccount({ subject: c.id, role: 'CUSTOMER', customerId: c.id }, 'SUSPENDED', {
+        ...factsOf(req),
+        by: accountIdOf(principalOf(req)),
+      })
+    }
     return json.customer(c)
   }
 
