@@ -51,16 +51,34 @@ export function teardown(t: AfterHook): AfterHook {
   return scope
 }
 
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A free TCP port on loopback, for a server a test starts later (often in another process, so it
+ * cannot simply listen on port 0). Picked at random below the kernel's ephemeral range
+ * (ip_local_port_range, 32768–60999 on Linux): a port from that range, which is what listening on 0
+ * hands out, can be taken by any outgoing connection between the pick and the bind, and the tests
+ * open thousands. Two test files picking at the same moment collide only by chance, and a port
+ * handed out once is never handed out again by this process.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = PICK_FROM + Math.floor(Math.random() * (PICK_TO - PICK_FROM))
+    if (handedOut.has(port) || !(await canListen(port))) continue
+    handedOut.add(port)
+    return port
+  }
+  throw new Error(`no free port between ${PICK_FROM} and ${PICK_TO}`)
+}
+
+const PICK_FROM = 20_000
+const PICK_TO = 32_768
+const handedOut = new Set<number>()
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer()
     srv.unref()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number }
-      srv.close(() => resolve(port))
-    })
+    srv.once('error', () => resolve(false))
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)))
   })
 }
 

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict'
 import { eventually } from '@brokerage/platform/testing'
 import type { TestContext } from 'node:test'
 import type { ResilienceOptions } from '../src/clients.js'
-import { errorOf, startGateway } from './support.js'
+import { errorOf, startGateway, type TestGateway } from './support.js'
+
+// Readiness detail and metrics are served on the operations port only.
+const opsUrl = (gw: TestGateway) => `http://127.0.0.1:${gw.gw.runtime.ports.ops}`
 
 // The gateway's deadlines and breakers against a stand-in processor that stops answering
 // (the end-to-end version, with a SIGSTOPped process, is in tests/e2e/degradation.test.ts).
@@ -12,6 +15,7 @@ import { errorOf, startGateway } from './support.js'
 async function hangingProcessor(t: TestContext, resilience: ResilienceOptions) {
   const gw = await startGateway(t, { gateway: { resilience } })
   const { admin } = await gw.tokens()
+  const ops = opsUrl(gw)
   const hung: Array<() => void> = []
   t.after(() => hung.forEach((release) => release()))
   gw.world.override('processor', 'GetOrderBook', () => new Promise((resolve) => hung.push(() => resolve({ asset_name: 'AAPL' }))))
@@ -25,9 +29,9 @@ async function hangingProcessor(t: TestContext, resilience: ResilienceOptions) {
     book,
     answer: () => gw.world.override('processor', 'GetOrderBook', gw.world.services.processor.GetOrderBook),
     reached: () => gw.world.requests('GetOrderBook').length,
-    ready: async () => (await gw.request('GET', '/health/ready')).json() as { breakers: Record<string, string> },
+    ready: async () => (await fetch(`${ops}/health/ready`)).json() as Promise<{ breakers: Record<string, string> }>,
     metric: async (name: string) => {
-      const text = (await gw.request('GET', '/metrics')).body
+      const text = await (await fetch(`${ops}/metrics`)).text()
       const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes('order-processor'))
       return line ? Number(line.split(' ').pop()) : 0
     },
@@ -85,5 +89,6 @@ test('when a service answers with a business error, then the breaker does not co
     const res = await gw.request('GET', '/api/orders/00000000-0000-4000-8000-00000000dead', { token: c1! })
     assert.equal(res.statusCode, 404)
   }
-  assert.equal(((await gw.request('GET', '/health/ready')).json() as { breakers: Record<string, string> }).breakers['order'], 'closed')
+  const ready = (await (await fetch(`${opsUrl(gw)}/health/ready`)).json()) as { breakers: Record<string, string> }
+  assert.equal(ready.breakers['order'], 'closed')
 })
