@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { createEventCodec, createServiceRuntime, type ServiceConfig } from '@brokerage/platform'
+import { createServiceRuntime, type ServiceConfig } from '@brokerage/platform'
 import { createAccess } from './access.js'
 import { apiPlugin } from './api.js'
 import { createClients, type ServiceAddresses } from './clients.js'
@@ -50,7 +50,6 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
     name: 'gateway',
     config: opts.config,
     migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
-    codec: createEventCodec(),
     bodyLimit: BODY_LIMIT,
   })
 
