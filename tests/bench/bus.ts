@@ -4,6 +4,8 @@
 //   3-node JetStream cluster on loopback, started here, 3 replicas); several comma-separated
 //   (BUS=pglog,nats) run one after the other inside every run, so their figures share the run's noise.
 //   RUNS (3), SECONDS (10) per phase, PRODUCERS (8) concurrent producer transactions.
+//   PUBLISH_BATCHES=N: instead, only the broker's publish: N batches of 500 records (random keys,
+//   over 8 partitions, as a relay's batch) per broker, milliseconds per batch.
 //   DEBUG_LATENCY=1: latency split by stage. STATEMENTS=1: SQL statements per event on the pglog bus
 //   database (pg_stat_statements, preloaded) and its top statements with rows per call.
 // Last lines, one per broker: bus=K events_per_s=N p99_ms=L pgbench_tps=M ratio=R (medians over the
@@ -214,6 +216,34 @@ async function phase(
   return r
 }
 
+/** The broker's publish alone: what a relay's full batch costs, without the producers and consumer around it. */
+async function publishOnly(kind: BusKind, serverUrl: string, nats: NatsServers | null, batches: number) {
+  const broker = await openBus(kind, serverUrl, nats, randomUUID().slice(0, 8))
+  const topic = topicOf('DepositRequested')
+  await broker.bus.ensureTopic(topic)
+  // Records shaped as the outbox's: an event id among their headers (NATS de-duplicates on it).
+  const batch = () =>
+    Array.from({ length: 500 }, () => ({
+      topic,
+      key: randomUUID(),
+      value: Buffer.alloc(300, 1),
+      headers: { 'event-id': randomUUID(), 'event-type': 'DepositRequested' },
+    }))
+  await broker.bus.publish(batch())
+  const ms: number[] = []
+  for (let i = 0; i < batches; i++) {
+    const records = batch()
+    const t0 = performance.now()
+    await broker.bus.publish(records)
+    ms.push(performance.now() - t0)
+  }
+  await broker.dispose()
+  const s = summary(ms)
+  console.log(
+    `${kind.padEnd(6)} ms per 500-record publish: min ${fmt(s.min)} median ${fmt(s.median)} max ${fmt(s.max)} (${fmt(500_000 / s.median)} records/s at the median)`,
+  )
+}
+
 if (BUSES.includes('nats')) requireNatsServer('BUS=nats npm run bench:bus', true)
 const server = await benchServer(STATEMENTS ? { shared_preload_libraries: 'pg_stat_statements' } : undefined)
 let nats: NatsServers | null = null
@@ -222,21 +252,30 @@ try {
     nats = await startNatsServers({ nodes: 3 })
     console.log(`NATS JetStream cluster of 3 nodes: ${nats.url}`)
   }
+  if (process.env.PUBLISH_BATCHES) {
+    for (const kind of BUSES) await publishOnly(kind, server.url, nats, Number(process.env.PUBLISH_BATCHES))
+  } else await fullRuns(server.url, nats)
+} finally {
+  await nats?.stop()
+  await server.stop()
+}
+
+async function fullRuns(serverUrl: string, nats: NatsServers | null) {
   const tpss: number[] = []
   const figures = new Map(
     BUSES.map((b) => [b, { peaks: [] as number[], ratios: [] as number[], halfP50: [] as number[], halfP99: [] as number[] }]),
   )
   for (let i = 1; i <= RUNS; i++) {
     console.log(`run ${i}/${RUNS}`)
-    const tps = await pgbenchTps(server.url, { seconds: SECONDS, clients: PRODUCERS })
+    const tps = await pgbenchTps(serverUrl, { seconds: SECONDS, clients: PRODUCERS })
     console.log(`  pgbench -N -c ${PRODUCERS}: ${fmt(tps)} tps`)
     tpss.push(tps)
     // Every other run in the opposite order, so neither broker always gets the run's warmer or quieter half.
     const order = i % 2 ? BUSES : [...BUSES].reverse()
     for (const kind of order) {
       const f = figures.get(kind)!
-      const peak = await phase(kind, server.url, nats, 'peak', SECONDS, null)
-      const half = await phase(kind, server.url, nats, `half rate (${fmt(peak.eventsPerSecond / 2)}/s)`, SECONDS, peak.eventsPerSecond / 2)
+      const peak = await phase(kind, serverUrl, nats, 'peak', SECONDS, null)
+      const half = await phase(kind, serverUrl, nats, `half rate (${fmt(peak.eventsPerSecond / 2)}/s)`, SECONDS, peak.eventsPerSecond / 2)
       f.peaks.push(peak.eventsPerSecond)
       f.ratios.push(peak.eventsPerSecond / tps)
       f.halfP50.push(half.p50)
@@ -273,7 +312,4 @@ try {
       `bus=${kind} events_per_s=${fmt(summary(f.peaks).median)} p99_ms=${fmt(summary(f.halfP99).median)} pgbench_tps=${fmt(summary(tpss).median)} ratio=${fmt(summary(f.ratios).median, 2)}`,
     )
   for (const l of ratioLine) console.log(l)
-} finally {
-  await nats?.stop()
-  await server.stop()
 }
