@@ -12,6 +12,12 @@ export const SERVICE_ENV = {
   /** Replicas of NATS streams and buckets (default: 3 on a cluster, 1 on a single server). */
   NATS_REPLICAS: { type: 'int', min: 1, max: 5 },
   KAFKA_BROKERS: { type: 'string' },
+  KAFKA_CLIENT_ID: { type: 'string' },
+  KAFKA_SESSION_TIMEOUT_MS: { type: 'int', min: 1000 },
+  KAFKA_REBALANCE_TIMEOUT_MS: { type: 'int', min: 1000 },
+  KAFKA_REPLICATION_FACTOR: { type: 'int', min: -1 },
+  /** A Confluent Schema Registry (http://user:password@host:8081): event schema ids come from it instead of the built-in registry. */
+  SCHEMA_REGISTRY_URL: { type: 'url' },
   HTTP_PORT: { type: 'int', default: 0, min: 0, max: 65535 },
   // /metrics and the detailed readiness answer on a port of their own, off the HTTP_PORT.
   OPS_PORT: { type: 'int', min: 0, max: 65535 },
@@ -41,7 +47,20 @@ export function serviceConfigFromEnv(env: Env): ServiceConfig {
   }
   return {
     databaseUrl: c.DATABASE_URL,
-    bus: { kind: c.BUS, url: c.BUS_DATABASE_URL, natsUrl: c.NATS_URL, natsReplicas: c.NATS_REPLICAS, brokers: c.KAFKA_BROKERS },
+    bus: {
+      kind: c.BUS,
+      url: c.BUS_DATABASE_URL,
+      natsUrl: c.NATS_URL,
+      natsReplicas: c.NATS_REPLICAS,
+      brokers: c.KAFKA_BROKERS,
+      kafka: {
+        clientId: c.KAFKA_CLIENT_ID,
+        sessionTimeoutMs: c.KAFKA_SESSION_TIMEOUT_MS,
+        rebalanceTimeoutMs: c.KAFKA_REBALANCE_TIMEOUT_MS,
+        replicationFactor: c.KAFKA_REPLICATION_FACTOR,
+      },
+    },
+    schemaRegistryUrl: c.SCHEMA_REGISTRY_URL,
     httpPort: c.HTTP_PORT,
     opsPort: c.OPS_PORT,
     grpcPort: c.GRPC_PORT,

@@ -7,7 +7,8 @@ import { createOutbox, OUTBOX_MIGRATIONS } from './events/outbox.js'
 import { outboxBacklog, startRelay } from './events/relay.js'
 import { startEventConsumer } from './events/consumer.js'
 import type { EventHandlers } from './events/handlers.js'
-import type { EventCodec } from './events/types.js'
+import { createEventCodec } from './events/codec.js'
+import { createConfluentRegistry } from './messaging/schema-registry.js'
 import { createLogger, withLogContext } from './observability/log.js'
 import { createMetrics } from './observability/metrics.js'
 import { initTracing, inSpan, SpanKind, withTraceparent } from './observability/tracing.js'
@@ -35,6 +36,8 @@ export interface ServiceConfig {
   logLevel?: string
   otlpUrl?: string
   retry?: RetryPolicy
+  /** A Confluent Schema Registry for the events' schema ids (SCHEMA_REGISTRY_URL); without it, the built-in registry. */
+  schemaRegistryUrl?: string
 }
 
 export interface ServiceOptions {
@@ -42,7 +45,6 @@ export interface ServiceOptions {
   config: ServiceConfig
   /** Folder of the service's own `NNN_name.sql` migrations. */
   migrationsDir?: string
-  codec: EventCodec
   bodyLimit?: number
 }
 
@@ -75,7 +77,9 @@ export async function createServiceRuntime(opts: ServiceOptions) {
     onError: (err) => log.error({ err }, 'outbox relay failed; retrying'),
   })
   stopper.add(() => relay.stop())
-  const outbox = createOutbox(opts.codec, { db, localRelay: () => relay })
+  // One codec per service, from its configuration, so every service reads and writes the same schema ids.
+  const codec = createEventCodec(config.schemaRegistryUrl ? createConfluentRegistry({ url: config.schemaRegistryUrl }) : undefined)
+  const outbox = createOutbox(codec, { db, localRelay: () => relay })
   metrics.registerOutboxBacklog(() => outboxBacklog(db))
 
   const http = createHttpServer({ log, metrics, service: name, bodyLimit: opts.bodyLimit })
@@ -125,7 +129,7 @@ export async function createServiceRuntime(opts: ServiceOptions) {
     const consumer = await startEventConsumer({
       db,
       bus,
-      codec: opts.codec,
+      codec,
       groupId,
       topics,
       handlers,
@@ -156,6 +160,7 @@ export async function createServiceRuntime(opts: ServiceOptions) {
     metrics,
     db,
     bus,
+    codec,
     outbox,
     relay,
     http,

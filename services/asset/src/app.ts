@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { TOPICS } from '@brokerage/contracts'
-import { createEventCodec, createServiceRuntime, grpcService, type ServiceConfig } from '@brokerage/platform'
+import { createServiceRuntime, grpcService, type ServiceConfig } from '@brokerage/platform'
 import { createAssetGrpc } from './grpc.js'
 import { createHandlers } from './handlers.js'
 import { createLedger } from './ledger.js'
@@ -16,7 +16,6 @@ export async function startAssetService(opts: { config: ServiceConfig }) {
     name: 'asset',
     config: opts.config,
     migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
-    codec: createEventCodec(),
   })
   try {
     const ledger = createLedger()

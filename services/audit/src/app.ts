@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { TOPICS } from '@brokerage/contracts'
-import { createEventCodec, createServiceRuntime, dlqTopicOf, grpcService, type ServiceConfig } from '@brokerage/platform'
+import { createServiceRuntime, dlqTopicOf, grpcService, type ServiceConfig } from '@brokerage/platform'
 import { createAuditGrpc } from './grpc.js'
 import { createIngester } from './ingest.js'
 import { createAppender } from './log.js'
@@ -16,12 +16,10 @@ export const AUDITED_TOPICS = Object.values(TOPICS).flatMap((t) => [t, dlqTopicO
  */
 export async function startAuditService(opts: { config: ServiceConfig; now?: () => Date; maxBatchSize?: number }) {
   const now = opts.now ?? (() => new Date())
-  const codec = createEventCodec()
   const runtime = await createServiceRuntime({
     name: 'audit',
     config: opts.config,
     migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
-    codec,
   })
   try {
     runtime.grpc.addService(grpcService('audit'), createAuditGrpc({ db: runtime.db, now }))
@@ -41,7 +39,7 @@ export async function startAuditService(opts: { config: ServiceConfig; now?: () 
       groupId: CONSUMER_GROUP,
       topics: AUDITED_TOPICS,
       maxBatchSize: opts.maxBatchSize ?? 500,
-      handleBatch: createIngester({ db, codec, append: createAppender(), now }),
+      handleBatch: createIngester({ db, codec: runtime.codec, append: createAppender(), now }),
     })
     runtime.onStop(async () => {
       await consumer.stop()

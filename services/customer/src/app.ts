@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { TOPICS } from '@brokerage/contracts'
-import { createEventCodec, createServiceRuntime, grpcService, type ServiceConfig } from '@brokerage/platform'
+import { createServiceRuntime, grpcService, type ServiceConfig } from '@brokerage/platform'
 import { createCustomers } from './customers.js'
 import { createCustomerGrpc, createIdentityGrpc } from './grpc.js'
 import { createMovementHandlers } from './handlers.js'
@@ -28,7 +28,6 @@ export async function startCustomerService(opts: CustomerServiceOptions) {
     name: 'customer',
     config: opts.config,
     migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
-    codec: createEventCodec(),
   })
   try {
     const { db, outbox, log } = runtime

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { createEventCodec, createServiceRuntime, type ServiceConfig } from '@brokerage/platform'
+import { createServiceRuntime, type ServiceConfig } from '@brokerage/platform'
 import { createAccess } from './access.js'
 import { registerApi } from './api.js'
 import { createClients, type ResilienceOptions, type ServiceAddresses } from './clients.js'
@@ -70,7 +70,6 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
     // Metrics and the detailed readiness answer never on the public port.
     config: { ...opts.config, opsPort: opts.config.opsPort ?? 0 },
     migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
-    codec: createEventCodec(),
     bodyLimit: BODY_LIMIT,
   })
 

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { Counter, Histogram } from 'prom-client'
 import { TOPICS } from '@brokerage/contracts'
-import { createEventCodec, createServiceRuntime, grpcService, type RetryPolicy, type ServiceConfig } from '@brokerage/platform'
+import { createServiceRuntime, grpcService, type RetryPolicy, type ServiceConfig } from '@brokerage/platform'
 import { createEmailSender } from './channels/email.js'
 import type { ChannelSender } from './channels/port.js'
 import { createSmsSender, type SmsProvider } from './channels/sms.js'
@@ -41,7 +41,6 @@ export async function startNotificationService(opts: NotificationServiceOptions)
     name: 'notification',
     config: opts.config,
     migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
-    codec: createEventCodec(),
   })
   let catcher: MailCatcher | undefined
   try {

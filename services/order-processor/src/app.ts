@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { createEventCodec, createServiceRuntime, createSweeper, grpcService, type ServiceConfig } from '@brokerage/platform'
+import { createServiceRuntime, createSweeper, grpcService, type ServiceConfig } from '@brokerage/platform'
 import { createProcessorGrpc } from './grpc.js'
 import { createEngineHandlers, ENGINE_TOPICS } from './handlers.js'
 import { createSettlementSaga, SAGA_TOPICS } from './saga.js'
@@ -20,7 +20,6 @@ export async function startOrderProcessorService(opts: ProcessorServiceOptions) 
     name: 'order-processor',
     config: opts.config,
     migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
-    codec: createEventCodec(),
   })
 
   const books = createBookStore({ afterCommit: runtime.db.afterCommit })

@@ -1,12 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import {
-  createEventCodec,
-  createGrpcClient,
-  createServiceRuntime,
-  createSweeper,
-  grpcService,
-  type ServiceConfig,
-} from '@brokerage/platform'
+import { createGrpcClient, createServiceRuntime, createSweeper, grpcService, type ServiceConfig } from '@brokerage/platform'
 import { createCustomerDirectory, type CustomerDirectory } from './customer-directory.js'
 import { createCustomerReplica } from './customer-replica.js'
 import { createOrderGrpc } from './grpc.js'
@@ -37,7 +30,6 @@ export async function startOrderService(opts: OrderServiceOptions) {
     name: 'order',
     config: opts.config,
     migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
-    codec: createEventCodec(),
   })
 
   const store = createOrderStore()

@@ -1,4 +1,5 @@
 import type { MessageBus } from './port.js'
+import { kafkaConfig, type KafkaConfig, type KafkaSettings } from './kafka-support.js'
 
 export interface BusConfig {
   /** 'pglog' (embedded default, on PostgreSQL), 'nats' (JetStream), 'kafka', or 'memory' (one process only). */
@@ -11,6 +12,8 @@ export interface BusConfig {
   natsReplicas?: number
   /** Comma-separated bootstrap brokers, for kafka. */
   brokers?: string
+  /** Kafka's tuning (KAFKA_CLIENT_ID, KAFKA_SESSION_TIMEOUT_MS, KAFKA_REBALANCE_TIMEOUT_MS, KAFKA_REPLICATION_FACTOR). */
+  kafka?: Omit<KafkaSettings, 'brokers'>
   log?: (obj: object, msg: string) => void
 }
 
@@ -32,8 +35,13 @@ export async function connectBus(cfg: BusConfig): Promise<MessageBus> {
       return createMemoryBus()
     }
     case 'kafka': {
-      const { createKafkaBus, parseKafkaConfig } = await import('./kafka.js')
-      return createKafkaBus({ ...parseKafkaConfig({ KAFKA_BROKERS: cfg.brokers }), log: cfg.log })
+      const { createKafkaBus } = await import('./kafka.js')
+      return createKafkaBus({ ...kafkaOptionsOf(cfg), log: cfg.log })
     }
   }
+}
+
+/** What the Kafka adapter is opened with: the brokers and tuning of the configuration, checked, defaults filled. */
+export function kafkaOptionsOf(cfg: BusConfig): KafkaConfig {
+  return kafkaConfig({ ...cfg.kafka, brokers: cfg.brokers })
 }

@@ -20,17 +20,37 @@ export interface KafkaConfig {
 
 const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/
 
-function intSetting(env: Record<string, string | undefined>, name: string, fallback: number, min: number): number {
+/** The adapter's settings as configuration gives them (service-config.ts reads them from KAFKA_*); unset ones take the defaults. */
+export interface KafkaSettings {
+  /** Bootstrap brokers, host:port, comma-separated (KAFKA_BROKERS). */
+  brokers?: string
+  /** KAFKA_CLIENT_ID (default brokerage). */
+  clientId?: string
+  /** KAFKA_SESSION_TIMEOUT_MS (default 10 s, at least 1 s). */
+  sessionTimeoutMs?: number
+  /** KAFKA_REBALANCE_TIMEOUT_MS (default 60 s, at least the session timeout). */
+  rebalanceTimeoutMs?: number
+  /** KAFKA_REPLICATION_FACTOR (default -1: the broker's default.replication.factor). */
+  replicationFactor?: number
+}
+
+function intSetting(env: Record<string, string | undefined>, name: string): number | undefined {
   const raw = env[name]
-  if (raw === undefined || raw === '') return fallback
+  if (raw === undefined || raw === '') return undefined
   const n = Number(raw)
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer of at least ${min}, not '${raw}'`)
+  if (!Number.isInteger(n)) throw new Error(`${name} must be an integer, not '${raw}'`)
   return n
 }
 
-/** Reads KAFKA_BROKERS ("host:port,host:port") and the optional tuning variables; throws on a bad value. */
-export function parseKafkaConfig(env: Record<string, string | undefined>): KafkaConfig {
-  const brokers = (env['KAFKA_BROKERS'] ?? '')
+function atLeast(name: string, value: number | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer of at least ${min}, not '${value}'`)
+  return value
+}
+
+/** Checks the settings (named by their variables in errors) and fills the defaults. */
+export function kafkaConfig(s: KafkaSettings): KafkaConfig {
+  const brokers = (s.brokers ?? '')
     .split(',')
     .map((b) => b.trim())
     .filter(Boolean)
@@ -39,17 +59,28 @@ export function parseKafkaConfig(env: Record<string, string | undefined>): Kafka
     const m = HOST_PORT.exec(b)
     if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) throw new Error(`KAFKA_BROKERS: '${b}' is not host:port`)
   }
-  const sessionTimeoutMs = intSetting(env, 'KAFKA_SESSION_TIMEOUT_MS', 10_000, 1000)
-  const rebalanceTimeoutMs = intSetting(env, 'KAFKA_REBALANCE_TIMEOUT_MS', 60_000, sessionTimeoutMs)
+  const sessionTimeoutMs = atLeast('KAFKA_SESSION_TIMEOUT_MS', s.sessionTimeoutMs, 10_000, 1000)
+  const rebalanceTimeoutMs = atLeast('KAFKA_REBALANCE_TIMEOUT_MS', s.rebalanceTimeoutMs, 60_000, sessionTimeoutMs)
   return {
     brokers,
-    clientId: env['KAFKA_CLIENT_ID'] || 'brokerage',
+    clientId: s.clientId || 'brokerage',
     sessionTimeoutMs,
     rebalanceTimeoutMs,
     // Kafka's rule of thumb: a third of the session, so two heartbeats may be lost.
     heartbeatIntervalMs: Math.max(100, Math.floor(sessionTimeoutMs / 3)),
-    replicationFactor: intSetting(env, 'KAFKA_REPLICATION_FACTOR', -1, -1),
+    replicationFactor: atLeast('KAFKA_REPLICATION_FACTOR', s.replicationFactor, -1, -1),
   }
+}
+
+/** Reads KAFKA_BROKERS ("host:port,host:port") and the optional tuning variables; throws on a bad value. */
+export function parseKafkaConfig(env: Record<string, string | undefined>): KafkaConfig {
+  return kafkaConfig({
+    brokers: env['KAFKA_BROKERS'],
+    clientId: env['KAFKA_CLIENT_ID'],
+    sessionTimeoutMs: intSetting(env, 'KAFKA_SESSION_TIMEOUT_MS'),
+    rebalanceTimeoutMs: intSetting(env, 'KAFKA_REBALANCE_TIMEOUT_MS'),
+    replicationFactor: intSetting(env, 'KAFKA_REPLICATION_FACTOR'),
+  })
 }
 
 /** Kafka offsets are int64; the port's are numbers, exact up to 2^53. */

@@ -1,6 +1,14 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node'
-import { jetstream, jetstreamManager, DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream'
+import {
+  jetstream,
+  jetstreamManager,
+  DiscardPolicy,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamManager,
+} from '@nats-io/jetstream'
 import { Kvm, type KV } from '@nats-io/kv'
 import { partitionFor } from './partitioner.js'
 import { startGroupConsumer, type GroupConsumerOptions } from './group-consumer.js'
@@ -41,6 +49,11 @@ export type NatsBus = MessageBus & { nc: NatsConnection; jsm: JetStreamManager }
 // How long JetStream remembers a Nats-Msg-Id: a relay that crashed between publish and
 // marking its outbox rows sends them again well within this, and they are dropped.
 const DUPLICATE_WINDOW_NS = 10 * 60 * 1e9
+
+// JetStream's answer to a publish whose Nats-Expected-Last-Msg-Id is not the stream's last message.
+const WRONG_LAST_MSG_ID = 10070
+// Records of one partition awaiting their acknowledgements at once.
+const MAX_IN_FLIGHT = 256
 
 // The events layer's id header (EVENT_HEADERS.id); the messaging layer does not import events.
 const EVENT_ID_HEADER = 'event-id'
@@ -158,10 +171,11 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
    * An event republished by a relay that crashed before marking it sent carries the same
    * headers (they are stored in the outbox), so the same Nats-Msg-Id: JetStream drops the
    * copy. A replayed or dead-lettered copy has headers of its own, so it is a new message.
-   * Records without an event id (raw records) are never de-duplicated.
+   * A record without an event id (a raw record) gets a random id: never de-duplicated, but the
+   * record after it can still be made to follow it (publishPartition).
    */
-  function msgIdOf(r: OutgoingRecord): string | undefined {
-    if (!r.headers?.[EVENT_ID_HEADER]) return undefined
+  function msgIdOf(r: OutgoingRecord): string {
+    if (!r.headers?.[EVENT_ID_HEADER]) return randomUUID()
     const h = Object.entries(r.headers).sort(([a], [b]) => (a < b ? -1 : 1))
     return createHash('sha256')
       .update(JSON.stringify([r.key, h]))
@@ -177,18 +191,46 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
       g.records.push(r)
       byPartition.set(s, g)
     }
-    // Partitions in parallel; within one, each record waits for the one before it to be
-    // stored, so a leader change that loses one record cannot let the next one overtake it.
-    await Promise.all(
-      [...byPartition.values()].map(async ({ tp, records: rs }) => {
-        for (const r of rs) {
-          const h = natsHeaders()
-          h.set(RECORD_HEADER, Buffer.from(JSON.stringify({ k: r.key, h: r.headers ?? {} })).toString('base64'))
-          const msgID = msgIdOf(r)
-          await js.publish(subjectOf(tp), r.value, { headers: h, ...(msgID ? { msgID } : {}) })
-        }
-      }),
-    )
+    await Promise.all([...byPartition.values()].map(({ tp, records: rs }) => publishPartition(subjectOf(tp), rs)))
+  }
+
+  /**
+   * A partition's records are sent without waiting for each other's acknowledgement (one round
+   * trip for the lot instead of one per record), and each but the first of a window carries
+   * Nats-Expected-Last-Msg-Id, its predecessor's id: the stream stores it only directly after
+   * that record. So if a leader change loses a record, every later one is refused rather than
+   * stored ahead of it, and per-key order holds. JetStream checks de-duplication before the
+   * expectation, so a copy already stored is acknowledged as a duplicate; the record after it
+   * is then refused (the stream's last message is not that copy) and sent again unconditionally,
+   * now that everything before it is stored.
+   */
+  async function publishPartition(subject: string, rs: OutgoingRecord[]) {
+    const ids = rs.map(msgIdOf)
+    let i = 0
+    while (i < rs.length) {
+      const end = Math.min(rs.length, i + MAX_IN_FLIGHT)
+      const sent = rs.slice(i, end).map((r, j) => {
+        const h = natsHeaders()
+        h.set(RECORD_HEADER, Buffer.from(JSON.stringify({ k: r.key, h: r.headers ?? {} })).toString('base64'))
+        return js.publish(subject, r.value, {
+          headers: h,
+          msgID: ids[i + j],
+          ...(j > 0 ? { expect: { lastMsgID: ids[i + j - 1] } } : {}),
+        })
+      })
+      const results = await Promise.allSettled(sent)
+      const failed = results.findIndex((r) => r.status === 'rejected')
+      if (failed < 0) {
+        i = end
+        continue
+      }
+      const err = (results[failed] as PromiseRejectedResult).reason as unknown
+      if (failed > 0 && err instanceof JetStreamApiError && err.code === WRONG_LAST_MSG_ID) {
+        i += failed
+        continue
+      }
+      throw err
+    }
   }
 
   async function consume(o: GroupConsumerOptions) {

@@ -2,14 +2,18 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createCodec, MalformedEventError, newEnvelope, UnknownSchemaError } from '@brokerage/contracts'
+import { createCodec, MalformedEventError, newEnvelope, topicOf, UnknownSchemaError } from '@brokerage/contracts'
 import { SAMPLE_DATA } from '@brokerage/contracts/testing'
 import { createConfluentRegistry, subjectOf } from './schema-registry.js'
+import { serviceConfigFromEnv } from '../service-config.js'
+import { createServiceRuntime } from '../service.js'
+import { createTestDatabase, eventually } from '../testing.js'
 
 /** A Schema Registry on loopback speaking the two REST calls the client uses, counting requests. */
 async function startRegistry(t: { after(fn: () => Promise<void>): void }) {
   const schemas: string[] = []
   const requests: string[] = []
+  const authorizations: Array<string | undefined> = []
   let failNext = 0
   const send = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/vnd.schemaregistry.v1+json' })
@@ -19,6 +23,7 @@ async function startRegistry(t: { after(fn: () => Promise<void>): void }) {
     let body = ''
     for await (const chunk of req) body += chunk
     requests.push(`${req.method} ${req.url}`)
+    authorizations.push(req.headers.authorization)
     if (failNext > 0) {
       failNext--
       return send(res, 500, { error_code: 50001, message: 'store unavailable' })
@@ -41,7 +46,7 @@ async function startRegistry(t: { after(fn: () => Promise<void>): void }) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.after(() => new Promise<void>((resolve) => server.close(() => resolve())))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  return { url, requests, failNext: (n: number) => (failNext = n) }
+  return { url, requests, authorizations, failNext: (n: number) => (failNext = n) }
 }
 
 const order = () => newEnvelope('OrderCreated', SAMPLE_DATA.OrderCreated, { correlationId: 'req-1' })
@@ -83,4 +88,35 @@ test('when the registry fails, then the error is transient (not malformed) and t
   await assert.rejects(client.idFor('OrderCreated', 1), (err: unknown) => !(err instanceof UnknownSchemaError) && /500/.test(String(err)))
   assert.equal(await client.idFor('OrderCreated', 1), 100)
   assert.equal(registry.requests.length, 2)
+})
+
+test('when the registry URL carries a user and password, then they are sent as Basic auth, not in the URL', async (t) => {
+  const registry = await startRegistry(t)
+  const withUser = registry.url.replace('http://', 'http://desk%40bank:s%3Acret@')
+  assert.equal(await createConfluentRegistry({ url: withUser }).idFor('OrderCreated', 1), 100)
+  assert.deepEqual(registry.authorizations, [`Basic ${Buffer.from('desk@bank:s:cret').toString('base64')}`])
+})
+
+test('when a service is started with SCHEMA_REGISTRY_URL, then the events its outbox publishes carry the registry ids, registered there', async (t) => {
+  const registry = await startRegistry(t)
+  const databaseUrl = await createTestDatabase(t, 'registry')
+  const config = serviceConfigFromEnv({ DATABASE_URL: databaseUrl, BUS: 'memory', SCHEMA_REGISTRY_URL: registry.url, LOG_LEVEL: 'silent' })
+  const runtime = await createServiceRuntime({ name: 'registry-test', config })
+  t.after(() => runtime.stop())
+  const event = order()
+  await runtime.db.tx((tx) => runtime.outbox.add(tx, event))
+  const topic = topicOf('OrderCreated')
+  const published = await eventually(
+    async () => {
+      const all = await Promise.all(
+        Array.from({ length: await runtime.bus.partitionsOf(topic) }, (_, p) => runtime.bus.read(topic, p, 0, 10)),
+      )
+      return all.flat()[0]
+    },
+    { what: 'the relay to publish the event' },
+  )
+  assert.equal(published.value[0], 0)
+  assert.equal(published.value.readUInt32BE(1), 100)
+  assert.deepEqual(registry.requests, [`POST /subjects/${encodeURIComponent(subjectOf('OrderCreated'))}/versions`])
+  assert.deepStrictEqual(await runtime.codec.decode(published.value), event)
 })

@@ -19,7 +19,7 @@ export interface ConfluentRegistryOptions {
   url: string
   /** Where older versions' writer schemas are read from; defaults to the contracts' snapshots. */
   publishedDir?: string
-  /** Basic auth, as Confluent Cloud wants it. */
+  /** Basic auth, as Confluent Cloud wants it; also taken from the URL's user and password. */
   auth?: { username: string; password: string }
 }
 
@@ -46,9 +46,16 @@ const TYPE_OF_SUBJECT = new Map<string, EventType>(EVENT_TYPES.map((t) => [subje
  * is not cached, so it is tried again.
  */
 export function createConfluentRegistry(opts: ConfluentRegistryOptions): SchemaRegistry {
-  const base = opts.url.replace(/\/+$/, '')
+  // Credentials may come inside the URL (SCHEMA_REGISTRY_URL=https://key:secret@host): fetch refuses
+  // such a URL, so they move to the Authorization header.
+  const url = new URL(opts.url)
+  const auth =
+    opts.auth ?? (url.username ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : undefined)
+  url.username = ''
+  url.password = ''
+  const base = url.href.replace(/\/+$/, '')
   const headers: Record<string, string> = { accept: CONTENT_TYPE, 'content-type': CONTENT_TYPE }
-  if (opts.auth) headers['authorization'] = `Basic ${Buffer.from(`${opts.auth.username}:${opts.auth.password}`).toString('base64')}`
+  if (auth) headers['authorization'] = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`
   const ids = new Map<string, Promise<number>>()
   const writers = new Map<number, Promise<RegisteredSchema>>()
 
