@@ -14,7 +14,7 @@ import { repoPath, serviceVariables } from './service-env.js'
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; spec?: any; data?: Record<string, string> }
 
 // Set for a variable the code will read once work in flight lands (issue 11 wires the Kafka Schema Registry).
-const PENDING = new Set(['SCHEMA_REGISTRY_URL', 'REDIS_URL'])
+const PENDING = new Set(['SCHEMA_REGISTRY_URL'])
 
 async function render(overlay: string): Promise<Obj[]> {
   const { stdout } = await promisify(execFile)('kubectl', ['kustomize', repoPath('deploy/k8s/overlays', overlay)], {
