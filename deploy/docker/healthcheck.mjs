@@ -1,3 +1,4 @@
+/* global process, fetch, AbortSignal -- runs as plain Node in the image, outside the TypeScript projects */
 // The image's HEALTHCHECK: the service's readiness on its HTTP port (a real database and
 // broker round trip). Node has fetch, so the slim image needs no curl.
 const port = process.env.HTTP_PORT || process.env.PORT || '8080'
