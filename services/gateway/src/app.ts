@@ -1,12 +1,13 @@
 import { fileURLToPath } from 'node:url'
+import { Redis } from 'ioredis'
 import { createServiceRuntime, type ServiceConfig } from '@brokerage/platform'
 import { createAccess } from './access.js'
 import { registerApi } from './api.js'
 import { createClients, type ResilienceOptions, type ServiceAddresses } from './clients.js'
 import { registerDocs } from './docs.js'
-import { createIdempotencyStore } from './idempotency.js'
+import { createIdempotencyStore, createRedisIdempotencyStore } from './idempotency.js'
 import { createLiveFeed, type LiveOptions } from './live/index.js'
-import { createRateLimiter, createTierCache } from './rate-limit.js'
+import { createRateLimiter, createRedisRateLimiter, createTierCache } from './rate-limit.js'
 import { startSessions } from './sessions.js'
 import { createSignInThrottle } from './sign-in-throttle.js'
 import { securityHeaders } from './plugins/headers.js'
@@ -49,6 +50,8 @@ export interface GatewayOptions {
   now?: () => number
   /** How long a customer's tier is trusted before it is asked again. */
   tierCacheMs?: number
+  /** Redis shared by every instance for rate limits and idempotency keys; unset, each keeps its own limits. */
+  redisUrl?: string
   /** The live feed's limits (LIVE_DEFAULTS for any not given). */
   live?: Partial<LiveOptions>
   /** Deadlines and breakers of the calls to the services (DEFAULT_RESILIENCE for any not given). */
@@ -109,14 +112,27 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
   // The session is checked on every request, cached signature or not: sign-out is immediate.
   const verify = sessions ? checkSessions(cached, sessions) : cached
 
-  const limiter = createRateLimiter({ now })
+  const redis = gateway.redisUrl ? new Redis(gateway.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 }) : undefined
+  if (redis) {
+    redis.on('error', (err: unknown) => runtime.log.warn({ err }, 'redis connection failed; retrying'))
+    await redis.connect()
+    runtime.onStop(async () => void (await redis.quit()))
+  }
+  const localLimiter = createRateLimiter({ now })
+  const limiter = redis
+    ? createRedisRateLimiter({
+        redis,
+        fallback: localLimiter,
+        onError: (err) => runtime.log.warn({ err }, 'shared rate limit unavailable; this instance limits alone'),
+      })
+    : localLimiter
   const tiers = createTierCache({
     now,
     ttlMs: gateway.tierCacheMs,
     fetchTier: async (id) => (await clients.call('customer', 'GetCustomer', { id })).tier,
   })
 
-  const idempotency = createIdempotencyStore(runtime.db, now)
+  const idempotency = redis ? createRedisIdempotencyStore(redis, now) : createIdempotencyStore(runtime.db, now)
   const purge = () =>
     Promise.all([idempotency.purgeExpired(), sessions?.purgeExpired(), throttle?.purgeExpired()]).catch((err: unknown) =>
       runtime.log.warn({ err }, 'purging expired idempotency keys, sessions or sign-in failures failed'),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type { Redis } from 'ioredis'
 import type { Db } from '@brokerage/platform'
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000
@@ -17,7 +18,7 @@ export type Begin =
  * same key with a different request is refused, and so is a retry while the first one runs.
  * Times come from the injected clock so expiry is testable without waiting a day.
  */
-export function createIdempotencyStore(db: Db, now: () => number) {
+export function createIdempotencyStore(db: Db, now: () => number): IdempotencyStore {
   return {
     async begin(principal: string, key: string, fingerprint: string): Promise<Begin> {
       const t = now()
@@ -78,7 +79,77 @@ export function createIdempotencyStore(db: Db, now: () => number) {
   }
 }
 
-export type IdempotencyStore = ReturnType<typeof createIdempotencyStore>
+export interface IdempotencyStore {
+  begin(principal: string, key: string, fingerprint: string): Promise<Begin>
+  complete(principal: string, key: string, status: number, body: string, headers: Record<string, string>): Promise<void>
+  release(principal: string, key: string): Promise<void>
+  purgeExpired(): Promise<number>
+}
+
+// The same rules as the PostgreSQL store's statement, in one Redis script: take a free, expired
+// (Redis dropped it) or abandoned key, else say why not.
+const BEGIN_SCRIPT = `
+local h = redis.call('HMGET', KEYS[1], 'fingerprint', 'status', 'lockedAt', 'body', 'headers')
+if not h[1] or (not h[2] and tonumber(h[3]) <= tonumber(ARGV[4]) and h[1] == ARGV[1]) then
+  redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[1], 'fingerprint', ARGV[1], 'lockedAt', ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  return { 'started' }
+end
+if h[1] ~= ARGV[1] then return { 'mismatch' } end
+if not h[2] then return { 'in-flight' } end
+return { 'replay', h[2], h[4] or '', h[5] or '{}' }
+`
+// Only the request that holds the key stores its answer or lets it go.
+const COMPLETE_SCRIPT = `
+if redis.call('HEXISTS', KEYS[1], 'status') == 1 or redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'body', ARGV[2], 'headers', ARGV[3])
+return 1
+`
+const RELEASE_SCRIPT = `
+if redis.call('HEXISTS', KEYS[1], 'status') == 0 then redis.call('DEL', KEYS[1]) end
+return 0
+`
+
+/**
+ * The idempotency store in Redis, shared by every gateway instance that points at it; keys
+ * expire by Redis's TTL (24 h), so there is nothing to purge. Same semantics as createIdempotencyStore.
+ */
+export function createRedisIdempotencyStore(redis: Redis, now: () => number, prefix = 'brokerage:idempotency:'): IdempotencyStore {
+  // Hashed: a principal or a client's key may hold any printable character, the Redis key stays plain.
+  const keyOf = (principal: string, key: string) => prefix + createHash('sha256').update(`${principal}\n${key}`).digest('base64url')
+  return {
+    async begin(principal, key, fingerprint) {
+      const t = now()
+      const r = (await redis.eval(
+        BEGIN_SCRIPT,
+        1,
+        keyOf(principal, key),
+        fingerprint,
+        t,
+        IDEMPOTENCY_TTL_MS,
+        t - ABANDONED_AFTER_MS,
+      )) as string[]
+      switch (r[0]) {
+        case 'started':
+          return { kind: 'started' }
+        case 'mismatch':
+          return { kind: 'mismatch' }
+        case 'replay':
+          return { kind: 'replay', status: Number(r[1]), body: r[2] ?? '', headers: JSON.parse(r[3] ?? '{}') as Record<string, string> }
+        default:
+          return { kind: 'in-flight' }
+      }
+    },
+    async complete(principal, key, status, body, headers) {
+      await redis.eval(COMPLETE_SCRIPT, 1, keyOf(principal, key), status, body, JSON.stringify(headers))
+    },
+    async release(principal, key) {
+      await redis.eval(RELEASE_SCRIPT, 1, keyOf(principal, key))
+    },
+    purgeExpired: async () => 0,
+  }
+}
 
 /** What makes two requests "the same": method, path and the body, key order ignored. */
 export function fingerprintOf(method: string, url: string, body: unknown): string {

@@ -27,6 +27,8 @@ const GATEWAY_ENV = {
   OIDC_ROLES_CLAIMS: { type: 'string', default: DEFAULT_CLAIMS.roles.join(',') },
   OIDC_CUSTOMER_ID_CLAIM: { type: 'string', default: DEFAULT_CLAIMS.customerId },
   OIDC_BROKER_ID_CLAIM: { type: 'string', default: DEFAULT_CLAIMS.brokerId },
+  // Shared rate limits and idempotency keys for several gateway instances (redis://host:6379).
+  REDIS_URL: { type: 'url', secret: true },
 } as const
 
 await runService('gateway', async () => {
@@ -61,6 +63,7 @@ await runService('gateway', async () => {
       sessionTtlSeconds: env.SESSION_TTL_SECONDS,
       audience: env.TOKEN_AUDIENCE,
       oidcIssuerUrl: env.OIDC_ISSUER_URL,
+      redisUrl: env.REDIS_URL,
       oidcClaims: {
         roles: env.OIDC_ROLES_CLAIMS.split(',')
           .map((c) => c.trim())

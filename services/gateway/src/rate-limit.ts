@@ -1,3 +1,5 @@
+import type { Redis } from 'ioredis'
+
 // Requests a minute by tier (SPEC §2); brokers and admins get the highest.
 export const LIMITS = { STANDARD: 100, PREMIUM: 500, VIP: 1000, STAFF: 1000, ANONYMOUS: 100 } as const
 
@@ -13,8 +15,8 @@ export interface RateDecision {
  * A token bucket per principal, in this process's memory: `limit` requests a window,
  * refilled continuously, so a burst up to the limit is allowed and a steady client is never
  * cut off at a window edge. The clock is injected so tests advance time instead of sleeping.
- * Several gateway instances each keep their own buckets (see README: a shared store such as
- * Redis would be needed for one global limit).
+ * Several gateway instances each keep their own buckets; with Redis they share them
+ * (createRedisRateLimiter).
  */
 export function createRateLimiter(opts: { now: () => number; windowMs?: number; maxKeys?: number }) {
   const windowMs = opts.windowMs ?? 60_000
@@ -47,7 +49,63 @@ export function createRateLimiter(opts: { now: () => number; windowMs?: number; 
   }
 }
 
-export type RateLimiter = ReturnType<typeof createRateLimiter>
+/** Takes one request from `key`'s bucket of `limit` a minute: in memory (sync) or in Redis. */
+export interface RateLimiter {
+  take(key: string, limit: number): RateDecision | Promise<RateDecision>
+}
+
+// The same token bucket as createRateLimiter's, kept in a Redis hash and updated in one script, so
+// every gateway instance takes from one bucket per principal. Redis's own clock times the refill:
+// the instances' clocks may disagree, the server's is one.
+const TAKE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local rate = limit / window
+local b = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(b[1]) or limit
+local at = tonumber(b[2]) or now
+tokens = math.min(limit, tokens + math.max(0, now - at) * rate)
+local allowed = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+  allowed = 1
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], window)
+return { allowed, tostring(tokens) }
+`
+
+/**
+ * Buckets shared by every gateway instance through Redis. Should Redis fail, the instance falls
+ * back to its own in-memory bucket for that request: limits loosen to one per instance for a
+ * while rather than every request failing.
+ */
+export function createRedisRateLimiter(opts: {
+  redis: Redis
+  fallback: RateLimiter
+  windowMs?: number
+  onError?: (err: unknown) => void
+  prefix?: string
+}): RateLimiter {
+  const windowMs = opts.windowMs ?? 60_000
+  const prefix = opts.prefix ?? 'brokerage:rate:'
+  return {
+    async take(key, limit) {
+      try {
+        const [allowed, left] = (await opts.redis.eval(TAKE_SCRIPT, 1, prefix + key, limit, windowMs)) as [number, string]
+        const tokens = Number(left)
+        if (allowed === 1) return { allowed: true, limit, remaining: Math.floor(tokens) }
+        const rate = limit / windowMs
+        return { allowed: false, limit, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / rate / 1000)) }
+      } catch (err) {
+        opts.onError?.(err)
+        return opts.fallback.take(key, limit)
+      }
+    },
+  }
+}
 
 /**
  * A customer's tier, fetched from the customer service and kept for `ttlMs`, so a tier

@@ -50,7 +50,7 @@ export function liveRoutes(deps: LiveRouteDeps): FastifyPluginAsync {
         tokens.set(req, token)
       } catch (err) {
         // Refusals count against the caller's address, so tokens cannot be guessed at full speed.
-        const decision = limiter.take(`ip:${req.ip}`, LIMITS.ANONYMOUS)
+        const decision = await limiter.take(`ip:${req.ip}`, LIMITS.ANONYMOUS)
         if (!decision.allowed) {
           throw new AppError('RATE_LIMITED', `Rate limit of ${decision.limit} requests a minute exceeded`, {
             retryAfterSeconds: decision.retryAfterSeconds,

@@ -19,7 +19,7 @@ export const rateLimits = fp<{ limiter: RateLimiter; tiers: ReturnType<typeof cr
     api.addHook('onRequest', async (req, reply) => {
       const principal = requestAuth(req)?.principal
       const key = principal ? principalKey(principal) : `ip:${req.ip}`
-      const decision = limiter.take(key, principal ? await limitOf(principal) : LIMITS.ANONYMOUS)
+      const decision = await limiter.take(key, principal ? await limitOf(principal) : LIMITS.ANONYMOUS)
       reply.header('x-ratelimit-limit', String(decision.limit))
       reply.header('x-ratelimit-remaining', String(decision.remaining))
       if (!decision.allowed) {
