@@ -143,6 +143,7 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
     { prefix: '/api' },
   )
   const live = await createLiveFeed(runtime, { verify, access, limiter, options: gateway.live })
+  sessions?.onEnded((sessionId) => live.hub.sessionEnded(sessionId))
   await runtime.http.register(live.plugin, { prefix: '/api' })
 
   await runtime.listen()

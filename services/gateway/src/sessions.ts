@@ -58,7 +58,13 @@ export async function startSessions(opts: SessionOptions) {
   let stopped = false
   let reconnectTimer: NodeJS.Timeout | undefined
 
-  const remember = (id: string) => ended.set(id, now() + rememberMs)
+  // Told of each session this instance learns has ended (the live feed closes its sockets).
+  const endedListeners = new Set<(sessionId: string) => void>()
+  const remember = (id: string) => {
+    const known = ended.has(id)
+    ended.set(id, now() + rememberMs)
+    if (!known) for (const listener of endedListeners) listener(id)
+  }
 
   async function load(): Promise<void> {
     const { rows } = await db.query<{ id: string }>('SELECT id FROM sessions WHERE ended_at > $1', [new Date(now() - rememberMs)])
@@ -207,6 +213,11 @@ export async function startSessions(opts: SessionOptions) {
       const ids = await db.tx((tx) => endWhere(tx, 'account = $3', [principalKey(principal)], reason))
       for (const id of ids) remember(id)
       return ids.length
+    },
+
+    /** Calls `listener` once for each session that ends from now on, here or on another instance. */
+    onEnded(listener: (sessionId: string) => void): void {
+      endedListeners.add(listener)
     },
 
     /** Refuses a token whose session has ended (on any instance). */
