@@ -10,11 +10,27 @@ import { spawn } from 'node:child_process'
 import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
+import { mailCatcherPort } from '../services/notification/src/mail-catcher-port.js'
 import { ROOT, startServices, stopServices, type RunningService } from './platform.js'
 
 const dataDir = process.env.DATA_DIR ?? join(ROOT, '.data')
 const pgPort = Number(process.env.PG_PORT ?? 54329)
 const gatewayPort = Number(process.env.PORT ?? 8080)
+
+// The mail catcher's ports, chosen before anything starts: a taken default gives way to a free
+// port, a taken port set on purpose stops here naming its variable (why: mailCatcherPort).
+const mailCatcher = { smtp: await catcherPort('SMTP', 1025), http: await catcherPort('HTTP', 8025) }
+async function catcherPort(which: 'SMTP' | 'HTTP', preferred: number): Promise<string> {
+  if (process.env.SMTP_URL) return String(preferred) // no catcher runs
+  try {
+    const { port, taken } = await mailCatcherPort(`MAIL_CATCHER_${which}_PORT`, preferred, process.env)
+    if (taken) console.log(`Port ${taken} is taken: the mail catcher's ${which} port is ${port} (MAIL_CATCHER_${which}_PORT picks one)`)
+    return String(port)
+  } catch (err) {
+    console.error(`Start-up failed: ${(err as Error).message}`)
+    process.exit(1)
+  }
+}
 
 console.log(`Starting PostgreSQL (data in ${dataDir}, port ${pgPort}) …`)
 // Its sibling in the same form as this file (dist/scripts/postgres.js, or scripts/postgres.ts under tsx).
@@ -41,7 +57,6 @@ const pg = {
     await pgExited
   },
 }
-const mailCatcher = { smtp: process.env.MAIL_CATCHER_SMTP_PORT ?? '1025', http: process.env.MAIL_CATCHER_HTTP_PORT ?? '8025' }
 let services: RunningService[] = []
 let stopping = false
 
@@ -69,7 +84,7 @@ try {
       ADMIN_USERNAME: process.env.ADMIN_USERNAME ?? 'admin',
       ADMIN_PASSWORD: process.env.ADMIN_PASSWORD ?? 'admin',
     },
-    // Without SMTP_URL the notification service runs a development mail catcher on these ports.
+    // Without SMTP_URL the notification service runs a development mail catcher on these ports (checked free above).
     serviceEnv: { notification: { MAIL_CATCHER_SMTP_PORT: mailCatcher.smtp, MAIL_CATCHER_HTTP_PORT: mailCatcher.http } },
   })
 } catch (err) {

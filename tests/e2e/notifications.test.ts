@@ -3,12 +3,14 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { teardown } from '@brokerage/platform/testing'
 import { startMailCatcher } from '../../services/notification/src/mail-catcher.js'
+import { openSocket } from '../../services/gateway/src/live/testing.js'
 import { startPlatform } from './harness.js'
-import { createCustomer, deposit, orderStatus, until } from './helpers.js'
+import { createCustomer, deposit, until } from './helpers.js'
 
 // Notifications through the gateway on real processes: the notification service mails a
 // real SMTP server the test runs (the mail catcher, on smtp-server), a fill reaches its
-// owner by email, preferences switch a channel off, and bad input on every notification
+// owner by email and over the gateway's WebSocket (NotificationCreated from the real service,
+// never to another customer's socket), preferences switch a channel off, and bad input on every notification
 // route answers 4xx in the one error shape and changes nothing.
 
 test('notifications through the gateway on real processes', async (t) => {
@@ -18,6 +20,9 @@ test('notifications through the gateway on real processes', async (t) => {
   const admin = await p.login('admin', 'admin')
   const ada = await createCustomer(p, admin, { name: 'Ada Lovelace' })
   const adaToken = await p.login(ada.email, ada.password)
+  const bo = await createCustomer(p, admin, { name: 'Bo' })
+  const boToken = await p.login(bo.email, bo.password)
+  const wsUrl = `${p.url.replace(/^http/, 'ws')}/api/ws`
   const history = async (token: string) => (await p.api('GET', '/api/notifications?size=100', { token })).body
 
   await t.test('when a customer is created, then a welcome mail with how to sign in reaches the SMTP server', async () => {
@@ -26,36 +31,69 @@ test('notifications through the gateway on real processes', async (t) => {
     assert.match(welcome.text, new RegExp(`To sign in, go to .* and use your email ${ada.email.replaceAll('.', '\\.')}`))
   })
 
-  await t.test('when an order fills, then its owner gets an email with price, size and remaining', async () => {
-    await deposit(p, admin, ada.id, 1_000_000)
-    const placed = await p.api('POST', '/api/orders', {
-      token: admin,
-      body: { customerId: ada.id, assetName: 'AAPL', side: 'BUY', size: 5, price: 15_000 },
-      headers: { prefer: 'wait=10' },
-    })
-    assert.equal(placed.body.status, 'CONFIRMED', JSON.stringify(placed.body))
-    assert.equal((await p.api('POST', `/api/orders/${placed.body.id}/match`, { token: admin })).status, 202)
-    await orderStatus(p, admin, placed.body.id, ['MATCHED'])
-    const filled = await mail.waitFor((m) => m.to.includes(ada.email) && m.subject === 'Your buy order for AAPL is filled')
-    assert.match(filled.text, /5 AAPL filled at 150\.00 TRY each\. The order is complete: 5 filled, 0 remaining\./)
-    const list = await until(
-      'the fill in the history with its email sent',
-      () => history(adaToken),
-      (h) =>
-        h.content.some(
-          (n: any) => n.eventType === 'OrderFilled' && n.deliveries.some((d: any) => d.channel === 'EMAIL' && d.status === 'SENT'),
-        ),
-    )
-    const n = list.content.find((x: any) => x.eventType === 'OrderFilled')
-    const email = n.deliveries.find((d: any) => d.channel === 'EMAIL')
-    assert.equal(email.attempts, 1)
-    assert.ok(Date.parse(email.sentAt) >= Date.parse(email.createdAt))
-    assert.deepEqual(
-      list.content.map((x: any) => x.createdAt),
-      [...list.content.map((x: any) => x.createdAt)].sort().reverse(),
-      'newest first',
-    )
-  })
+  await t.test(
+    'when an order fills, then its owner gets it on their socket as a notification and by email, and another customer’s socket never does',
+    async () => {
+      await deposit(p, admin, ada.id, 1_000_000)
+      // Sockets open before the fill: the gateway's feed shows what happens from now on.
+      const adaSocket = await openSocket(wsUrl, adaToken)
+      const boSocket = await openSocket(wsUrl, boToken)
+      teardown(t).after(() => [adaSocket, boSocket].forEach((s) => s.close()))
+      const placed = await p.api('POST', '/api/orders', {
+        token: admin,
+        body: { customerId: ada.id, assetName: 'AAPL', side: 'BUY', size: 5, price: 15_000 },
+        headers: { prefer: 'wait=10' },
+      })
+      assert.equal(placed.body.status, 'CONFIRMED', JSON.stringify(placed.body))
+      const fillAt = performance.now()
+      assert.equal((await p.api('POST', `/api/orders/${placed.body.id}/match`, { token: admin })).status, 202)
+      const settled = await adaSocket.received(
+        (m) => m.category === 'order' && m.data.orderId === placed.body.id && m.status === 'MATCHED',
+        'the fill (SettlementCompleted)',
+      )
+      const note = await adaSocket.received(
+        (m) => m.category === 'notification' && m.data.eventId === settled.eventId,
+        'the fill’s notification on the socket',
+      )
+      const [noteAt, noteWallClock] = [performance.now(), Date.now()]
+      assert.equal(note.event, 'NotificationCreated')
+      assert.equal(note.customerId, ada.id)
+      assert.equal(note.data.eventType, 'OrderFilled')
+      assert.equal(note.data.title, 'Your buy order for AAPL is filled')
+      assert.match(note.data.body, /5 AAPL filled at 150\.00 TRY each/)
+      // Measured, not asserted: the machine is shared (the issue asks for under a second).
+      console.log(
+        `fill → notification on the owner's socket: ${(noteAt - fillAt).toFixed(0)} ms from the match request, ` +
+          `${noteWallClock - Date.parse(settled.occurredAt)} ms from SettlementCompleted (occurredAt)`,
+      )
+      await boSocket.barrier()
+      assert.deepEqual(
+        boSocket.events().filter((m) => m.customerId !== bo.id || JSON.stringify(m).includes(ada.id) || m.eventId === note.eventId),
+        [],
+        'nothing of Ada’s on Bo’s socket',
+      )
+      const filled = await mail.waitFor((m) => m.to.includes(ada.email) && m.subject === 'Your buy order for AAPL is filled')
+      assert.match(filled.text, /5 AAPL filled at 150\.00 TRY each\. The order is complete: 5 filled, 0 remaining\./)
+      const list = await until(
+        'the fill in the history with its email sent',
+        () => history(adaToken),
+        (h) =>
+          h.content.some(
+            (n: any) => n.eventType === 'OrderFilled' && n.deliveries.some((d: any) => d.channel === 'EMAIL' && d.status === 'SENT'),
+          ),
+      )
+      const n = list.content.find((x: any) => x.eventType === 'OrderFilled')
+      const email = n.deliveries.find((d: any) => d.channel === 'EMAIL')
+      assert.equal(email.attempts, 1)
+      assert.ok(Date.parse(email.sentAt) >= Date.parse(email.createdAt))
+      assert.equal(n.id, note.data.notificationId, 'the socket message is the recorded notification')
+      assert.deepEqual(
+        list.content.map((x: any) => x.createdAt),
+        [...list.content.map((x: any) => x.createdAt)].sort().reverse(),
+        'newest first',
+      )
+    },
+  )
 
   await t.test('when a customer switches email off for deposits, then the next deposit records no email and sends none', async () => {
     const put = await p.api('PUT', '/api/notifications/preferences', {

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto'
 import { newEnvelope } from '@brokerage/contracts'
 import { createEventCodec } from '@brokerage/platform'
 import { createPgLogBus } from '@brokerage/platform/messaging/pglog'
+import { eventually } from '@brokerage/platform/testing'
 import { openSocket, refusal, type LiveClient, type Received } from '../../services/gateway/src/live/testing.js'
 import { startPlatform } from './harness.js'
 import { createCustomer, deposit } from './helpers.js'
@@ -138,6 +139,20 @@ test('the live feed end to end', async (t) => {
         boSocket.events().some((m) => m.eventId === note.id),
         false,
       )
+    },
+  )
+
+  await t.test(
+    'when a customer signs out, then the socket of that session is closed with 1008 at once, another session’s stays open',
+    async () => {
+      const other = await openSocket(wsUrl, await p.login(bo.email, bo.password))
+      t.after(() => other.close())
+      assert.equal((await p.api('POST', '/api/auth/logout', { token: boToken })).status, 204)
+      // Bounded: the token's own expiry would close it with 1008 too, 15 minutes later.
+      await eventually(() => boSocket.socket.readyState === boSocket.socket.CLOSED, { what: 'Bo’s socket to be closed' })
+      assert.equal(await boSocket.closed, 1008)
+      await other.barrier()
+      assert.equal(other.socket.readyState, other.socket.OPEN)
     },
   )
 })

@@ -160,6 +160,7 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
   })
   // The live feed's messages carry their own shape; it is served at /api/ws beside the versioned REST API.
   const live = await createLiveFeed(runtime, { verify, access, limiter, options: gateway.live })
+  sessions?.onEnded((sessionId) => live.hub.sessionEnded(sessionId))
   await runtime.http.register(live.plugin, { prefix: '/api' })
 
   await runtime.listen()

@@ -86,7 +86,13 @@ export async function startSessions(opts: SessionOptions) {
   let stopped = false
   let reconnectTimer: NodeJS.Timeout | undefined
 
-  const remember = (id: string) => ended.set(id, now() + rememberMs)
+  // Told of each session this instance learns has ended (the live feed closes its sockets).
+  const endedListeners = new Set<(sessionId: string) => void>()
+  const remember = (id: string) => {
+    const known = ended.has(id)
+    ended.set(id, now() + rememberMs)
+    if (!known) for (const listener of endedListeners) listener(id)
+  }
   const at = () => new Date(now())
   const flow = (facts: RequestFacts) => ({ correlationId: facts.requestId, now: at })
 
@@ -337,6 +343,11 @@ export async function startSessions(opts: SessionOptions) {
       }
       if (tx) await write(tx)
       else await db.tx(write)
+    },
+
+    /** Calls `listener` once for each session that ends from now on, here or on another instance. */
+    onEnded(listener: (sessionId: string) => void): void {
+      endedListeners.add(listener)
     },
 
     /** Refuses a token whose session has ended (on any instance). */

@@ -58,13 +58,21 @@ export function createNotificationHandlers(deps: HandlerDeps) {
       planned.push({ notification, channels, sms: text.sms, emailText: text.emailText })
     }
     const inserted = await store.insertNotifications(tx, notifications)
+    const pushCustomers = [...new Set(planned.filter((p) => p.channels.includes('WEB_PUSH')).map((p) => p.notification.customerId))]
+    const pushTo = pushCustomers.length ? await store.pushSubscriptionIds(tx, pushCustomers) : new Map<string, string[]>()
 
     const deliveries: NewDelivery[] = []
     const live = []
     const pending = new Set<Channel>()
     for (const p of planned.filter((x) => inserted.has(x.notification.id))) {
       const n = p.notification
-      for (const channel of p.channels) {
+      // Web push: one delivery per subscription, each retried alone (none: one that fails, saying so).
+      const targets = p.channels.flatMap((channel): Array<{ channel: Channel; subscriptionId: string | null }> =>
+        channel === 'WEB_PUSH'
+          ? (pushTo.get(n.customerId) ?? [null]).map((subscriptionId) => ({ channel, subscriptionId }))
+          : [{ channel, subscriptionId: null }],
+      )
+      for (const { channel, subscriptionId } of targets) {
         // WEBSOCKET is delivered by committing NotificationCreated: the gateways forward it.
         const sentNow = channel === 'WEBSOCKET'
         if (!sentNow) pending.add(channel)
@@ -72,6 +80,7 @@ export function createNotificationHandlers(deps: HandlerDeps) {
           id: randomUUID(),
           notificationId: n.id,
           channel,
+          subscriptionId,
           status: sentNow ? 'SENT' : 'PENDING',
           subject: n.title,
           body: channel === 'SMS' ? p.sms : channel === 'EMAIL' ? p.emailText : n.body,

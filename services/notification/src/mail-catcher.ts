@@ -65,7 +65,7 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}) {
     },
   })
   await new Promise<void>((resolve, reject) => {
-    smtp.once('error', reject)
+    smtp.once('error', (err) => reject(portError(err, 'SMTP', host, opts.smtpPort ?? 0)))
     smtp.listen(opts.smtpPort ?? 0, host, () => resolve())
   })
   smtp.on('error', () => {}) // a client that drops its connection is no reason to stop
@@ -87,8 +87,11 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}) {
     res.end(page({ mails: newest }))
   })
   await new Promise<void>((resolve, reject) => {
-    web.once('error', reject)
+    web.once('error', (err) => reject(portError(err, 'HTTP', host, opts.httpPort ?? 0)))
     web.listen(opts.httpPort ?? 0, host, () => resolve())
+  }).catch(async (err: unknown) => {
+    await new Promise((r) => smtp.close(() => r(undefined)))
+    throw err
   })
 
   const smtpPort = (smtp.server.address() as AddressInfo).port
@@ -108,6 +111,16 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}) {
       await Promise.all([new Promise((r) => web.close(r)), new Promise((r) => smtp.close(() => r(undefined)))])
     },
   }
+}
+
+/** A taken port says which of the two it is and how to move it, rather than a bare EADDRINUSE. */
+function portError(err: Error & { code?: string }, which: 'SMTP' | 'HTTP', host: string, port: number): Error {
+  if (err.code !== 'EADDRINUSE') return err
+  return new Error(
+    `the mail catcher's ${which} port ${host}:${port} is already in use: free it, or set MAIL_CATCHER_${which}_PORT ` +
+      `to another port (0 = any free port), or SMTP_URL to a real mail server`,
+    { cause: err },
+  )
 }
 
 export type MailCatcher = Awaited<ReturnType<typeof startMailCatcher>>

@@ -38,6 +38,8 @@ export interface NewDelivery {
   id: string
   notificationId: string
   channel: Channel
+  /** WEB_PUSH: the one subscription it goes to (null: the customer had none). */
+  subscriptionId: string | null
   status: DeliveryStatus
   subject: string
   body: string
@@ -62,6 +64,9 @@ export interface ClaimedDelivery {
   email: string | null
   name: string | null
   phone: string | null
+  /** WEB_PUSH: the subscription it was recorded for, and its keys if it still exists. */
+  subscriptionId: string | null
+  push: { endpoint: string; p256dh: string; auth: string } | null
 }
 
 export interface DeliveryRow {
@@ -189,10 +194,11 @@ export function createStore() {
     async insertDeliveries(tx: Queryable, rows: NewDelivery[]) {
       if (!rows.length) return
       await tx.query(
-        `INSERT INTO deliveries (id, notification_id, channel, status, subject, body, attempts, sent_at, next_attempt_at, created_at, updated_at)
+        `INSERT INTO deliveries (id, notification_id, channel, status, subject, body, attempts, sent_at, next_attempt_at, created_at,
+           subscription_id, updated_at)
          SELECT d.*, d.created_at FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[],
-           $8::timestamptz[], $9::timestamptz[], $10::timestamptz[])
-           AS d(id, notification_id, channel, status, subject, body, attempts, sent_at, next_attempt_at, created_at)`,
+           $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::uuid[])
+           AS d(id, notification_id, channel, status, subject, body, attempts, sent_at, next_attempt_at, created_at, subscription_id)`,
         [
           rows.map((r) => r.id),
           rows.map((r) => r.notificationId),
@@ -204,6 +210,7 @@ export function createStore() {
           rows.map((r) => r.sentAt),
           rows.map((r) => r.nextAttemptAt),
           rows.map((r) => r.createdAt),
+          rows.map((r) => r.subscriptionId),
         ],
       )
     },
@@ -216,17 +223,17 @@ export function createStore() {
     async claim(db: Queryable, channel: Channel, now: Date, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
       const { rows } = await db.query(
         `WITH due AS (
-           SELECT id FROM deliveries
+           SELECT id, subscription_id FROM deliveries
            WHERE channel = $1 AND status = 'PENDING' AND next_attempt_at <= $2
            ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED
          )
          UPDATE deliveries d SET attempts = d.attempts + 1, next_attempt_at = $2::timestamptz + $4 * interval '1 millisecond', updated_at = $2
-         FROM due, notifications n
+         FROM due LEFT JOIN push_subscriptions ps ON ps.id = due.subscription_id, notifications n
          LEFT JOIN customers cu ON cu.customer_id = n.customer_id
          LEFT JOIN contacts ct ON ct.customer_id = n.customer_id
          WHERE d.id = due.id AND n.id = d.notification_id
          RETURNING d.id, d.channel, d.attempts, d.subject, d.body, d.created_at, n.id AS notification_id, n.customer_id,
-           n.event_type, n.title, cu.email, cu.name, ct.phone`,
+           n.event_type, n.title, cu.email, cu.name, ct.phone, d.subscription_id, ps.endpoint, ps.p256dh, ps.auth`,
         [channel, now, limit, leaseMs],
       )
       return rows.map((r) => ({
@@ -243,6 +250,8 @@ export function createStore() {
         email: r.email,
         name: r.name,
         phone: r.phone,
+        subscriptionId: r.subscription_id,
+        push: r.endpoint === null ? null : { endpoint: r.endpoint, p256dh: r.p256dh, auth: r.auth },
       }))
     },
 
@@ -335,6 +344,17 @@ export function createStore() {
            updated_at = excluded.updated_at`,
         [customerId, change.phone !== undefined, change.phone ?? null, change.locale ?? null, at],
       )
+    },
+
+    /** Each customer's push subscription ids, oldest first. */
+    async pushSubscriptionIds(db: Queryable, customerIds: string[]): Promise<Map<string, string[]>> {
+      const { rows } = await db.query<{ id: string; customer_id: string }>(
+        'SELECT id, customer_id FROM push_subscriptions WHERE customer_id = ANY($1::uuid[]) ORDER BY created_at, id',
+        [customerIds],
+      )
+      const out = new Map<string, string[]>()
+      for (const r of rows) out.set(r.customer_id, [...(out.get(r.customer_id) ?? []), r.id])
+      return out
     },
 
     async pushSubscriptions(db: Queryable, customerId: string): Promise<PushSubscriptionRow[]> {

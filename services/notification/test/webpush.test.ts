@@ -61,3 +61,52 @@ test('when web push is on, then the push service gets a VAPID-signed request who
   assert.match(failed.last_error, /410/)
   assert.deepEqual((await h.call('GetContact', { customer_id: customerId })).push_subscriptions, [])
 })
+
+test('when one of two push subscriptions fails once, then the retry goes to that one only and each gets the notification exactly once', async (t) => {
+  const h = await startHarness(t)
+  const push = await recordingServer(t)
+  const { customerId } = await h.customer()
+  const subscribe = async (name: string) => {
+    const browser = createECDH('prime256v1')
+    browser.generateKeys()
+    const auth = randomBytes(16)
+    await h.call('AddPushSubscription', {
+      actor,
+      customer_id: customerId,
+      endpoint: `${push.url}/push/${name}`,
+      p256dh: browser.getPublicKey().toString('base64url'),
+      auth: auth.toString('base64url'),
+    })
+    return (body: Buffer) => JSON.parse(ece.decrypt(body, { version: 'aes128gcm', privateKey: browser, authSecret: auth }).toString())
+  }
+  const [phone, laptop] = [await subscribe('phone'), await subscribe('laptop')]
+  await h.call('SetPreferences', {
+    actor,
+    customer_id: customerId,
+    preferences: [{ event_type: 'DepositCompleted', channel: 'WEB_PUSH', enabled: true }],
+  })
+  // The laptop's push service is down for its first request; the phone's takes everything.
+  let laptopTries = 0
+  push.answer((r) => (r.url === '/push/laptop' && laptopTries++ === 0 ? { status: 503 } : { status: 201 }))
+
+  const deposit = { movementId: randomUUID(), customerId, assetName: 'TRY', amount: 25_000, completedAt: new Date().toISOString() }
+  await h.event('DepositCompleted', deposit)
+  const pushes = await eventually(async () => {
+    const ds = (await h.deliveries(customerId)).filter((d) => d.channel === 'WEB_PUSH')
+    return ds.length === 2 && ds.every((d) => d.status === 'SENT') && ds
+  })
+  assert.deepEqual(
+    pushes.map((d) => d.attempts).sort(),
+    [1, 2],
+    'one delivery per subscription: the phone’s sent at once, the laptop’s on its retry',
+  )
+  const to = (name: string) => push.requests.items.filter((r) => r.url === `/push/${name}`)
+  assert.equal(to('phone').length, 1, 'the phone is not sent the notification again')
+  assert.equal(to('laptop').length, 2)
+  for (const [decrypt, req] of [
+    [phone, to('phone')[0]!],
+    [laptop, to('laptop')[1]!],
+  ] as const) {
+    assert.equal(decrypt(req.body).title, 'Deposit of 250.00 TRY completed')
+  }
+})

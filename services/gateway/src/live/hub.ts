@@ -56,14 +56,19 @@ export function createHub(opts: HubOptions) {
   // Admins subscribed to `*`; brokers' `*` resolves to customer ids instead.
   const everyone = new Set<Connection>()
 
+  /** Closes a socket and cuts it if its closing handshake does not finish in time. */
+  function close(conn: Connection, code: number, reason: string): void {
+    conn.closing = true
+    conn.peer.close(code, reason)
+    // The close frame queues behind whatever the reader has not read; do not wait forever.
+    setTimeout(() => conn.peer.terminate(), opts.closeGraceMs).unref()
+  }
+
   function send(conn: Connection, text: string): boolean {
     if (conn.closing) return false
     if (conn.peer.bufferedAmount + Buffer.byteLength(text) > opts.maxBufferedBytes) {
-      conn.closing = true
       opts.counters.slowConsumerClosed()
-      conn.peer.close(CLOSE.TRY_AGAIN_LATER, 'slow consumer: send buffer full')
-      // The close frame queues behind what the reader is not reading; do not wait forever.
-      setTimeout(() => conn.peer.terminate(), opts.closeGraceMs).unref()
+      close(conn, CLOSE.TRY_AGAIN_LATER, 'slow consumer: send buffer full')
       return false
     }
     conn.peer.send(text)
@@ -140,6 +145,15 @@ export function createHub(opts: HubOptions) {
           subscribe(conn, customerId)
           send(conn, JSON.stringify({ type: 'subscribed', customerId } satisfies ServerMessage))
         }
+      }
+    },
+    /**
+     * A sign-in session ended (sign-out, refresh token reuse, password change, suspension; on
+     * this instance or another): its sockets close (1008) now, not when their token expires.
+     */
+    sessionEnded(sessionId: string): void {
+      for (const conn of connections) {
+        if (conn.principal.sessionId === sessionId && !conn.closing) close(conn, CLOSE.POLICY, 'session ended')
       }
     },
     /** Pings every socket; one that has not answered the previous ping is cut (a dead peer sends no close). */

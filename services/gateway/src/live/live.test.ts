@@ -4,8 +4,9 @@ import { randomUUID } from 'node:crypto'
 import WebSocket from 'ws'
 import { newEnvelope, type AnyEnvelope } from '@brokerage/contracts'
 import { createEventCodec } from '@brokerage/platform'
-import { ids, startGateway, type TestGateway } from '../../test/support.js'
-import { openSocket, refusal } from './testing.js'
+import { eventually, teardown } from '@brokerage/platform/testing'
+import { allServices, createWorld, ids, PASSWORD, startGateway, startStubServices, type TestGateway } from '../../test/support.js'
+import { openSocket, refusal, type LiveClient } from './testing.js'
 
 // The live feed's rules on a real gateway (stand-in services, in-memory bus) with a real
 // WebSocket client: who may connect, who may watch whom, and what each socket is sent.
@@ -199,6 +200,7 @@ test('the live feed on a gateway', async (t) => {
   await t.test('when the metrics are scraped, then open sockets and messages sent are counted', async (t) => {
     const s = await openSocket(url, tokens.c1)
     t.after(() => s.close())
+    // Metrics answer on the operations port only.
     const text = await (await fetch(`http://127.0.0.1:${gw.gw.runtime.ports.ops}/metrics`)).text()
     assert.match(text, /live_sockets_open\{[^}]*\} [1-9]/)
     assert.match(text, /live_messages_sent_total\{[^}]*\} [1-9]/)
@@ -222,4 +224,50 @@ test('when a socket’s token expires, then the socket is closed with 1008', asy
   const gw = await startGateway(t, { gateway: { tokenTtlSeconds: 1 } })
   const s = await openSocket(`ws://127.0.0.1:${gw.gw.runtime.ports.http}/api/ws`, await gw.login('ada@example.com'))
   assert.equal(await s.closed, 1008)
+})
+
+test('when a session ends on any instance, then its sockets on every instance are closed with 1008 and other sessions’ stay open', async (t) => {
+  const world = createWorld()
+  const services = allServices(await startStubServices(t, world))
+  // Two instances behind one load balancer: one issuer, one database.
+  const gateway = { publicUrl: 'http://gateway.test' }
+  const a = await startGateway(t, { world, services, gateway })
+  const b = await startGateway(t, { world, services, gateway, databaseUrl: a.databaseUrl })
+  const wsUrl = (gw: TestGateway) => `ws://127.0.0.1:${gw.gw.runtime.ports.http}/api/ws`
+  const signIn = async () => {
+    const res = await a.request('POST', '/api/auth/login', { body: { username: 'ada@example.com', password: PASSWORD } })
+    return res.json() as { access_token: string; refresh_token: string }
+  }
+  // Bounded: a socket left open would otherwise wait out its token's 15 minutes.
+  const closeCode = (s: LiveClient) =>
+    eventually(async () => s.socket.readyState === WebSocket.CLOSED && (await s.closed), { what: 'the socket to be closed' })
+  const open = async (gw: TestGateway, token: string) => {
+    const s = await openSocket(wsUrl(gw), token)
+    teardown(t).after(() => s.close())
+    return s
+  }
+
+  // Signed out on a: its socket on a (the instance that ended it) and on b (told by NOTIFY) close.
+  const out = await signIn()
+  const [outOnA, outOnB] = [await open(a, out.access_token), await open(b, out.access_token)]
+  const kept = await signIn()
+  const keptOnB = await open(b, kept.access_token)
+  assert.equal((await a.request('POST', '/api/auth/logout', { token: out.access_token })).statusCode, 204)
+  assert.deepEqual([await closeCode(outOnA), await closeCode(outOnB)], [1008, 1008])
+  await keptOnB.barrier()
+  assert.equal(keptOnB.socket.readyState, WebSocket.OPEN, 'another session of the same account stays open')
+
+  // Revoked by a refresh token used twice (on b): the session's socket on a closes too.
+  const reused = await signIn()
+  const reusedOnA = await open(a, reused.access_token)
+  assert.equal((await b.request('POST', '/api/auth/refresh', { body: { refresh_token: reused.refresh_token } })).statusCode, 200)
+  assert.equal((await b.request('POST', '/api/auth/refresh', { body: { refresh_token: reused.refresh_token } })).statusCode, 401)
+  assert.equal(await closeCode(reusedOnA), 1008)
+
+  // A suspension ends every session of the account (as a password change does): the kept one's socket closes now.
+  const admin = (await a.request('POST', '/api/auth/login', { body: { username: 'admin', password: 'admin' } })).json().access_token
+  const suspended = await b.request('PUT', `/api/customers/${ids.c1}/status`, { token: admin, body: { status: 'SUSPENDED' } })
+  assert.equal(suspended.statusCode, 200, suspended.body)
+  assert.equal(await closeCode(keptOnB), 1008)
+  assert.equal(a.gw.live.hub.connections.size + b.gw.live.hub.connections.size, 0)
 })

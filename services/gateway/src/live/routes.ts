@@ -28,7 +28,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1
  * GET /api/ws: the live feed. The bearer token is checked before the upgrade, from the
  * Authorization header or, for browsers (which cannot set headers on a WebSocket), the
  * `access_token` query parameter; a missing or refused token answers 401 in the API's
- * error shape and no socket is opened. An open socket is closed (1008) when its token expires.
+ * error shape and no socket is opened. An open socket is closed (1008) when its token expires or its session ends.
  */
 export function liveRoutes(deps: LiveRouteDeps): FastifyPluginAsync {
   const { hub, verify, access, limiter } = deps
@@ -77,7 +77,16 @@ export function liveRoutes(deps: LiveRouteDeps): FastifyPluginAsync {
       })
       socket.on('pong', () => (conn.alive = true))
       socket.on('error', (err) => req.log.debug({ err }, 'live socket error'))
-      const expiry = expiryTimer(socket, tokens.get(req)!)
+      const token = tokens.get(req)!
+      const expiry = expiryTimer(socket, token)
+      // A session that ended between the check before the upgrade and hub.open() was told to
+      // the hub before this socket was in it: check once more now that it is.
+      if (principal.sessionId) {
+        verify(token).catch((err: unknown) => {
+          if (isAppError(err) && err.code === 'UNAUTHENTICATED') hub.sessionEnded(principal.sessionId!)
+          else req.log.warn({ err }, 'live socket: re-checking its session failed')
+        })
+      }
       socket.on('close', () => {
         clearTimeout(expiry)
         hub.closed(conn)
@@ -170,7 +179,7 @@ const schema = {
     '`{type:"event", category:"order"|"trade"|"balance"|"notification", customerId, event, eventId, occurredAt, status?, data}`,',
     '`ready`, `subscribed`, `unsubscribed`, `error`. A customer is subscribed to themselves on connect; staff send',
     '`{"type":"subscribe","customerId":"<uuid>"}` (a broker: their assigned customers; an admin: anyone) or `"*"` for all.',
-    'Close codes: 1008 token expired, 1009 client message over 4 KiB, 1013 slow consumer (send buffer full), 1001 gateway stopping.',
+    'Close codes: 1008 token expired or session ended (sign-out, revocation), 1009 client message over 4 KiB, 1013 slow consumer (send buffer full), 1001 gateway stopping.',
   ].join(' '),
   security: [{ bearerAuth: [] }],
   querystring: {

@@ -12,9 +12,10 @@ export interface VapidKeys {
 
 /**
  * Web push (RFC 8030) with VAPID (RFC 8292) and the payload encrypted to the subscription's
- * keys (RFC 8291, aes128gcm). web-push builds the request (keys, encryption, JWT); it is sent
- * with fetch, which bounds it with a timeout. A 404 or 410 means the browser dropped the
- * subscription: it is removed. Sent when at least one subscription took it.
+ * keys (RFC 8291, aes128gcm). Each delivery is for one subscription (so a retry goes to that
+ * browser only). web-push builds the request (keys, encryption, JWT); it is sent with fetch,
+ * which bounds it with a timeout. A 404 or 410 means the browser dropped the subscription: it
+ * is removed and the delivery fails; 429, 5xx and network errors are retried.
  */
 export function createWebPushSender(deps: {
   db: Db
@@ -25,42 +26,32 @@ export function createWebPushSender(deps: {
 }): ChannelSender {
   return {
     async send(d: ClaimedDelivery) {
-      const subs = await deps.store.pushSubscriptions(deps.db, d.customerId)
-      if (!subs.length) throw new PermanentDeliveryError('no push subscription')
+      if (!d.subscriptionId) throw new PermanentDeliveryError('no push subscription')
+      if (!d.push) throw new PermanentDeliveryError('push subscription removed')
       const payload = JSON.stringify({ notificationId: d.notificationId, eventType: d.eventType, title: d.subject, body: d.body })
-      const errors: string[] = []
-      let delivered = 0
-      let retryable = false
-      for (const s of subs) {
-        const req = webpush.generateRequestDetails({ endpoint: s.endpoint, keys: { p256dh: s.p256dh, auth: s.auth } }, payload, {
+      const req = webpush.generateRequestDetails(
+        { endpoint: d.push.endpoint, keys: { p256dh: d.push.p256dh, auth: d.push.auth } },
+        payload,
+        {
           vapidDetails: deps.vapid,
           TTL: deps.ttlSeconds ?? 24 * 3600,
           contentEncoding: 'aes128gcm',
-        })
-        try {
-          const res = await fetch(req.endpoint, {
-            method: req.method,
-            headers: req.headers as Record<string, string>,
-            body: req.body ?? undefined,
-            signal: AbortSignal.timeout(deps.timeoutMs),
-          })
-          await res.body?.cancel()
-          if (res.ok) delivered++
-          else if (res.status === 404 || res.status === 410) {
-            await deps.store.removePushSubscription(deps.db, s.customerId, s.id)
-            errors.push(`${res.status}: subscription gone, removed`)
-          } else {
-            errors.push(`push service answered ${res.status}`)
-            if (res.status === 429 || res.status >= 500) retryable = true
-          }
-        } catch (err) {
-          errors.push((err as Error).message)
-          retryable = true
-        }
+        },
+      )
+      const res = await fetch(req.endpoint, {
+        method: req.method,
+        headers: req.headers as Record<string, string>,
+        body: req.body ?? undefined,
+        signal: AbortSignal.timeout(deps.timeoutMs),
+      })
+      await res.body?.cancel()
+      if (res.ok) return
+      if (res.status === 404 || res.status === 410) {
+        await deps.store.removePushSubscription(deps.db, d.customerId, d.subscriptionId)
+        throw new PermanentDeliveryError(`${res.status}: subscription gone, removed`)
       }
-      if (delivered > 0) return
-      const message = errors.join('; ')
-      throw retryable ? new Error(message) : new PermanentDeliveryError(message)
+      if (res.status === 429 || res.status >= 500) throw new Error(`push service answered ${res.status}`)
+      throw new PermanentDeliveryError(`push service answered ${res.status}`)
     },
   }
 }
