@@ -44,24 +44,14 @@ export async function analytics(db: Queryable, p: Period) {
        GROUP BY asset_name, day ORDER BY day, asset_name`,
       period,
     ),
-    // Orders created in the period, followed to wherever they are now (steps may fall after `to`).
+    // Orders created in the period, followed to wherever they are now: a step after `to` still
+    // counts (an order created on the last evening of a day and filled the next morning is that
+    // day's order), an order created before `from` does not, whenever its steps fall. Read from
+    // order_sagas (kept at ingest), an index range over the period's orders only.
     db.query<{ statuses: Array<{ status: string; orders: number }> | null; sagas: SagaStats[] }>(
-      `WITH created AS (
-         SELECT (data->>'orderId')::uuid AS order_id, min(occurred_at) AS created_at
-         FROM audit_log WHERE type = 'OrderCreated' AND ${IN_PERIOD} GROUP BY 1),
-       steps AS (
-         SELECT (data->>'orderId')::uuid AS order_id, type, occurred_at, data FROM audit_log
-         WHERE type IN ('OrderConfirmed', 'SettlementCompleted', 'OrderRejected', 'OrderCancelled', 'OrderFailed')
-           AND occurred_at >= COALESCE($1::timestamptz, '-infinity') AND topic NOT LIKE '%.dlq'),
-       per AS (
-         SELECT c.order_id, c.created_at,
-           min(s.occurred_at) FILTER (WHERE s.type = 'OrderConfirmed') AS confirmed_at,
-           min(s.occurred_at) FILTER (WHERE s.type = 'SettlementCompleted') AS first_fill_at,
-           min(s.occurred_at) FILTER (WHERE s.type = 'SettlementCompleted' AND (s.data->>'remainingSize')::bigint = 0) AS matched_at,
-           coalesce(bool_or(s.type = 'OrderRejected'), false) AS rejected,
-           coalesce(bool_or(s.type = 'OrderCancelled'), false) AS cancelled,
-           coalesce(bool_or(s.type = 'OrderFailed'), false) AS failed
-         FROM created c LEFT JOIN steps s USING (order_id) GROUP BY c.order_id, c.created_at),
+      `WITH per AS (
+         SELECT * FROM order_sagas
+         WHERE created_at >= COALESCE($1::timestamptz, '-infinity') AND created_at < COALESCE($2::timestamptz, 'infinity')),
        durations AS (
          SELECT 'CREATED_TO_CONFIRMED' AS name, extract(epoch FROM confirmed_at - created_at) * 1000 AS ms FROM per
          UNION ALL SELECT 'CONFIRMED_TO_FIRST_FILL', extract(epoch FROM first_fill_at - confirmed_at) * 1000 FROM per

@@ -24,9 +24,31 @@ export async function lockHead(tx: pg.PoolClient): Promise<Head> {
 
 const monthOf = (d: Date) => `${d.toISOString().slice(0, 7)}-01`
 
+/** The steps `order_sagas` follows (see migration 002). */
+const SAGA_STEPS = new Set(['OrderCreated', 'OrderConfirmed', 'SettlementCompleted', 'OrderRejected', 'OrderCancelled', 'OrderFailed'])
+
+/** The rows of a batch that are steps of an order's saga: the order they name (one per step). */
+function sagaSteps(rows: NewRow[]) {
+  return rows.flatMap((r) => {
+    if (!SAGA_STEPS.has(r.type) || r.topic.endsWith('.dlq') || !r.data) return []
+    const { orderId, remainingSize } = r.data as { orderId?: unknown; remainingSize?: unknown }
+    // subjectsOf already checked the id (and lower-cased it): a step whose id it refused is left out.
+    const id = typeof orderId === 'string' ? orderId.toLowerCase() : ''
+    if (!r.orderIds.includes(id)) return []
+    return [
+      {
+        order_id: id,
+        type: r.type,
+        at: r.occurredAt,
+        done: r.type === 'SettlementCompleted' && remainingSize != null && Number(remainingSize) === 0,
+      },
+    ]
+  })
+}
+
 /**
  * Appends rows after the locked head (the caller holds the lock from `lockHead`) in one
- * statement and moves the head. recorded_at never goes back (a clock step back would put a
+ * statement, keeps `order_sagas` in step, and moves the head. recorded_at never goes back (a clock step back would put a
  * later sequence in an earlier month's partition, and archiving a month must take a
  * contiguous range of the chain).
  */
@@ -79,6 +101,24 @@ export function createAppender() {
          prev_hash text, hash text)`,
       [JSON.stringify(stored)],
     )
+    const steps = sagaSteps(rows)
+    if (steps.length) {
+      // Grouped per order first: ON CONFLICT may touch a row once per statement. Sorted, so two
+      // appends never lock the same orders in opposite orders (they take turns on the head anyway).
+      await tx.query(
+        `INSERT INTO order_sagas AS o (order_id, created_at, confirmed_at, first_fill_at, matched_at, rejected, cancelled, failed)
+         SELECT order_id, min(at) FILTER (WHERE type = 'OrderCreated'), min(at) FILTER (WHERE type = 'OrderConfirmed'),
+           min(at) FILTER (WHERE type = 'SettlementCompleted'), min(at) FILTER (WHERE done),
+           bool_or(type = 'OrderRejected'), bool_or(type = 'OrderCancelled'), bool_or(type = 'OrderFailed')
+         FROM jsonb_to_recordset($1::jsonb) AS x(order_id uuid, type text, at timestamptz, done boolean)
+         GROUP BY order_id ORDER BY order_id
+         ON CONFLICT (order_id) DO UPDATE SET
+           created_at = LEAST(o.created_at, EXCLUDED.created_at), confirmed_at = LEAST(o.confirmed_at, EXCLUDED.confirmed_at),
+           first_fill_at = LEAST(o.first_fill_at, EXCLUDED.first_fill_at), matched_at = LEAST(o.matched_at, EXCLUDED.matched_at),
+           rejected = o.rejected OR EXCLUDED.rejected, cancelled = o.cancelled OR EXCLUDED.cancelled, failed = o.failed OR EXCLUDED.failed`,
+        [JSON.stringify(steps)],
+      )
+    }
     await tx.query('UPDATE chain_head SET sequence = $1, hash = $2, recorded_at = $3', [sequence, hash, recordedAt])
     return { sequence, hash, recordedAt }
   }

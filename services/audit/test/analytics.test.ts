@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { test } from 'node:test'
+import { newEnvelope, type AnyEnvelope } from '@brokerage/contracts'
+import { SAMPLE_DATA } from '@brokerage/contracts/testing'
+import { analytics } from '../src/analytics.js'
+import { startHarness } from './harness.js'
+
+const at = (iso: string) => ({ now: new Date(iso) })
+
+/** One order's steps, each at its own time: created, confirmed, then a fill that leaves nothing or a rejection. */
+function saga(created: string, steps: { confirmed?: string; filled?: string; rejected?: string }) {
+  const order = { ...SAMPLE_DATA.OrderCreated, orderId: randomUUID(), customerId: randomUUID() }
+  const { orderId, customerId } = order
+  const events: AnyEnvelope[] = [newEnvelope('OrderCreated', order, at(created)) as AnyEnvelope]
+  if (steps.confirmed)
+    events.push(newEnvelope('OrderConfirmed', { ...SAMPLE_DATA.OrderConfirmed, orderId, customerId }, at(steps.confirmed)))
+  if (steps.filled) {
+    const fill = {
+      ...SAMPLE_DATA.SettlementCompleted,
+      tradeId: randomUUID(),
+      orderId,
+      customerId,
+      size: 10,
+      filledSize: 10,
+      remainingSize: 0,
+    }
+    events.push(newEnvelope('SettlementCompleted', fill, at(steps.filled)))
+  }
+  if (steps.rejected) events.push(newEnvelope('OrderRejected', { ...SAMPLE_DATA.OrderRejected, orderId, customerId }, at(steps.rejected)))
+  return events
+}
+
+test('when analytics cover a day, then they count the orders created that day with all their steps (also after the day), and no order created before it', async (t) => {
+  const h = await startHarness(t)
+  const from = '2026-03-02T00:00:00.000Z'
+  const to = '2026-03-03T00:00:00.000Z'
+  // Created the evening before, filled inside the day: not the day's order (its trade is the day's volume).
+  const before = saga('2026-03-01T23:50:00.000Z', { confirmed: '2026-03-01T23:50:01.000Z', filled: '2026-03-02T00:10:00.000Z' })
+  // Created in the last minutes of the day, confirmed and filled after it: the day's order, MATCHED.
+  const late = saga('2026-03-02T23:50:00.000Z', { confirmed: '2026-03-03T00:00:02.000Z', filled: '2026-03-03T00:05:00.000Z' })
+  // Created and rejected inside the day.
+  const rejected = saga('2026-03-02T12:00:00.000Z', { rejected: '2026-03-02T12:00:30.000Z' })
+  // The late order's fill is stored first (topics are read independently): the order is still followed.
+  const [lateFill] = late.splice(-1)
+  await h.publish(lateFill!)
+  await h.stored(1)
+  const events = [...before, ...late, ...rejected]
+  await h.publish(...events)
+  await h.stored(events.length + 1)
+
+  const a = await analytics(h.db, { from, to })
+  assert.deepEqual(a.orderStatuses, [
+    { status: 'MATCHED', orders: 1 },
+    { status: 'REJECTED', orders: 1 },
+  ])
+  const saga_ = (name: string) => a.sagas.find((s) => s.name === name)!
+  assert.deepEqual(saga_('CREATED_TO_CONFIRMED'), {
+    name: 'CREATED_TO_CONFIRMED',
+    count: 1,
+    p50Ms: 602_000,
+    p95Ms: 602_000,
+    p99Ms: 602_000,
+    maxMs: 602_000,
+  })
+  assert.equal(saga_('CONFIRMED_TO_FIRST_FILL').p99Ms, 298_000)
+  assert.deepEqual(saga_('CREATED_TO_MATCHED'), {
+    name: 'CREATED_TO_MATCHED',
+    count: 1,
+    p50Ms: 900_000,
+    p95Ms: 900_000,
+    p99Ms: 900_000,
+    maxMs: 900_000,
+  })
+  // Volume and reasons count what happened in the day: the earlier order's fill, not the late one's.
+  assert.deepEqual(
+    a.volume.map((v) => [v.day, v.trades]),
+    [['2026-03-02', 1]],
+  )
+  assert.deepEqual(
+    a.reasons.map((r) => [r.eventType, r.count]),
+    [['OrderRejected', 1]],
+  )
+
+  // The day before holds the earlier order alone, followed into the next day.
+  const dayBefore = await analytics(h.db, { from: '2026-03-01T00:00:00.000Z', to: from })
+  assert.deepEqual(dayBefore.orderStatuses, [{ status: 'MATCHED', orders: 1 }])
+  assert.equal(dayBefore.sagas.find((s) => s.name === 'CREATED_TO_MATCHED')!.p99Ms, 1_200_000)
+})
