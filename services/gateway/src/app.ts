@@ -10,6 +10,7 @@ import { createRateLimiter, createTierCache } from './rate-limit.js'
 import { startSessions } from './sessions.js'
 import { createSignInThrottle } from './sign-in-throttle.js'
 import { securityHeaders } from './plugins/headers.js'
+import { webPlugin } from './plugins/web.js'
 import { configuredSigningKeys, loadSigningKeys } from './signing-keys.js'
 import {
   cacheVerifiedTokens,
@@ -144,6 +145,7 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
   )
   const live = await createLiveFeed(runtime, { verify, access, limiter, options: gateway.live })
   await runtime.http.register(live.plugin, { prefix: '/api' })
+  await runtime.http.register(webPlugin)
 
   await runtime.listen()
   return { runtime, idempotency, sessions, issuerUrl, live, stop: () => runtime.stop() }
