@@ -23,10 +23,10 @@ export function DepthChart({ book }: { book: OrderBook }) {
   const prices = [...bids, ...asks].map((p) => p.price)
   let lo = Math.min(...prices)
   let hi = Math.max(...prices)
-  if (lo === hi) {
-    lo -= 100
-    hi += 100
-  }
+  // Room around the best and worst levels, so each side's area shows even with one level.
+  const pad = Math.max(Math.ceil((hi - lo) / 4), Math.ceil(((lo + hi) / 2) * 0.01), 1)
+  lo = Math.max(0, lo - pad)
+  hi += pad
   const maxTotal = [...bids, ...asks].reduce((m, p) => (p.total > m ? p.total : m), 1n)
   const x = (price: number) => PAD.l + ((price - lo) / (hi - lo)) * (W - PAD.l - PAD.r)
   const y = (total: bigint) => H - PAD.b - (Number(total) / Number(maxTotal)) * (H - PAD.t - PAD.b)

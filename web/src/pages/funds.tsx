@@ -106,7 +106,7 @@ export function Funds({ customerId }: { customerId: string }) {
         <Empty>No deposits or withdrawals yet.</Empty>
       ) : (
         <>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
             <table className="movements">
               <thead>
                 <tr>

@@ -85,7 +85,7 @@ function PreferencesGrid({ customerId }: { customerId?: string | undefined }) {
     <section aria-labelledby="prefs-h">
       <h2 id="prefs-h">Preferences</h2>
       <FormError error={save.error} />
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
         <table className="prefs">
           <thead>
             <tr>

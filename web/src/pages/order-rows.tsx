@@ -5,7 +5,7 @@ import { OrderActions } from './trading.tsx'
 
 export function OrderRows({ orders, showCustomer }: { orders: Order[]; showCustomer: boolean }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
       <table className="orders">
         <thead>
           <tr>

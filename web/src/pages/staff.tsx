@@ -31,7 +31,7 @@ export function CustomersPage() {
           <Empty>No customers yet: create the first one below.</Empty>
         ) : (
           <>
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
               <table>
                 <thead>
                   <tr>
@@ -269,7 +269,7 @@ export function MarketsPage() {
         ) : markets.error ? (
           <FormError error={markets.error} />
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
             <table>
               <thead>
                 <tr>
@@ -377,7 +377,7 @@ function OrderBookView({ asset, onAsset }: { asset: string; onAsset(a: string): 
 function BookTable({ book }: { book: OrderBook }) {
   const rows = Math.max(book.bids.length, book.asks.length)
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
       <table className="book">
         <caption className="sr-only">Price levels of {book.assetName}</caption>
         <thead>
@@ -424,7 +424,7 @@ export function AnalyticsPage() {
         {a.volume.length === 0 ? (
           <Empty>No trades yet.</Empty>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
             <table>
               <thead>
                 <tr>
@@ -472,7 +472,7 @@ export function AnalyticsPage() {
           {a.sagaDurations.length === 0 ? (
             <Empty>No completed sagas yet.</Empty>
           ) : (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
               <table>
                 <thead>
                   <tr>

@@ -37,7 +37,7 @@ export function Balances({ customerId }: { customerId: string }) {
       ) : q.data.length === 0 ? (
         <Empty>No balances yet: a deposit creates the first one.</Empty>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
           <table className="balances">
             <thead>
               <tr>
@@ -396,7 +396,7 @@ export function OrderPage({ id }: { id: string }) {
         ) : trades.data.length === 0 ? (
           <Empty>No fills yet.</Empty>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
             <table>
               <thead>
                 <tr>
@@ -445,7 +445,7 @@ export function OrderPage({ id }: { id: string }) {
 function SagaTimeline({ events }: { events: AuditEvent[] }) {
   const total = useMemo(() => events.reduce((s, e) => s + e.sincePreviousMs, 0), [events])
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
       <table className="saga">
         <thead>
           <tr>
