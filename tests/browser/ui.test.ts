@@ -108,6 +108,20 @@ test('the web UI in a browser, on the platform as npm start runs it', { timeout:
     assert.ok(gz < 200 * 1024, `the first page downloads ${gz} bytes gzipped`)
   })
 
+  await t.test('when the API docs open under their policy, then Swagger UI renders and the browser refuses nothing', async () => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    const refused: string[] = []
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused/i.test(m.text())) refused.push(m.text())
+    })
+    const res = await page.goto(`${p.url}/docs`)
+    assert.match(String(res?.headers()['content-security-policy']), /frame-ancestors 'none'/)
+    await page.locator('.swagger-ui .opblock').first().waitFor({ timeout: STEP_TIMEOUT_MS })
+    assert.deepEqual(refused, [])
+    await context.close()
+  })
+
   await t.test(
     'when a customer signs in, then a deposit arrives, a BUY reserves and becomes CONFIRMED live, and its cancel releases the money',
     async () => {
