@@ -81,6 +81,18 @@ test('the web UI in a browser, on the platform as npm start runs it', { timeout:
   t.after(() => browser.close())
 
   const admin = await p.login('admin', 'admin')
+  /** Waits for an order's status on a page; on a timeout, says what the API holds, so a slow saga and a stale page differ. */
+  const waitStatus = async (page: Page, orderId: string, status: string) => {
+    try {
+      await waitText(page, statusOf(page, orderId), status)
+    } catch (err) {
+      const o = await p.api('GET', `/api/orders/${orderId}`, { token: admin })
+      const shown = await statusOf(page, orderId)
+        .textContent()
+        .catch(() => null)
+      throw new Error(`order ${orderId}: page shows ${shown}, API holds ${JSON.stringify(o.body)}`, { cause: err })
+    }
+  }
   const ada = await createCustomer(p, admin, { name: 'Ada Lovelace' })
   const bo = await createCustomer(p, admin, { name: 'Bo Customer' })
   const broker = { email: `broker-${Date.now()}@example.com`, password: 'broker-password' }
@@ -141,7 +153,7 @@ test('the web UI in a browser, on the platform as npm start runs it', { timeout:
       assert.equal(await page.getByTestId('reserve').textContent(), '₺1,500.00')
 
       const orderId = await placeFromTicket(page, 'BUY', 'AAPL', '10', '150.00')
-      await waitText(page, statusOf(page, orderId), 'CONFIRMED')
+      await waitStatus(page, orderId, 'CONFIRMED')
       await waitText(page, cell(page, 'TRY', 'reserved'), '₺1,500.00')
       await waitText(page, cell(page, 'TRY', 'usable'), '₺8,500.00')
 
@@ -155,7 +167,7 @@ test('the web UI in a browser, on the platform as npm start runs it', { timeout:
       await page.screenshot({ path: join(SHOTS, 'customer-portfolio.png'), fullPage: true })
 
       await page.getByRole('button', { name: `Cancel order ${orderId}` }).click()
-      await waitText(page, statusOf(page, orderId), 'CANCELED')
+      await waitStatus(page, orderId, 'CANCELED')
       await waitText(page, cell(page, 'TRY', 'usable'), '₺10,000.00')
       await waitText(page, cell(page, 'TRY', 'reserved'), '₺0.00')
 
@@ -179,7 +191,7 @@ test('the web UI in a browser, on the platform as npm start runs it', { timeout:
   await t.test("when a broker matches a customer's order, then the customer sees it MATCHED live", async () => {
     const customer = await signIn(browser, p.url, ada.email, ada.password)
     const orderId = await placeFromTicket(customer.page, 'BUY', 'AAPL', '4', '151.00')
-    await waitText(customer.page, statusOf(customer.page, orderId), 'CONFIRMED')
+    await waitStatus(customer.page, orderId, 'CONFIRMED')
 
     const brk = await signIn(browser, p.url, broker.email, broker.password)
     await brk.page.getByRole('link', { name: 'Open orders' }).click()
@@ -187,7 +199,7 @@ test('the web UI in a browser, on the platform as npm start runs it', { timeout:
     await brk.page.screenshot({ path: join(SHOTS, 'broker-open-orders.png'), fullPage: true })
     await brk.page.getByRole('button', { name: `Match order ${orderId}` }).click()
 
-    await waitText(customer.page, statusOf(customer.page, orderId), 'MATCHED')
+    await waitStatus(customer.page, orderId, 'MATCHED')
     // The broker's list of resting orders lets it go as it fills.
     await statusOf(brk.page, orderId).waitFor({ state: 'detached' })
     await waitText(customer.page, cell(customer.page, 'AAPL', 'size'), '4 AAPL')
@@ -203,8 +215,8 @@ test('the web UI in a browser, on the platform as npm start runs it', { timeout:
     const b = await signIn(browser, p.url, bo.email, bo.password)
     const resting = await placeFromTicket(a.page, 'BUY', 'AAPL', '3', '149.00')
     boOrder = await placeFromTicket(b.page, 'SELL', 'AAPL', '5', '152.00')
-    await waitText(b.page, statusOf(b.page, boOrder), 'CONFIRMED')
-    await waitText(a.page, statusOf(a.page, resting), 'CONFIRMED')
+    await waitStatus(b.page, boOrder, 'CONFIRMED')
+    await waitStatus(a.page, resting, 'CONFIRMED')
 
     const adm = await signIn(browser, p.url, 'admin', 'admin')
     await adm.page.getByRole('link', { name: 'Markets' }).click()
@@ -217,8 +229,8 @@ test('the web UI in a browser, on the platform as npm start runs it', { timeout:
     await adm.page.screenshot({ path: join(SHOTS, 'admin-markets.png'), fullPage: true })
 
     const crossing = await placeFromTicket(a.page, 'BUY', 'AAPL', '5', '152.00')
-    await waitText(a.page, statusOf(a.page, crossing), 'MATCHED')
-    await waitText(b.page, statusOf(b.page, boOrder), 'MATCHED')
+    await waitStatus(a.page, crossing, 'MATCHED')
+    await waitStatus(b.page, boOrder, 'MATCHED')
     await waitText(b.page, cell(b.page, 'AAPL', 'size'), '5 AAPL')
     await waitText(b.page, cell(b.page, 'TRY', 'size'), '₺760.00')
     // The book empties on that side as it happens.

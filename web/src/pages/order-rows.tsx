@@ -1,4 +1,5 @@
 import type { Order } from '../api.ts'
+import { useOrderStatus } from '../live.ts'
 import { Link } from '../router.tsx'
 import { Money, Status, When } from '../ui.tsx'
 import { OrderActions } from './trading.tsx'
@@ -24,40 +25,48 @@ export function OrderRows({ orders, showCustomer }: { orders: Order[]; showCusto
         </thead>
         <tbody>
           {orders.map((o) => (
-            <tr key={o.id} data-order={o.id}>
-              <td>
-                <Link to={`/orders/${o.id}`} className="mono">
-                  {o.id.slice(0, 8)}
-                </Link>
-              </td>
-              {showCustomer && (
-                <td>
-                  <Link to={`/customers/${o.customerId}`} className="mono">
-                    {o.customerId.slice(0, 8)}
-                  </Link>
-                </td>
-              )}
-              <td className={`side-${o.side.toLowerCase()}`}>{o.side}</td>
-              <td>{o.assetName}</td>
-              <td className="num">
-                {o.filledSize} / {o.size}
-              </td>
-              <td>
-                <Money minor={o.price} />
-              </td>
-              <td data-col="status">
-                <Status status={o.status} />
-              </td>
-              <td>
-                <When iso={o.createdAt} />
-              </td>
-              <td>
-                <OrderActions order={o} />
-              </td>
-            </tr>
+            <OrderRow key={o.id} order={o} showCustomer={showCustomer} />
           ))}
         </tbody>
       </table>
     </div>
+  )
+}
+
+function OrderRow({ order, showCustomer }: { order: Order; showCustomer: boolean }) {
+  const status = useOrderStatus(order.id, order.status)
+  const o = { ...order, status }
+  return (
+    <tr data-order={o.id}>
+      <td>
+        <Link to={`/orders/${o.id}`} className="mono">
+          {o.id.slice(0, 8)}
+        </Link>
+      </td>
+      {showCustomer && (
+        <td>
+          <Link to={`/customers/${o.customerId}`} className="mono">
+            {o.customerId.slice(0, 8)}
+          </Link>
+        </td>
+      )}
+      <td className={`side-${o.side.toLowerCase()}`}>{o.side}</td>
+      <td>{o.assetName}</td>
+      <td className="num">
+        {o.filledSize} / {o.size}
+      </td>
+      <td>
+        <Money minor={o.price} />
+      </td>
+      <td data-col="status">
+        <Status status={o.status} />
+      </td>
+      <td>
+        <When iso={o.createdAt} />
+      </td>
+      <td>
+        <OrderActions order={o} />
+      </td>
+    </tr>
   )
 }

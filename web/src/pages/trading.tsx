@@ -17,6 +17,7 @@ import {
 } from '../api.ts'
 import { isStaff, useApp } from '../context.tsx'
 import { CASH, formatAmount, formatMoney, MAX_SAFE, parseMoney, parseUnits, reservation } from '../money.ts'
+import { useOrderStatus } from '../live.ts'
 import { Link } from '../router.tsx'
 import { Amount, Empty, Field, FormError, fieldError, isNotFound, Loading, Money, NotFound, Pager, Select, Status, When } from '../ui.tsx'
 import { OrderRows } from './order-rows.tsx'
@@ -343,10 +344,11 @@ export function OrderPage({ id }: { id: string }) {
     queryFn: () => api.get<Page<AuditEvent>>(`/audit/events${qs({ orderId: id, size: 100 })}`),
     enabled: order.isSuccess,
   })
+  const liveStatus = useOrderStatus(id, order.data?.status ?? 'PENDING')
   if (order.isPending) return <Loading what="the order" />
   if (isNotFound(order.error)) return <NotFound what="order" />
   if (order.error) return <FormError error={order.error} />
-  const o = order.data
+  const o = { ...order.data, status: liveStatus }
   const filled = BigInt(o.filledSize)
   return (
     <article>
