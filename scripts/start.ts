@@ -112,6 +112,7 @@ for (const s of services) {
 const gateway = services.find((s) => s.spec.name === 'gateway')
 if (gateway) {
   console.log('')
+  console.log(`  Web UI         ${gateway.httpUrl}/   (sign in as the dev admin below)`)
   console.log(`  API            ${gateway.httpUrl}/api/v1   (docs: ${gateway.httpUrl}/docs)`)
   console.log(`  Metrics        ${gateway.opsUrl}/metrics   (operations port, not the API's)`)
   console.log(

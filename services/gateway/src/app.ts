@@ -11,6 +11,7 @@ import { createRateLimiter, createRedisRateLimiter, createTierCache } from './ra
 import { startSessions } from './sessions.js'
 import { createSignInThrottle } from './sign-in-throttle.js'
 import { securityHeaders } from './plugins/headers.js'
+import { webPlugin } from './plugins/web.js'
 import { configuredSigningKeys, loadSigningKeys } from './signing-keys.js'
 import {
   cacheVerifiedTokens,
@@ -162,6 +163,7 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
   const live = await createLiveFeed(runtime, { verify, access, limiter, options: gateway.live })
   sessions?.onEnded((sessionId) => live.hub.sessionEnded(sessionId))
   await runtime.http.register(live.plugin, { prefix: '/api' })
+  await runtime.http.register(webPlugin)
 
   await runtime.listen()
   return { runtime, idempotency, sessions, issuerUrl, live, stop: () => runtime.stop() }

@@ -25,6 +25,12 @@ const EXPOSED_HEADERS =
   'x-request-id, retry-after, location, preference-applied, idempotent-replayed, x-ratelimit-limit, x-ratelimit-remaining'
 const PREFLIGHT_MAX_AGE_SECONDS = 600
 const HSTS = 'max-age=31536000; includeSubDomains'
+// The web UI's policy (plugins/web.ts): its own scripts, styles, images and API/WebSocket
+// origin only, no inline script, never framed. /docs (Swagger UI) sets inline styles, so it
+// alone may use them. Sent on every answer: on JSON it costs nothing and guards a sniffed page.
+const UI_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+const DOCS_CSP = UI_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 export const securityHeaders = fp<HeaderOptions>(
   async (app, opts) => {
@@ -33,6 +39,9 @@ export const securityHeaders = fp<HeaderOptions>(
 
     app.addHook('onRequest', async (req, reply) => {
       reply.header('x-content-type-options', 'nosniff')
+      reply.header('content-security-policy', req.url.startsWith('/docs') ? DOCS_CSP : UI_CSP)
+      reply.header('x-frame-options', 'DENY')
+      reply.header('referrer-policy', 'no-referrer')
       if (req.url.startsWith('/api/') || req.url === '/api') reply.header('cache-control', 'no-store')
       if (behindTls || req.protocol === 'https') reply.header('strict-transport-security', HSTS)
 

@@ -1,0 +1,236 @@
+// The REST API of the gateway (same origin). One error type from the API's one error shape
+// ({error:{code,message,details?},requestId}), so every form shows a refusal next to its field.
+
+export interface FieldProblem {
+  field: string
+  message: string
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: FieldProblem[] = [],
+    readonly requestId?: string,
+  ) {
+    super(message)
+  }
+  /** The refusal of one field: `size` matches `body.size` and `size`. */
+  field(name: string): string | undefined {
+    return this.details.find((d) => d.field === name || d.field.endsWith(`.${name}`))?.message
+  }
+}
+
+export interface Tokens {
+  access_token: string
+  refresh_token: string
+  expires_in: number
+}
+
+export interface Me {
+  subject: string
+  role: 'ADMIN' | 'BROKER' | 'CUSTOMER'
+  customerId: string | null
+  brokerId: string | null
+}
+
+export interface Balance {
+  customerId: string
+  assetName: string
+  size: number
+  usableSize: number
+}
+export type Side = 'BUY' | 'SELL'
+export interface Order {
+  id: string
+  customerId: string
+  assetName: string
+  side: Side
+  size: number
+  price: number
+  filledSize: number
+  status: string
+  rejectionReason: string | null
+  createdAt: string
+  updatedAt: string
+}
+export interface OrderWithHistory extends Order {
+  history: { status: string; at: string; eventId: string | null; eventType: string | null; reason: string | null }[]
+}
+export interface Page<T> {
+  content: T[]
+  page: number
+  size: number
+  totalElements: number
+}
+export interface Trade {
+  tradeId: string
+  orderId: string
+  assetName: string
+  side: string
+  size: number
+  price: number
+  settledAt: string
+}
+export interface Customer {
+  id: string
+  name: string
+  email: string
+  tier: string
+  status: string
+  brokerId: string | null
+  createdAt: string
+  updatedAt: string
+}
+export interface Broker {
+  id: string
+  name: string
+  email: string
+  createdAt: string
+}
+export interface Movement {
+  id: string
+  customerId: string
+  kind: string
+  assetName: string
+  amount: number
+  iban: string | null
+  status: string
+  rejectionReason: string | null
+  createdAt: string
+  updatedAt: string
+}
+export interface Market {
+  assetName: string
+  crossing: boolean
+  updatedAt: string | null
+}
+export interface Level {
+  price: number
+  size: number
+  orders: number
+}
+export interface OrderBook {
+  assetName: string
+  bids: Level[]
+  asks: Level[]
+  asOf: string
+}
+export interface Notification {
+  id: string
+  eventType: string
+  title: string
+  body: string
+  createdAt: string
+  deliveries: { channel: string; status: string }[]
+}
+export interface Preferences {
+  customerId: string
+  preferences: { eventType: string; channel: string; enabled: boolean }[]
+}
+export interface Contact {
+  customerId: string
+  email: string | null
+  phone: string | null
+  locale: string
+}
+export interface AuditEvent {
+  sequence: number
+  eventId: string | null
+  type: string
+  service: string | null
+  occurredAt: string
+  sincePreviousMs: number
+}
+export interface Analytics {
+  volume: { assetName: string; day: string; size: number; notional: number; trades: number }[]
+  orderStatuses: { status: string; orders: number }[]
+  sagaDurations: { name: string; count: number; p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number }[]
+  reasons: { eventType: string; reason: string; count: number }[]
+}
+
+const REFRESH_KEY = 'brokerage.refresh'
+
+/**
+ * The session: the access token lives in memory only; the refresh token in sessionStorage,
+ * so a reload of the tab stays signed in and closing it ends that (the strict CSP keeps
+ * foreign script out of the page).
+ */
+class Session {
+  private access: string | null = null
+  private refreshing: Promise<boolean> | null = null
+  private listeners = new Set<() => void>()
+
+  get token() {
+    return this.access
+  }
+  get hasRefresh() {
+    return sessionStorage.getItem(REFRESH_KEY) !== null
+  }
+  subscribe(fn: () => void) {
+    this.listeners.add(fn)
+    return () => void this.listeners.delete(fn)
+  }
+  set(tokens: Tokens | null) {
+    this.access = tokens?.access_token ?? null
+    if (tokens) sessionStorage.setItem(REFRESH_KEY, tokens.refresh_token)
+    else sessionStorage.removeItem(REFRESH_KEY)
+    for (const fn of this.listeners) fn()
+  }
+  /** One refresh at a time: a refresh token works once, so two racing would end the session. */
+  refresh(): Promise<boolean> {
+    this.refreshing ??= (async () => {
+      const refresh_token = sessionStorage.getItem(REFRESH_KEY)
+      if (!refresh_token) return false
+      try {
+        this.set(await request<Tokens>('POST', '/auth/refresh', { body: { refresh_token }, anonymous: true }))
+        return true
+      } catch {
+        this.set(null)
+        return false
+      }
+    })().finally(() => (this.refreshing = null))
+    return this.refreshing
+  }
+}
+
+export const session = new Session()
+
+interface RequestOptions {
+  body?: unknown
+  headers?: Record<string, string>
+  anonymous?: boolean
+}
+
+async function request<T>(method: string, path: string, o: RequestOptions = {}, retried = false): Promise<T> {
+  const headers: Record<string, string> = { ...o.headers }
+  if (!o.anonymous && session.token) headers.authorization = `Bearer ${session.token}`
+  if (o.body !== undefined) headers['content-type'] = 'application/json'
+  const res = await fetch(`/api${path}`, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body) })
+  if (res.status === 401 && !o.anonymous && !retried && (await session.refresh())) return request(method, path, o, true)
+  const text = await res.text()
+  const body: unknown = text ? JSON.parse(text) : null
+  if (!res.ok) {
+    const e = (body as { error?: { code?: string; message?: string; details?: unknown }; requestId?: string } | null) ?? {}
+    const details = Array.isArray(e.error?.details) ? (e.error.details as FieldProblem[]) : []
+    throw new ApiError(res.status, e.error?.code ?? 'HTTP_' + res.status, e.error?.message ?? res.statusText, details, e.requestId)
+  }
+  return body as T
+}
+
+export const api = {
+  get: <T>(path: string) => request<T>('GET', path),
+  post: <T>(path: string, body?: unknown, headers?: Record<string, string>) => request<T>('POST', path, { body, headers }),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
+  del: <T>(path: string) => request<T>('DELETE', path),
+  login: (username: string, password: string) => request<Tokens>('POST', '/auth/login', { body: { username, password }, anonymous: true }),
+}
+
+/** A query string from the set values only. */
+export function qs(params: Record<string, string | number | undefined | null>): string {
+  const p = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v))
+  const s = p.toString()
+  return s ? `?${s}` : ''
+}
