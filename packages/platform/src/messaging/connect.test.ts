@@ -4,7 +4,8 @@ import { ConfigError } from '../config.js'
 import { serviceConfigFromEnv } from '../service-config.js'
 import { connectBus, kafkaOptionsOf } from './connect.js'
 
-const env = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/svc', BUS: 'kafka', KAFKA_BROKERS: 'kafka-1:9092,kafka-2:9092' }
+// GRPC_TLS=off: these are about the bus's configuration; the service's gRPC has none here.
+const env = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/svc', BUS: 'kafka', KAFKA_BROKERS: 'kafka-1:9092,kafka-2:9092', GRPC_TLS: 'off' }
 
 test('when the KAFKA_* tuning variables are set, then the Kafka adapter is opened with them', () => {
   const config = serviceConfigFromEnv({

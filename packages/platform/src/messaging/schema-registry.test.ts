@@ -100,7 +100,14 @@ test('when the registry URL carries a user and password, then they are sent as B
 test('when a service is started with SCHEMA_REGISTRY_URL, then the events its outbox publishes carry the registry ids, registered there', async (t) => {
   const registry = await startRegistry(t)
   const databaseUrl = await createTestDatabase(t, 'registry')
-  const config = serviceConfigFromEnv({ DATABASE_URL: databaseUrl, BUS: 'memory', SCHEMA_REGISTRY_URL: registry.url, LOG_LEVEL: 'silent' })
+  const config = serviceConfigFromEnv({
+    DATABASE_URL: databaseUrl,
+    BUS: 'memory',
+    SCHEMA_REGISTRY_URL: registry.url,
+    LOG_LEVEL: 'silent',
+    // A runtime without a gRPC server: nothing to secure.
+    GRPC_TLS: 'off',
+  })
   const runtime = await createServiceRuntime({ name: 'registry-test', config })
   t.after(() => runtime.stop())
   const event = order()
