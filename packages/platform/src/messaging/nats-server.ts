@@ -22,6 +22,15 @@ export function requireNatsServer(what: string, ci: boolean): boolean {
   return false
 }
 
+const READY = 'Server is ready'
+
+// Should the test process exit with nodes still up (a failed test, process.exit in a signal
+// handler), it takes them with it, as scripts/platform.ts does for the services.
+const running = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const proc of running) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL')
+})
+
 export interface NatsNode {
   name: string
   url: string
@@ -44,8 +53,17 @@ export interface NatsServers {
  * directory: one node alone, or a cluster (routes between all of them) whose JetStream has
  * elected its meta leader when this resolves.
  */
-export async function startNatsServers(opts: { nodes?: number; log?: boolean } = {}): Promise<NatsServers> {
+export async function startNatsServers(
+  opts: {
+    nodes?: number
+    /** The nodes' output: true copies it to stderr, a function is given each chunk. */
+    log?: boolean | ((node: string, text: string) => void)
+    /** How long a node may take to report it is ready (default 60 s: a loaded machine restores slowly). */
+    readyTimeoutMs?: number
+  } = {},
+): Promise<NatsServers> {
   const count = opts.nodes ?? 1
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 60_000
   const dir = await mkdtemp(join(tmpdir(), 'brokerage-nats-'))
   const ports = await Promise.all(Array.from({ length: count }, async () => ({ client: await freePort(), cluster: await freePort() })))
   const routes = ports.map((p) => `nats-route://127.0.0.1:${p.cluster}`).join(',')
@@ -63,16 +81,31 @@ export async function startNatsServers(opts: { nodes?: number; log?: boolean } =
       async start() {
         const proc = spawn('nats-server', args, { stdio: ['ignore', 'ignore', 'pipe'] })
         node.proc = proc
-        let out = ''
+        running.add(proc)
+        proc.once('exit', () => running.delete(proc))
+        // Readiness is looked for in all of the output, however long (a restarted node first reports
+        // every stream it restores: tens of KB with the platform's streams); only the tail is kept, for the error.
+        let tail = ''
         await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => {
+            proc.kill('SIGKILL')
+            reject(new Error(`nats-server ${name} did not report "${READY}" within ${readyTimeoutMs} ms; its last output:\n${tail}`))
+          }, readyTimeoutMs)
           proc.stderr!.on('data', (d: Buffer) => {
-            if (opts.log) process.stderr.write(`[${name}] ${d.toString()}`)
-            if (out.length < 20_000) out += d.toString()
-            if (out.includes('Server is ready')) resolve()
+            const text = d.toString()
+            if (opts.log === true) process.stderr.write(`[${name}] ${text}`)
+            else if (opts.log) opts.log(name, text)
+            const seen = tail.slice(-(READY.length - 1)) + text
+            tail = (tail + text).slice(-4000)
+            if (seen.includes(READY)) {
+              clearTimeout(timer)
+              resolve()
+            }
           })
-          proc.once('exit', (code) => {
+          proc.once('exit', (code, signal) => {
+            clearTimeout(timer)
             node.proc = null
-            reject(new Error(`nats-server ${name} exited (${code}) before it was ready:\n${out}`))
+            reject(new Error(`nats-server ${name} exited (${code ?? signal}) before it was ready:\n${tail}`))
           })
         })
       },
