@@ -12,12 +12,13 @@ import { repoPath, serviceVariables } from './service-env.js'
 
 interface ComposeService {
   environment?: Record<string, string | number | null>
+  secrets?: { source: string; target?: string }[]
   depends_on?: Record<string, { condition: string }>
   healthcheck?: { test: string[] }
   image?: string
 }
 
-async function resolvedCompose(): Promise<{ services: Record<string, ComposeService> }> {
+async function resolvedCompose(): Promise<{ services: Record<string, ComposeService>; secrets: Record<string, { file: string }> }> {
   // docker-compose (Debian's 1.29, installed by .ci/run) validates the file and resolves it; no engine is needed.
   const { stdout } = await promisify(execFile)(
     'docker-compose',
@@ -60,6 +61,34 @@ test('when compose is resolved, then each service listens on its topology ports 
       const c = TOPOLOGY.find((s) => s.name === callee)!
       assert.equal(env[`${callee.toUpperCase().replaceAll('-', '_')}_GRPC_URL`], `${callee}:${c.grpcPort}`)
     }
+  }
+})
+
+test('when compose is resolved, then each service speaks mutual TLS with its own certificate and takes gRPC calls only from its callers in the topology', async () => {
+  const { services, secrets } = await resolvedCompose()
+  for (const spec of TOPOLOGY) {
+    const service = services[spec.name]!
+    const env = service.environment!
+    assert.equal(env.GRPC_TLS, 'on', `${spec.name} runs gRPC over mutual TLS`)
+    // Each file variable names a mounted secret, and that secret is the file `npm run certs` writes for this service.
+    const mounted = new Map((service.secrets ?? []).map((s) => [`/run/secrets/${s.target ?? s.source}`, s.source]))
+    const files = { GRPC_TLS_CA: 'ca.pem', GRPC_TLS_CERT: `${spec.name}.pem`, GRPC_TLS_KEY: `${spec.name}-key.pem` }
+    for (const [variable, file] of Object.entries(files)) {
+      const source = mounted.get(String(env[variable]))
+      assert.ok(source, `${spec.name}: ${variable}=${env[variable]} is one of its mounted secrets`)
+      assert.equal(secrets[source]!.file, repoPath('deploy/secrets/grpc', file), `${spec.name}: ${variable}`)
+    }
+    for (const s of service.secrets ?? [])
+      assert.ok(!secrets[s.source]!.file.endsWith('ca-key.pem'), `${spec.name}: the CA's key stays on the host`)
+    const callers = TOPOLOGY.filter((s) => s.calls.includes(spec.name)).map((s) => s.name)
+    assert.deepEqual(
+      String(env.GRPC_TLS_ALLOWED_CALLERS ?? '')
+        .split(',')
+        .filter(Boolean)
+        .sort(),
+      callers.sort(),
+      `${spec.name} takes calls from the services that call it`,
+    )
   }
 })
 

@@ -6,15 +6,16 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
+import { ensureDevCertificates } from '@brokerage/platform/grpc/certs'
 import { parseAllDocuments } from 'yaml'
 import { TOPOLOGY } from '../../scripts/topology.js'
 import { repoPath, serviceVariables } from './service-env.js'
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; spec?: any; data?: Record<string, string> }
-
-// Set for a variable the code will read once work in flight lands (issue 11 wires the Kafka Schema Registry).
-const PENDING = new Set(['SCHEMA_REGISTRY_URL'])
 
 async function render(overlay: string): Promise<Obj[]> {
   const { stdout } = await promisify(execFile)('kubectl', ['kustomize', repoPath('deploy/k8s/overlays', overlay)], {
@@ -51,8 +52,7 @@ for (const overlay of ['dev', 'prod']) {
     const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name)
     const common = find('ConfigMap', 'brokerage-common')!
     const readBySome = new Set([...variables.values()].flat())
-    for (const key of Object.keys(common.data ?? {}))
-      assert.ok(readBySome.has(key) || PENDING.has(key), `brokerage-common sets ${key}, which no service reads`)
+    for (const key of Object.keys(common.data ?? {})) assert.ok(readBySome.has(key), `brokerage-common sets ${key}, which no service reads`)
     for (const spec of TOPOLOGY) {
       const deployment = find('Deployment', spec.name)
       assert.ok(deployment, `a Deployment for ${spec.name}`)
@@ -66,10 +66,7 @@ for (const overlay of ['dev', 'prod']) {
       const reads = new Set(variables.get(spec.name))
       for (const e of c.env as { name: string }[]) {
         const name = e.name.replace(/_FILE$/, '')
-        assert.ok(
-          reads.has(name) || e.name === 'SERVICE' || PENDING.has(name),
-          `${spec.name} is given ${e.name}, which its code does not read`,
-        )
+        assert.ok(reads.has(name) || e.name === 'SERVICE', `${spec.name} is given ${e.name}, which its code does not read`)
       }
       const ports = Object.fromEntries((c.ports as { name: string; containerPort: number }[]).map((p) => [p.name, p.containerPort]))
       assert.equal(ports.http, spec.httpPort)
@@ -96,3 +93,54 @@ for (const overlay of ['dev', 'prod']) {
     }
   })
 }
+
+test('when the prod overlay is rendered, then each service mounts its own gRPC certificate secret where GRPC_TLS_* point, and takes calls only from its callers in the topology', async () => {
+  const objects = await render('prod')
+  const common = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'brokerage-common')!.data!
+  assert.equal(common.GRPC_TLS, 'on')
+  const dir = dirname(common.GRPC_TLS_CERT!)
+  assert.deepEqual(
+    [common.GRPC_TLS_CA, common.GRPC_TLS_CERT, common.GRPC_TLS_KEY],
+    ['ca.crt', 'tls.crt', 'tls.key'].map((f) => `${dir}/${f}`),
+  )
+  for (const spec of TOPOLOGY) {
+    const pod = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === spec.name)!.spec.template.spec
+    const mount = pod.containers[0].volumeMounts.find((m: { mountPath: string }) => m.mountPath === dir)
+    assert.ok(mount?.readOnly, `${spec.name} mounts ${dir} read-only`)
+    const volume = pod.volumes.find((v: { name: string }) => v.name === mount.name)
+    assert.equal(volume.secret.secretName, `brokerage-grpc-tls-${spec.name}`)
+    assert.notEqual(volume.secret.optional, true, `${spec.name} does not start without its certificate`)
+    const env = Object.fromEntries((pod.containers[0].env as { name: string; value?: string }[]).map((e) => [e.name, e.value]))
+    const callers = TOPOLOGY.filter((s) => s.calls.includes(spec.name)).map((s) => s.name)
+    assert.deepEqual((env.GRPC_TLS_ALLOWED_CALLERS ?? '').split(',').filter(Boolean).sort(), callers.sort(), `${spec.name} callers`)
+  }
+})
+
+test('when deploy/k8s/grpc-tls-secrets.sh reads the files `npm run certs` writes, then it prints a valid TLS Secret per service, named as its Deployment mounts it, without the CA key', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'brokerage-grpc-tls-'))
+  t.after(() => rm(dir, { recursive: true, force: true }))
+  const files = await ensureDevCertificates(
+    dir,
+    TOPOLOGY.map((s) => s.name),
+  )
+  const { stdout } = await promisify(execFile)(repoPath('deploy/k8s/grpc-tls-secrets.sh'), ['brokerage-dev', dir], {
+    maxBuffer: 16 * 1024 * 1024,
+  })
+  const secrets = parseAllDocuments(stdout)
+    .map((d) => d.toJS() as Obj)
+    .filter(Boolean)
+  const mounted = (await render('dev'))
+    .filter((o) => o.kind === 'Deployment')
+    .flatMap((o) => (o.spec.template.spec.volumes as { secret?: { secretName: string } }[]).map((v) => v.secret?.secretName))
+  assert.deepEqual(secrets.map((s) => s.metadata.name).sort(), TOPOLOGY.map((s) => `brokerage-grpc-tls-${s.name}`).sort())
+  for (const secret of secrets) {
+    await assert.doesNotReject(validate(secret), secret.metadata.name)
+    assert.equal(secret.metadata.namespace, 'brokerage-dev')
+    assert.ok(mounted.includes(secret.metadata.name), `a Deployment mounts ${secret.metadata.name}`)
+    const name = secret.metadata.name.replace('brokerage-grpc-tls-', '')
+    const decoded = (k: string) => Buffer.from(secret.data![k]!, 'base64').toString('utf8')
+    assert.deepEqual(Object.keys(secret.data!).sort(), ['ca.crt', 'tls.crt', 'tls.key'])
+    assert.equal(decoded('tls.crt'), await readFile(files[name]!.cert, 'utf8'))
+    assert.equal(decoded('tls.key'), await readFile(files[name]!.key, 'utf8'))
+  }
+})

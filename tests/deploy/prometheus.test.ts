@@ -88,7 +88,8 @@ test('when Prometheus scrapes the running platform, then every service is an up 
   assert.deepEqual(await servicesWith('process_resident_memory_bytes'), all)
   // Every service but the gateway consumes in a group of its own; the gateway's live feed too.
   assert.deepEqual(await servicesWith('consumer_lag'), all)
-  assert.ok((await servicesWith('http_request_duration_seconds_count{route="/api/orders"}')).includes('gateway'))
+  // The gateway labels a request by its route's pattern: /api/v1/orders, or /api/orders through the unversioned alias.
+  assert.ok((await servicesWith('http_request_duration_seconds_count{route=~"/api(/v1)?/orders"}')).includes('gateway'))
   assert.ok((await servicesWith('grpc_request_duration_seconds_count')).includes('order'))
   assert.ok((await servicesWith('event_handler_duration_seconds_count')).includes('asset'))
   assert.deepEqual(await servicesWith('saga_duration_seconds_count{saga="order_reservation"}'), ['order'])
@@ -117,6 +118,13 @@ test('when Prometheus scrapes the running platform, then every service is an up 
       // A metric is a name right before a selector or range, never a function (they take "(").
       for (const [, name] of query.matchAll(/([a-z_][a-z0-9_]*)\s*[{[]/g))
         assert.ok(exported.has(name!), `${file} uses ${name}, which no service exports`)
+      // A route the panel names is one the gateway labels requests with (the order above made one).
+      for (const [matcher] of query.matchAll(/route\s*=~?\s*"[^"]*"/g)) {
+        const { result } = await api<{ result: unknown[] }>(
+          `query?query=${encodeURIComponent(`http_request_duration_seconds_count{${matcher}}`)}`,
+        )
+        assert.ok(result.length > 0, `${file}: no request has ${matcher}`)
+      }
     }
   }
 })
