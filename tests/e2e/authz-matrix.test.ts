@@ -2,18 +2,12 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { decodeJwt, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose'
-import { startPlatform, type Platform } from './harness.js'
+import { startPlatform } from './harness.js'
 import { createCustomer, deposit } from './helpers.js'
-import { CALLERS, MATRIX, type Caller, type MatrixContext } from './authz-matrix.js'
+import { CALLERS, documentedRoutes, MATRIX, openApiDocument, type Caller, type MatrixContext } from './authz-matrix.js'
 
 const PASSWORDS = { broker: 'broker-password', customer: 'secret-password' }
 const SIGNED_IN = ['admin', 'broker', 'otherBroker', 'customer', 'otherCustomer'] as const
-
-/** The routes of the gateway's OpenAPI document, as `METHOD /path` (the document's own paths). */
-export async function documentedRoutes(p: Platform): Promise<string[]> {
-  const doc = (await (await fetch(`${p.url}/docs/json`)).json()) as { paths: Record<string, Record<string, unknown>> }
-  return Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
-}
 
 /** The same claims as `token`, signed with `key` (its header's kid kept) and issued and expired at the given times. */
 async function resign(token: string, key: CryptoKey, kid: string, times: { iat: number; exp: number }) {
@@ -105,7 +99,7 @@ test('when every caller calls every documented route, then each gets the status 
     ownPassword,
   }
 
-  const routes = await documentedRoutes(p)
+  const routes = documentedRoutes(await openApiDocument(p.url))
   assert.deepEqual(
     routes.filter((r) => !MATRIX[r]),
     [],

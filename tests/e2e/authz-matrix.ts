@@ -7,6 +7,23 @@
 // ids. SPEC §1: another's data answers 404 (as a missing id would), a role that may not use a
 // route at all answers 403, a token that is absent, expired or signed by another key 401.
 
+export interface OpenApiOperation {
+  parameters?: Array<{ in: 'path' | 'query' | 'header'; name: string; required?: boolean; schema: Record<string, unknown> }>
+  requestBody?: { content?: { 'application/json'?: { schema: Record<string, unknown> } } }
+}
+export interface OpenApiDocument {
+  paths: Record<string, Record<string, OpenApiOperation>>
+}
+
+/** The gateway's OpenAPI document (GET /docs/json). */
+export async function openApiDocument(gatewayUrl: string): Promise<OpenApiDocument> {
+  return (await (await fetch(`${gatewayUrl}/docs/json`)).json()) as OpenApiDocument
+}
+
+/** Its routes, as `METHOD /path` with the document's own paths (the matrix's keys). */
+export const documentedRoutes = (doc: OpenApiDocument) =>
+  Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+
 export const CALLERS = ['admin', 'broker', 'otherBroker', 'customer', 'otherCustomer', 'none', 'expired', 'foreign'] as const
 export type Caller = (typeof CALLERS)[number]
 
