@@ -286,7 +286,12 @@ async function checkInvariants(dbs: Record<string, pg.Pool>, bus: Awaited<Return
       `SELECT order_id, held_amount::text AS held FROM order_reservations WHERE held_amount <> 0`,
     )
   ).rows
-  for (const r of reservations) if (!open.has(r.order_id)) out.push(`RESERVATION_WITHOUT_OPEN_ORDER ${r.order_id}: holds ${r.held}`)
+  const statusOf = new Map(orders.map((o) => [o.id, `${o.status}, filled ${o.filled_size}/${o.size}`]))
+  for (const r of reservations)
+    if (!open.has(r.order_id))
+      out.push(
+        `RESERVATION_WITHOUT_OPEN_ORDER ${r.order_id}: holds ${r.held}, the order is ${statusOf.get(r.order_id) ?? 'unknown to the order service'}`,
+      )
 
   const book = new Map(
     (
