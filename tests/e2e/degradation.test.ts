@@ -9,8 +9,11 @@ import { balances, createCustomer, deposit, orderStatus, until } from './helpers
 
 /** SIGSTOP: the process holds its sockets open and answers nothing, the worst case for a caller. */
 /** The gateway's breakers as /health/ready shows them. */
-const breakers = async (p: Platform) =>
-  ((await (await fetch(`${p.url}/health/ready`)).json()) as { breakers: Record<string, string> }).breakers
+// The breakers are readiness detail, served on the gateway's operations port.
+const breakers = async (p: Platform) => {
+  const gateway = p.services.find((s) => s.spec.name === 'gateway')!
+  return ((await (await fetch(`${gateway.opsUrl}/health/ready`)).json()) as { breakers: Record<string, string> }).breakers
+}
 
 function freeze(p: Platform, name: string) {
   const s = p.services.find((x) => x.spec.name === name)!
