@@ -84,6 +84,8 @@ test('when the gateway starts with NODE_ENV=production and no signing key, then 
     NODE_ENV: 'production',
     DATABASE_URL: OWN_DATABASE,
     ADMIN_PASSWORD: 'a-real-admin-secret',
+    // Past the configuration's own checks (mutual TLS would be refused first), to the signing key's.
+    GRPC_TLS: 'off',
   })
   assert.equal(code, 1)
   assert.match(fatalMessage(stdout), /TOKEN_SIGNING_KEY: required in production/)
