@@ -217,6 +217,11 @@ test('when a request is bad, then every bad field is named and nothing changes',
       out[table] = (await h.db.query(`SELECT * FROM ${table} ORDER BY 1`)).rows
     return out
   }
+  // The welcome message's deliveries are sent on their own schedule: the snapshot waits for them.
+  await eventually(
+    async () => (await h.db.query<{ n: number }>("SELECT count(*)::int AS n FROM deliveries WHERE status = 'PENDING'")).rows[0]!.n === 0,
+    { what: 'the welcome deliveries to settle' },
+  )
   const before = await snapshot()
   const refuses = async (p: Promise<unknown>, fields: string[]) => {
     const err = await p.then(
