@@ -457,6 +457,6 @@ test('when events of several partitions come in one fetch, then a set-based hand
   )
   assert.equal(runs.length, 1)
   const applied = await effectsInOrder(db)
-  for (const [first, second] of Array.from({ length: 12 }, (_, i) => [events[2 * i]!, events[2 * i + 1]!]))
-    assert.ok(applied.indexOf(first.id) < applied.indexOf(second.id), 'a customer’s events keep their order')
+  for (let i = 0; i < events.length; i += 2)
+    assert.ok(applied.indexOf(events[i]!.id) < applied.indexOf(events[i + 1]!.id), 'a customer’s events keep their order')
 })
