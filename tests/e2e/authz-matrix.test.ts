@@ -20,7 +20,9 @@ async function resign(token: string, key: CryptoKey, kid: string, times: { iat: 
 }
 
 test('when every caller calls every documented route, then each gets the status the matrix states', async (t) => {
-  const p = await startPlatform(t)
+  // The matrix is about who may call what, not about rate limits: the callers without a valid
+  // token all come from one address, whose limit is raised out of the way.
+  const p = await startPlatform(t, { env: { RATE_LIMIT_PER_ADDRESS: '100000' } })
   const admin = await p.login('admin', 'admin')
   const broker = async (name: string) => {
     const email = `broker-${randomUUID().slice(0, 8)}@example.com`
@@ -126,16 +128,11 @@ test('when every caller calls every documented route, then each gets the status 
       const headers: Record<string, string> = { ...req.headers }
       if (token) headers.authorization = `Bearer ${token}`
       if (req.body !== undefined) headers['content-type'] = 'application/json'
-      const send = () =>
-        fetch(`${p.url}${req.path}`, { method, headers, body: req.body === undefined ? undefined : JSON.stringify(req.body) })
-      let res = await send()
-      // The matrix is about who may call what, not about rate limits: the callers without a valid
-      // token share one address's limit (100 a minute), so a 429 is waited out as it says and asked again.
-      for (let tries = 0; res.status === 429 && tries < 10; tries++) {
-        await res.text()
-        await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000))
-        res = await send()
-      }
+      const res = await fetch(`${p.url}${req.path}`, {
+        method,
+        headers,
+        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+      })
       const text = await res.text()
       if (res.status !== row.expect[caller])
         wrong.push(`${route} as ${caller}: ${res.status}, the matrix says ${row.expect[caller]} (${text.slice(0, 160)})`)

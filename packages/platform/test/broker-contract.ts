@@ -340,6 +340,25 @@ export function brokerContract(
       assert.deepEqual({ committed: p!.committed, lag: p!.lag }, { committed: 3, lag: 0 })
     })
 
+  if (severMembers)
+    test(`${name}: when the group's only member is cut off from the broker, then it joins again and goes on consuming`, async (t) => {
+      // Found by `npm run chaos` (seed 11): after pg_terminate_backend no member was left to
+      // sweep the cut-off one's row, so its own rejoin collided with it and it consumed nothing more.
+      const { bus, topic, group } = await setup(t)
+      const producer = await bus()
+      await producer.ensureTopic(topic, { partitions: 2 })
+      const got = createCollector<string>()
+      const member = await (
+        await bus()
+      ).consume({ groupId: group, topics: [topic], handleBatch: async (b) => b.messages.forEach((m) => got.push(text(m))) })
+      await producer.publish([rec(topic, 'k', 'before')])
+      await got.until((i) => i.includes('before'), { what: 'the message published before the cut' })
+      await severMembers(producer, group)
+      await producer.publish([rec(topic, 'k', 'after')])
+      await got.until((i) => i.includes('after'), { what: 'the member to join again and consume', timeoutMs: 30_000 })
+      await member.stop()
+    })
+
   test(`${name}: when a topic is ensured twice, then it keeps its partitions and is listed`, async (t) => {
     const { bus, topic } = await setup(t)
     const b = await bus()

@@ -7,7 +7,7 @@ import { createClients, type ResilienceOptions, type ServiceAddresses } from './
 import { registerDocs } from './docs.js'
 import { createIdempotencyStore, createRedisIdempotencyStore } from './idempotency.js'
 import { createLiveFeed, type LiveOptions } from './live/index.js'
-import { createRateLimiter, createRedisRateLimiter, createTierCache } from './rate-limit.js'
+import { createRateLimiter, createRedisRateLimiter, createTierCache, LIMITS, withAddressLimit } from './rate-limit.js'
 import { startSessions } from './sessions.js'
 import { createSignInThrottle } from './sign-in-throttle.js'
 import { securityHeaders } from './plugins/headers.js'
@@ -53,6 +53,8 @@ export interface GatewayOptions {
   tierCacheMs?: number
   /** Redis shared by every instance for rate limits and idempotency keys; unset, each keeps its own limits. */
   redisUrl?: string
+  /** Requests a minute per address for callers without a valid token (LIMITS.ANONYMOUS unless set). */
+  perAddressLimit?: number
   /** The live feed's limits (LIVE_DEFAULTS for any not given). */
   live?: Partial<LiveOptions>
   /** Deadlines and breakers of the calls to the services (DEFAULT_RESILIENCE for any not given). */
@@ -120,13 +122,16 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
     runtime.onStop(async () => void (await redis.quit()))
   }
   const localLimiter = createRateLimiter({ now })
-  const limiter = redis
-    ? createRedisRateLimiter({
-        redis,
-        fallback: localLimiter,
-        onError: (err) => runtime.log.warn({ err }, 'shared rate limit unavailable; this instance limits alone'),
-      })
-    : localLimiter
+  const limiter = withAddressLimit(
+    redis
+      ? createRedisRateLimiter({
+          redis,
+          fallback: localLimiter,
+          onError: (err) => runtime.log.warn({ err }, 'shared rate limit unavailable; this instance limits alone'),
+        })
+      : localLimiter,
+    gateway.perAddressLimit ?? LIMITS.ANONYMOUS,
+  )
   const tiers = createTierCache({
     now,
     ttlMs: gateway.tierCacheMs,

@@ -1,5 +1,6 @@
 import { ConfigError, isProduction, readConfig, runService, serviceConfigFromEnv } from '@brokerage/platform'
 import { startGatewayService } from './app.js'
+import { LIMITS } from './rate-limit.js'
 import { DEFAULT_CLAIMS } from './tokens.js'
 
 const GATEWAY_ENV = {
@@ -29,6 +30,8 @@ const GATEWAY_ENV = {
   OIDC_BROKER_ID_CLAIM: { type: 'string', default: DEFAULT_CLAIMS.brokerId },
   // Shared rate limits and idempotency keys for several gateway instances (redis://host:6379).
   REDIS_URL: { type: 'url', secret: true },
+  // Requests a minute per address for callers without a valid token; tests calling from one address raise it.
+  RATE_LIMIT_PER_ADDRESS: { type: 'int', default: LIMITS.ANONYMOUS, min: 1 },
 } as const
 
 await runService('gateway', async () => {
@@ -64,6 +67,7 @@ await runService('gateway', async () => {
       audience: env.TOKEN_AUDIENCE,
       oidcIssuerUrl: env.OIDC_ISSUER_URL,
       redisUrl: env.REDIS_URL,
+      perAddressLimit: env.RATE_LIMIT_PER_ADDRESS,
       oidcClaims: {
         roles: env.OIDC_ROLES_CLAIMS.split(',')
           .map((c) => c.trim())

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createRateLimiter, createTierCache, limitForTier } from './rate-limit.js'
+import { createRateLimiter, createTierCache, limitForTier, LIMITS, withAddressLimit } from './rate-limit.js'
 
 test('when a bucket is drained, then it refills continuously at limit per minute and never beyond the limit', () => {
   let now = 0
@@ -48,4 +48,11 @@ test('when a tier lookup fails, then STANDARD applies and the next request asks 
   now += 1
   assert.equal(await cache.tierOf('c'), 'VIP')
   assert.deepEqual(['STANDARD', 'PREMIUM', 'VIP', 'UNKNOWN'].map(limitForTier), [100, 500, 1000, 100])
+})
+
+test('when the per-address limit is configured, then address keys get it and signed-in callers keep their own', () => {
+  const limiter = withAddressLimit(createRateLimiter({ now: () => 0 }), 3)
+  for (let i = 0; i < 3; i++) assert.deepEqual(limiter.take('ip:10.0.0.1', LIMITS.ANONYMOUS), { allowed: true, limit: 3, remaining: 2 - i })
+  assert.equal((limiter.take('ip:10.0.0.1', LIMITS.ANONYMOUS) as { allowed: boolean }).allowed, false)
+  assert.deepEqual(limiter.take('customer:c1', LIMITS.VIP), { allowed: true, limit: 1000, remaining: 999 })
 })

@@ -135,6 +135,16 @@ export function createTierCache(opts: { fetchTier: (customerId: string) => Promi
   }
 }
 
+/**
+ * `limiter` with the limit of address keys (`ip:…`, callers without a valid token) set to
+ * `perMinute` whatever limit is asked (RATE_LIMIT_PER_ADDRESS; LIMITS.ANONYMOUS unless set):
+ * tests that call from one address raise it; signed-in callers keep their tier's limit.
+ */
+export function withAddressLimit(limiter: RateLimiter, perMinute: number): RateLimiter {
+  if (perMinute === LIMITS.ANONYMOUS) return limiter
+  return { take: (key, limit) => limiter.take(key, key.startsWith('ip:') ? perMinute : limit) }
+}
+
 export function limitForTier(tier: string): number {
   return tier === 'VIP' ? LIMITS.VIP : tier === 'PREMIUM' ? LIMITS.PREMIUM : LIMITS.STANDARD
 }

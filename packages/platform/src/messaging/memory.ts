@@ -90,7 +90,8 @@ export function createMemoryBus(opts: { defaultPartitions?: number } = {}): Mess
         async desiredAssignment() {
           const members = [...g.members].sort()
           const index = members.indexOf(memberId)
-          if (index < 0) return []
+          // Cut off (severMembers): it notices, as a member of a durable broker does, and joins again.
+          if (index < 0) throw new Error('this member is no longer in its group; joining again')
           const all = o.topics.flatMap((topic) => ensure(topic).map((_, partition) => ({ topic, partition })))
           return all.filter((_, i) => i % members.length === index)
         },

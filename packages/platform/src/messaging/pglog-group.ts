@@ -99,8 +99,10 @@ export function createPgGroupBackend(o: PgGroupBackendOptions): GroupBackend {
       partitions = null
       await q([...topicOfChannel.keys(), GROUP_CHANNEL].map((c) => `LISTEN ${control.escapeIdentifier(c)};`).join(' '))
       await q(
+        // A member joining again after its connection died may find its old row not yet swept.
         `INSERT INTO bus_members (group_id, member_id, pid, backend_start)
-         SELECT $1, $2, pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()`,
+         SELECT $1, $2, pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()
+         ON CONFLICT (group_id, member_id) DO UPDATE SET pid = EXCLUDED.pid, backend_start = EXCLUDED.backend_start, joined_at = now()`,
         [groupId, memberId],
       )
       await q('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, groupId])
@@ -122,7 +124,8 @@ export function createPgGroupBackend(o: PgGroupBackendOptions): GroupBackend {
       const { members, gone } = rows[0]!
       if (gone) await q('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, groupId])
       const index = members.indexOf(memberId)
-      if (index < 0) return []
+      // Swept as dead (its connection dropped): idling here would leave its partitions unread for ever.
+      if (index < 0) throw new Error('this member is no longer in its group; joining again')
       partitions ??= (
         await q<Assignment>('SELECT topic, partition FROM bus_partitions WHERE topic = ANY($1) ORDER BY topic, partition', [o.topics])
       ).rows

@@ -46,6 +46,11 @@ export function createDb(opts: DbOptions): Db {
     query: (text, values) => pool.query(text, values as unknown[]),
     async tx(fn) {
       const client = await pool.connect()
+      // The pool listens for errors only on idle clients: a connection the server ends while
+      // this one is checked out (pg_terminate_backend, a restart) would otherwise be an
+      // uncaught exception. The transaction's next query fails with it, and release drops it.
+      const lost = () => {}
+      client.on('error', lost)
       try {
         await client.query('BEGIN')
         const result = await fn(client)
@@ -59,6 +64,7 @@ export function createDb(opts: DbOptions): Db {
         await client.query('ROLLBACK').catch(() => {})
         throw err
       } finally {
+        client.removeListener('error', lost)
         client.release()
       }
     },

@@ -49,6 +49,16 @@ test('the live feed on a gateway', async (t) => {
     assert.equal(gw.gw.live.hub.connections.size, 0)
   })
 
+  await t.test('when a signed-in caller sends a plain GET (no upgrade), then it answers 400 in the API error shape', async () => {
+    const res = await fetch(`http://127.0.0.1:${gw.gw.runtime.ports.http}/api/ws`, { headers: { authorization: `Bearer ${tokens.c1}` } })
+    const body = (await res.json()) as { error: { code: string; message: string }; requestId: unknown }
+    assert.equal(res.status, 400)
+    assert.equal(body.error.code, 'VALIDATION_FAILED')
+    assert.match(body.error.message, /WebSocket/)
+    assert.equal(typeof body.requestId, 'string')
+    assert.equal(gw.gw.live.hub.connections.size, 0)
+  })
+
   await t.test('when the token comes as access_token (browsers), then the socket opens subscribed to the customer', async (t) => {
     const s = await openSocket(`${url}?access_token=${tokens.c1}`)
     t.after(() => s.close())

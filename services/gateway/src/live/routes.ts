@@ -61,43 +61,51 @@ export function liveRoutes(deps: LiveRouteDeps): FastifyPluginAsync {
       }
     })
 
-    const route = {
-      websocket: true as const,
+    app.route({
+      method: 'GET',
+      url: '/ws',
       schema: { ...schema },
-      // @fastify/websocket hides websocket routes from OpenAPI; this one is documented.
-      config: { swaggerTransform: ({ schema, url }: { schema: object; url: string }) => ({ schema: { ...schema, hide: false }, url }) },
-    }
-    app.get('/ws', route, (socket, req) => {
-      const principal = principalOf(req)
-      const conn = hub.open(socket, principal)
-      // Handled one at a time, so answers keep the order of the requests.
-      let queue = Promise.resolve()
-      socket.on('message', (data, isBinary) => {
-        queue = queue.then(() => onMessage(conn, data, isBinary)).catch((err: unknown) => req.log.warn({ err }, 'live message failed'))
-      })
-      socket.on('pong', () => (conn.alive = true))
-      socket.on('error', (err) => req.log.debug({ err }, 'live socket error'))
-      const token = tokens.get(req)!
-      const expiry = expiryTimer(socket, token)
-      // A session that ended between the check before the upgrade and hub.open() was told to
-      // the hub before this socket was in it: check once more now that it is.
-      if (principal.sessionId) {
-        verify(token).catch((err: unknown) => {
-          if (isAppError(err) && err.code === 'UNAUTHENTICATED') hub.sessionEnded(principal.sessionId!)
-          else req.log.warn({ err }, 'live socket: re-checking its session failed')
+      // With `wsHandler` (not `websocket: true`, which answers a plain GET with a bare 404 and
+      // hides the route from OpenAPI) a GET without an upgrade is told what to send, in the API's error shape.
+      handler: async () => {
+        throw new AppError('VALIDATION_FAILED', 'GET /api/ws is the live feed: open it as a WebSocket (Upgrade: websocket)', {
+          details: [{ field: 'upgrade', message: 'must be websocket' }],
         })
-      }
-      socket.on('close', () => {
-        clearTimeout(expiry)
-        hub.closed(conn)
+      },
+      wsHandler: (socket, req) => onSocket(socket, req),
+    })
+  }
+
+  function onSocket(socket: WebSocket, req: FastifyRequest): void {
+    const principal = principalOf(req)
+    const conn = hub.open(socket, principal)
+    // Handled one at a time, so answers keep the order of the requests.
+    let queue = Promise.resolve()
+    socket.on('message', (data, isBinary) => {
+      queue = queue.then(() => onMessage(conn, data, isBinary)).catch((err: unknown) => req.log.warn({ err }, 'live message failed'))
+    })
+    socket.on('pong', () => (conn.alive = true))
+    socket.on('error', (err) => req.log.debug({ err }, 'live socket error'))
+    const token = tokens.get(req)!
+    const expiry = expiryTimer(socket, token)
+    // A session that ended between the check before the upgrade and hub.open() was told to
+    // the hub before this socket was in it: check once more now that it is.
+    if (principal.sessionId) {
+      verify(token).catch((err: unknown) => {
+        if (isAppError(err) && err.code === 'UNAUTHENTICATED') hub.sessionEnded(principal.sessionId!)
+        else req.log.warn({ err }, 'live socket: re-checking its session failed')
       })
-      if (principal.role === 'CUSTOMER') hub.subscribe(conn, principal.customerId!)
-      hub.reply(conn, {
-        type: 'ready',
-        role: principal.role,
-        ...(principal.customerId ? { customerId: principal.customerId } : {}),
-        subscriptions: [...conn.customers],
-      })
+    }
+    socket.on('close', () => {
+      clearTimeout(expiry)
+      hub.closed(conn)
+    })
+    if (principal.role === 'CUSTOMER') hub.subscribe(conn, principal.customerId!)
+    hub.reply(conn, {
+      type: 'ready',
+      role: principal.role,
+      ...(principal.customerId ? { customerId: principal.customerId } : {}),
+      subscriptions: [...conn.customers],
     })
   }
 
