@@ -426,3 +426,37 @@ for (const kind of ['set-based', 'per-event'] as const) {
     )
   })
 }
+
+test('when events of several partitions come in one fetch, then a set-based handler gets them in one transaction, each partition in its order', async (t) => {
+  const { db, bus } = await setup(t)
+  await db.query('ALTER TABLE effects ADD COLUMN seq bigserial')
+  // Twelve customers spread over the partitions, two events each; published before the
+  // consumer starts, so its first fetch reads them all at once.
+  const events = Array.from({ length: 12 }, () => randomUUID()).flatMap((customerId) => [deposit(1, customerId), deposit(2, customerId)])
+  await bus.publish(
+    await Promise.all(events.map(async (e) => ({ topic: 'customer.events', key: e.data.customerId, value: await codec.encode(e) }))),
+  )
+  const counting = countingStatements(db)
+  const runs: string[][] = []
+  const outcomes = createCollector<string>()
+  await startEventConsumer({
+    db: counting.db,
+    bus,
+    codec,
+    groupId: 'effects',
+    topics: ['customer.events'],
+    retry: FAST,
+    handlers: depositEffects(runs),
+    onOutcome: ({ outcome }) => outcomes.push(outcome),
+  })
+  await outcomes.until((o) => o.length === events.length, { what: 'every event handled' })
+  assert.deepEqual(
+    counting.perTransaction.map((texts) => texts.length),
+    [2],
+    'one transaction: the inbox statement and one handler call',
+  )
+  assert.equal(runs.length, 1)
+  const applied = await effectsInOrder(db)
+  for (let i = 0; i < events.length; i += 2)
+    assert.ok(applied.indexOf(events[i]!.id) < applied.indexOf(events[i + 1]!.id), 'a customer’s events keep their order')
+})

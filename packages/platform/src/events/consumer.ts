@@ -1,6 +1,6 @@
 import type pg from 'pg'
 import type { Db } from '../postgres/db.js'
-import type { Batch, Consumer, Message, MessageBus } from '../messaging/port.js'
+import type { Consumer, Message, MessageBus } from '../messaging/port.js'
 import { deadLetter, eachMessage, isPermanent, PermanentError, type RetryPolicy } from '../messaging/retry.js'
 import { EVENT_HEADERS, type EventCodec, type EventEnvelope } from './types.js'
 import type { EventHandlers } from './handlers.js'
@@ -41,6 +41,10 @@ export interface EventConsumerOptions {
   maxBatchSize?: number
   /** One transaction per batch (default) or per event. */
   batchTransactions?: boolean
+  /** See ConsumeOptions.lingerMs (default 0: fetch at once). */
+  lingerMs?: number
+  /** Messages handled in each transaction, once it has committed (a batch-size metric). */
+  onTransaction?: (messages: number) => void
 }
 
 class UndecodableError extends PermanentError {
@@ -103,6 +107,7 @@ export async function startEventConsumer(opts: EventConsumerOptions): Promise<Co
         return true
       }),
     )
+    opts.onTransaction?.(1)
     opts.onOutcome?.({ type: event.type, outcome: applied ? 'ok' : 'duplicate', seconds: seconds() })
   }
 
@@ -115,14 +120,14 @@ export async function startEventConsumer(opts: EventConsumerOptions): Promise<Co
    * other failure rolls it all back and the batch goes through the per-event path, which
    * retries and dead-letters event by event; the effects are the same either way.
    */
-  async function handleAllAtOnce(batch: Batch): Promise<boolean> {
-    if (batch.messages.length < 2) return false
+  async function handleAllAtOnce(messages: readonly Message[]): Promise<boolean> {
+    if (messages.length < 2) return false
     const started = process.hrtime.bigint()
-    const decoded = await Promise.allSettled(batch.messages.map(decode))
+    const decoded = await Promise.allSettled(messages.map(decode))
     const events: Array<{ event: EventEnvelope; message: Message }> = []
     const poison: Array<{ err: unknown; message: Message }> = []
     for (const [i, d] of decoded.entries()) {
-      const message = batch.messages[i]!
+      const message = messages[i]!
       if (d.status === 'fulfilled') events.push({ event: d.value, message })
       else if (isPermanent(d.reason)) poison.push({ err: d.reason, message })
       else return false
@@ -155,9 +160,10 @@ export async function startEventConsumer(opts: EventConsumerOptions): Promise<Co
         for (const run of runs) await applyRun(run.events, tx, run.messages)
       })
     } catch (err) {
-      opts.onError?.(err, batch.messages[0]!)
+      opts.onError?.(err, messages[0]!)
       return false
     }
+    opts.onTransaction?.(messages.length)
     try {
       if (poison.length) await opts.bus.publish(poison.map(({ err, message }) => deadLetter(message, err, opts.groupId, 1)))
     } catch (err) {
@@ -165,7 +171,7 @@ export async function startEventConsumer(opts: EventConsumerOptions): Promise<Co
       opts.onError?.(err, poison[0]!.message)
       return false
     }
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9 / batch.messages.length
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9 / messages.length
     for (const o of outcomes) opts.onOutcome?.({ ...o, seconds })
     for (const { err, message } of poison) {
       opts.onError?.(err, message)
@@ -192,9 +198,13 @@ export async function startEventConsumer(opts: EventConsumerOptions): Promise<Co
     groupId: opts.groupId,
     topics: opts.topics,
     maxBatchSize: opts.maxBatchSize,
+    lingerMs: opts.lingerMs,
     handleBatch: async (batch) => {
-      if (opts.batchTransactions !== false && (await handleAllAtOnce(batch))) return
+      if (opts.batchTransactions !== false && (await handleAllAtOnce(batch.messages))) return
       await oneByOne(batch)
     },
+    // The partitions of one fetch in one transaction too (their events keep their order within
+    // each partition); if that fails, each partition's batch takes the path above.
+    handleBatches: opts.batchTransactions === false ? undefined : (batches) => handleAllAtOnce(batches.flatMap((b) => b.messages)),
   })
 }

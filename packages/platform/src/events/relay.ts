@@ -10,6 +10,12 @@ export interface RelayOptions {
   url: string
   batchSize?: number
   idleMs?: number
+  /**
+   * Under load (the last cycle published rows less than 10 × this ago), a wake-up waits this
+   * long before reading the outbox, so that commits close together go out in one cycle
+   * (select, publish, delete) instead of one each. 0 (default): read at once.
+   */
+  lingerMs?: number
   onError?: (err: unknown) => void
   onPublished?: (count: number) => void
 }
@@ -23,6 +29,8 @@ export interface RelayOptions {
 export function startRelay(opts: RelayOptions) {
   const batchSize = opts.batchSize ?? 500
   const idleMs = opts.idleMs ?? 1000
+  const lingerMs = opts.lingerMs ?? 0
+  let lastPublishedAt = -Infinity
   let running = true
   let wakeFn: (() => void) | null = null
   let pending = false
@@ -97,8 +105,12 @@ export function startRelay(opts: RelayOptions) {
           }
         }
         leaderNow = leader === control
+        const startedAt = performance.now()
         const n = await publishBatch()
+        if (n) lastPublishedAt = startedAt
         if (n < batchSize) await idle(idleMs)
+        if (running && lingerMs > 0 && performance.now() - lastPublishedAt < 10 * lingerMs)
+          await new Promise((r) => setTimeout(r, lingerMs))
       } catch (err) {
         leaderNow = false
         opts.onError?.(err)

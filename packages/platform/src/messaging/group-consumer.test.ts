@@ -11,7 +11,7 @@ type Offsets = Array<Assignment & { offset: number }>
  * it, so a test sees every fetch and commit. Polls and rebalances are an hour apart: only
  * wake-ups move the loop.
  */
-function fakeBackend(t: TestContext) {
+function fakeBackend(t: TestContext, o: { lingerMs?: number; together?: (batches: string[][]) => boolean } = {}) {
   const logs: Message[][] = [[], [], [], []]
   const fetches = createCollector<number[]>()
   const commits = createCollector<Offsets>()
@@ -54,12 +54,28 @@ function fakeBackend(t: TestContext) {
     log.push({ topic: 't', partition, offset: log.length, key: value, value: Buffer.from(value), headers: {}, timestamp: new Date() })
   }
   const handled = createCollector<string>()
+  const batches = createCollector<string[]>()
+  const calls = createCollector<string[][]>()
+  const together = o.together
   const consumer = startGroupConsumer(backend, {
     groupId: 'g',
     topics: ['t'],
     pollIntervalMs: 3_600_000,
     rebalanceIntervalMs: 3_600_000,
-    handleBatch: async (b) => b.messages.forEach((m) => handled.push(m.value.toString())),
+    lingerMs: o.lingerMs,
+    handleBatch: async (b) => {
+      batches.push(b.messages.map((m) => m.value.toString()))
+      b.messages.forEach((m) => handled.push(m.value.toString()))
+    },
+    handleBatches: together
+      ? async (bs) => {
+          const values = bs.map((b) => b.messages.map((m) => m.value.toString()))
+          calls.push(values)
+          if (!together(values)) return false
+          values.flat().forEach((v) => handled.push(v))
+          return true
+        }
+      : undefined,
   })
   t.after(() => consumer.stop())
   return {
@@ -68,6 +84,8 @@ function fakeBackend(t: TestContext) {
     commits,
     commitsStarted,
     handled,
+    batches,
+    calls,
     append,
     wake: (partitions?: number[]) =>
       wakeFn(
@@ -156,4 +174,66 @@ test('when a wake-up names no partition, then every owned partition is fetched',
   f.wake()
   await f.handled.until((x) => x.includes('c'))
   assert.deepEqual(f.fetches.items[1], [0, 1, 2, 3])
+})
+
+/** Lets the loop run everything it can without a timer firing: a fake fetch resolves at once. */
+const settle = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r))
+}
+
+for (const lingerMs of [0, 2000]) {
+  test(`when two records of a partition arrive one after the other under load ${lingerMs ? 'with' : 'without'} a linger, then they come in ${lingerMs ? 'one batch' : 'two batches'}`, async (t) => {
+    const f = fakeBackend(t, { lingerMs })
+    await f.consumer.ready()
+    await f.fetches.until((x) => x.length === 1)
+    // The first fetch after joining found nothing: no load yet, so this wake-up is fetched at once.
+    f.append(0, 'warm')
+    f.wake([0])
+    await f.handled.until((x) => x.includes('warm'))
+    assert.equal(f.fetches.items.length, 2)
+    // That fetch returned a record just now: the next wake-up comes under load.
+    f.append(0, 'a')
+    f.wake([0])
+    await settle()
+    f.append(0, 'b')
+    f.wake([0])
+    if (lingerMs) assert.equal(f.fetches.items.length, 2, 'nothing fetched while lingering')
+    await f.handled.until((x) => x.includes('b'))
+    assert.deepEqual(f.batches.items.slice(1), lingerMs ? [['a', 'b']] : [['a'], ['b']])
+  })
+}
+
+test('when records of three partitions come in one fetch, then they go to handleBatches in one call and are committed together', async (t) => {
+  const f = fakeBackend(t, { together: () => true })
+  await f.consumer.ready()
+  await f.fetches.until((x) => x.length === 1)
+  f.append(0, 'p0')
+  f.append(1, 'p1a')
+  f.append(1, 'p1b')
+  f.append(3, 'p3')
+  f.wake([0, 1, 3])
+  await f.commits.until((x) => x.flat().length >= 3)
+  assert.deepEqual(f.calls.items, [[['p0'], ['p1a', 'p1b'], ['p3']]])
+  assert.deepEqual(f.batches.items, [], 'no partition went through handleBatch')
+  assert.deepEqual(
+    f.commits.items.flat().map((o) => [o.partition, o.offset]),
+    [
+      [0, 1],
+      [1, 2],
+      [3, 1],
+    ],
+  )
+})
+
+test('when handleBatches declines a fetch of several partitions, then each partition goes through handleBatch', async (t) => {
+  const f = fakeBackend(t, { together: () => false })
+  await f.consumer.ready()
+  await f.fetches.until((x) => x.length === 1)
+  f.append(0, 'p0')
+  f.append(2, 'p2')
+  f.wake([0, 2])
+  await f.commits.until((x) => x.flat().length >= 2)
+  assert.equal(f.calls.items.length, 1)
+  assert.deepEqual([...f.batches.items].sort(), [['p0'], ['p2']])
+  assert.deepEqual([...f.handled.items].sort(), ['p0', 'p2'])
 })

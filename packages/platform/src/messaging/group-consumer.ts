@@ -57,6 +57,11 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
   const rebalanceIntervalMs = opts.rebalanceIntervalMs ?? 500
   const pollIntervalMs = opts.pollIntervalMs ?? 1000
   const commitIntervalMs = opts.commitIntervalMs ?? 100
+  const lingerMs = opts.lingerMs ?? 0
+  // When the last fetch that returned records started; a wake-up soon after it means load.
+  let lastRecordsAt = -Infinity
+  // Partitions left with a full batch: more is certainly there, so they are fetched without lingering.
+  const full = new Set<string>()
   const owned = new Map<string, Owned>()
   let running = true
   let killed = false
@@ -134,6 +139,7 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
       if (desiredKeys.has(key)) continue
       await o.busy
       owned.delete(key)
+      full.delete(key)
       // What was handled is committed before another member may take the partition over.
       if (!killed) {
         await flushCommits()
@@ -154,6 +160,25 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
     }
     balanced = acquired.length === wanted.length
     if (balanced) for (const r of readyWaiters.splice(0)) r()
+  }
+
+  /** The batches of several partitions in one handleBatches call; each through process() if that declines. */
+  async function processTogether(list: Array<{ o: Owned; messages: Message[] }>) {
+    let handled = false
+    try {
+      handled = await opts.handleBatches!(
+        list.map(({ o, messages }) => ({ topic: o.tp.topic, partition: o.tp.partition, messages, resolveOffset: () => {} })),
+      )
+    } catch (err) {
+      const { o, messages } = list[0]!
+      opts.onError?.(err, { topic: o.tp.topic, partition: o.tp.partition, offset: messages[0]!.offset })
+    }
+    if (!handled) {
+      await Promise.all(list.map(({ o, messages }) => process(o, messages)))
+      return
+    }
+    if (killed) return
+    for (const { o, messages } of list) advance(o, messages, messages[messages.length - 1]!.offset, false)
   }
 
   async function process(o: Owned, messages: Message[]) {
@@ -177,6 +202,11 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
       o.pausedUntil = Date.now() + redeliveryDelayMs
     }
     if (killed) return
+    advance(o, messages, resolved, failed)
+  }
+
+  /** Moves a partition past what was handled, and says when it is to be fetched again. */
+  function advance(o: Owned, messages: Message[], resolved: number, failed: boolean) {
     if (resolved >= o.position) {
       o.position = resolved + 1
       queueCommit(o.tp, o.position)
@@ -188,7 +218,10 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
         due.add(key)
         wake()
       }, redeliveryDelayMs).unref()
-    else if (messages.length >= maxBatch) due.add(key)
+    else if (messages.length >= maxBatch) {
+      due.add(key)
+      full.add(key)
+    }
   }
 
   backend.onWake((reason, partitions) => {
@@ -210,6 +243,7 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
         // Commits need not go through the lost connection, and only move forward: keep what was handled.
         await flushCommits().catch(() => {})
         owned.clear()
+        full.clear()
         balanced = false
         nextRebalanceAt = 0
         await new Promise((r) => setTimeout(r, redeliveryDelayMs))
@@ -225,6 +259,17 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
       nextRebalanceAt = Date.now() + (balanced ? rebalanceIntervalMs : Math.min(100, rebalanceIntervalMs))
     }
     if (!running) return
+    // Under load, records that arrive within the linger come in this fetch rather than the next.
+    const first = Date.now()
+    if (
+      lingerMs > 0 &&
+      first < nextPollAt &&
+      first - lastRecordsAt < 10 * lingerMs &&
+      !full.size &&
+      [...owned.entries()].some(([key, o]) => !o.busy && o.pausedUntil <= first && due.has(key))
+    )
+      await new Promise((r) => setTimeout(r, lingerMs))
+    if (!running) return
     wakePending = false
     const now = Date.now()
     // The periodic poll fetches every partition: a safety net for a lost wake-up.
@@ -235,11 +280,16 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
     const ready = [...owned.entries()].filter(([key, o]) => !o.busy && o.pausedUntil <= now && (poll || due.has(key)))
     let started = 0
     if (ready.length) {
-      for (const [key] of ready) due.delete(key)
+      for (const [key] of ready) {
+        due.delete(key)
+        full.delete(key)
+      }
+      const fetchedAt = Date.now()
       const messages = await backend.fetch(
         ready.map(([, o]) => ({ ...o.tp, offset: o.position })),
         maxBatch,
       )
+      if (messages.length) lastRecordsAt = fetchedAt
       const byTp = new Map<string, Message[]>()
       for (const m of messages) {
         const key = tpKey(m)
@@ -247,17 +297,24 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
         if (list) list.push(m)
         else byTp.set(key, [m])
       }
+      const batches: Array<{ o: Owned; messages: Message[] }> = []
       for (const [key, msgs] of byTp) {
         const o = owned.get(key)
-        if (!o || !running) continue
-        started++
-        o.busy = process(o, msgs)
+        if (o && running) batches.push({ o, messages: msgs })
+      }
+      const track = (o: Owned, work: Promise<void>) =>
+        work
           .catch((err) => opts.onError?.(err, { topic: o.tp.topic, partition: o.tp.partition, offset: o.position }))
           .finally(() => {
             o.busy = null
             wake()
           })
-      }
+      started = batches.length
+      if (batches.length > 1 && opts.handleBatches) {
+        // One call for every partition of the fetch; each partition stays busy until it is done.
+        const together = processTogether(batches)
+        for (const { o } of batches) o.busy = track(o, together)
+      } else for (const { o, messages: msgs } of batches) o.busy = track(o, process(o, msgs))
     }
     if (started === 0 && running && !wakePending) {
       const until = Math.max(1, Math.min(nextPollAt, nextRebalanceAt) - Date.now())

@@ -45,6 +45,19 @@ export interface ConsumeOptions {
    * after `redeliveryDelayMs`.
    */
   handleBatch(batch: Batch): Promise<void>
+  /**
+   * Optional: the batches of several partitions fetched together, in one call (a consumer
+   * that handles them in one transaction). Resolves true once every batch is handled, and
+   * all of them are committed; false or a throw sends each batch through handleBatch as
+   * usual. Order within each partition is kept; partitions have no order between them.
+   */
+  handleBatches?(batches: Batch[]): Promise<boolean>
+  /**
+   * Under load (the last fetch with records was less than 10 × this ago), a wake-up waits
+   * this long before fetching, so that records arriving close together come in one fetch and
+   * one batch. 0 (default): fetch at once. A partition left with a full batch is fetched at once.
+   */
+  lingerMs?: number
   /** Where a group with no committed offset starts: 'earliest' (default) or 'latest'. */
   startFrom?: 'earliest' | 'latest'
   maxBatchSize?: number

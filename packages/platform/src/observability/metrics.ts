@@ -27,6 +27,7 @@ export interface MetricsOptions {
 }
 
 // Sagas wait on other services and on timeouts, so they need a longer tail than requests.
+const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
 const SAGA_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300]
 
 export function createMetrics(opts: MetricsOptions) {
@@ -148,6 +149,14 @@ export function createMetrics(opts: MetricsOptions) {
       'Event handling by consumer group, event type and outcome',
       ['group', 'type', 'outcome'],
     ),
+    // Sizes, not seconds: events per consumer transaction and rows per relay cycle show whether load batches.
+    consumerBatchSize: histogram<{ group: string }>(
+      'consumer_batch_size',
+      'Events handled per consumer transaction, by consumer group',
+      ['group'],
+      BATCH_BUCKETS,
+    ),
+    relayBatchSize: histogram<Record<string, never>>('outbox_relay_batch_size', 'Outbox rows published per relay cycle', [], BATCH_BUCKETS),
     sagaDuration: histogram<{ saga: string; outcome: string }>(
       'saga_duration_seconds',
       'Sagas from start to their final outcome',
