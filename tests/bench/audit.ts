@@ -103,7 +103,8 @@ async function ingest(serverUrl: string) {
     groupId: 'audit',
     topics: [topic],
     maxBatchSize: 500,
-    handleBatch: createIngester({
+    lingerMs: 25,
+    ...createIngester({
       db: audit.db,
       codec,
       append: createAppender(),
