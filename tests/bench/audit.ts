@@ -103,7 +103,8 @@ async function ingest(serverUrl: string) {
     groupId: 'audit',
     topics: [topic],
     maxBatchSize: 500,
-    handleBatch: createIngester({
+    lingerMs: 25,
+    ...createIngester({
       db: audit.db,
       codec,
       append: createAppender(),
@@ -287,6 +288,7 @@ async function fill(db: Db, total: number) {
   if (batch.length) await flush()
   await db.query('ANALYZE audit_log')
   await db.query('ANALYZE order_sagas')
+  await db.query('ANALYZE trades')
   const seconds = (performance.now() - t0) / 1000
   console.log(`  ${stored} rows stored in ${fmt(seconds, 1)} s (${fmt(stored / seconds)} rows/s, hashing included)`)
   return { customers, orders, startMs, periodMs, stored, seconds }

@@ -247,6 +247,41 @@ export function brokerContract(
     await two.until((i) => i.length === 2)
   })
 
+  test(`${name}: when a group with no members left is deleted, then its offsets are gone and a member of that name reads from the start again`, async (t) => {
+    const { bus, topic, group } = await setup(t)
+    const b = await bus()
+    await b.ensureTopic(topic, { partitions: 2 })
+    await b.publish(['d1', 'd2', 'd3'].map((v) => rec(topic, v, v)))
+    const first = createCollector<string>()
+    const c1 = await b.consume({
+      groupId: group,
+      topics: [topic],
+      handleBatch: async (bt) => bt.messages.forEach((m) => first.push(text(m))),
+    })
+    await first.until((i) => i.length === 3)
+    await c1.stop()
+    assert.equal(
+      (await b.lag(group, [topic])).reduce((s, p) => s + p.committed, 0),
+      3,
+    )
+
+    await b.deleteGroup(group)
+    assert.deepEqual(
+      (await b.lag(group, [topic])).map((p) => p.committed),
+      [0, 0],
+    )
+    const again = createCollector<string>()
+    const c2 = await b.consume({
+      groupId: group,
+      topics: [topic],
+      handleBatch: async (bt) => bt.messages.forEach((m) => again.push(text(m))),
+    })
+    await again.until((i) => i.length === 3)
+    assert.deepEqual([...again.items].sort(), ['d1', 'd2', 'd3'])
+    await c2.stop()
+    await b.deleteGroup(`${group}-never-existed`)
+  })
+
   test(`${name}: when a member is stopped while its batches are in flight, then everything it handled is committed and a restart redelivers nothing`, async (t) => {
     const { bus, topic, group } = await setup(t)
     const producer = await bus()

@@ -14,7 +14,7 @@ export const AUDITED_TOPICS = Object.values(TOPICS).flatMap((t) => [t, dlqTopicO
  * The audit service: one consumer group of its own on every topic, so it never holds back
  * a saga; each batch of a partition is appended to the hash-chained log in one transaction.
  */
-export async function startAuditService(opts: { config: ServiceConfig; now?: () => Date; maxBatchSize?: number }) {
+export async function startAuditService(opts: { config: ServiceConfig; now?: () => Date; maxBatchSize?: number; lingerMs?: number }) {
   const now = opts.now ?? (() => new Date())
   const runtime = await createServiceRuntime({
     name: 'audit',
@@ -39,7 +39,10 @@ export async function startAuditService(opts: { config: ServiceConfig; now?: () 
       groupId: CONSUMER_GROUP,
       topics: AUDITED_TOPICS,
       maxBatchSize: opts.maxBatchSize ?? 500,
-      handleBatch: createIngester({ db, codec: runtime.codec, append: createAppender(), now }),
+      // Off the saga's path: under load it waits a little longer than the saga's consumers, so
+      // that one transaction takes the records of many partitions (statements per event fall).
+      lingerMs: opts.lingerMs ?? 25,
+      ...createIngester({ db, codec: runtime.codec, append: createAppender(), now }),
     })
     runtime.onStop(async () => {
       await consumer.stop()

@@ -3,7 +3,7 @@ import { EVENT_HEADERS } from '@brokerage/platform'
 import { lockHead, type Appender, type NewRow } from './log.js'
 
 // Every record of every topic, stored once. A batch is one partition's records in offset
-// order; the partition's next offset lives in the same transaction as the rows, so a batch
+// order; each partition's next offset lives in the same transaction as the rows, so a batch
 // the bus redelivers (its commit lagging ours) stores nothing twice.
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -65,26 +65,45 @@ export async function toRow(codec: EventCodec, m: Message): Promise<NewRow> {
 }
 
 export function createIngester(deps: { db: Db; codec: EventCodec; append: Appender; now: () => Date; onStored?: (n: number) => void }) {
-  return async function handleBatch(batch: Batch): Promise<void> {
+  /**
+   * The batches of one or more partitions in one transaction: one lock of the chain, one read and
+   * one write of their next offsets, one append. Statements per transaction stay the same however
+   * many partitions a fetch brought, so a busy platform costs the audit log less per event.
+   */
+  async function handleBatches(batches: Batch[]): Promise<boolean> {
     // Decoded before the chain is locked, so the lock is held only for the write.
-    const rows = await Promise.all(batch.messages.map((m) => toRow(deps.codec, m)))
+    const rows = await Promise.all(batches.map((b) => Promise.all(b.messages.map((m) => toRow(deps.codec, m)))))
     const stored = await deps.db.tx(async (tx) => {
       const head = await lockHead(tx)
-      const { rows: offsets } = await tx.query<{ next_offset: number }>(
-        'SELECT next_offset FROM ingest_offsets WHERE topic = $1 AND partition = $2',
-        [batch.topic, batch.partition],
+      const { rows: offsets } = await tx.query<{ topic: string; partition: number; next_offset: number }>(
+        `SELECT topic, partition, next_offset FROM ingest_offsets
+         WHERE (topic, partition) IN (SELECT * FROM unnest($1::text[], $2::int[]))`,
+        [batches.map((b) => b.topic), batches.map((b) => b.partition)],
       )
-      const next = offsets[0]?.next_offset ?? 0
-      const fresh = rows.filter((r) => r.offset >= next)
+      const nextOf = new Map(offsets.map((o) => [`${o.topic}/${o.partition}`, Number(o.next_offset)]))
+      const fresh = rows.flatMap((rs, i) =>
+        rs.filter((r) => r.offset >= (nextOf.get(`${batches[i]!.topic}/${batches[i]!.partition}`) ?? 0)),
+      )
       if (!fresh.length) return 0
       await deps.append(tx, head, fresh, deps.now())
+      const moved = batches.flatMap((b) => {
+        const last = b.messages[b.messages.length - 1]
+        return last && last.offset >= (nextOf.get(`${b.topic}/${b.partition}`) ?? 0) ? [{ ...b, next: last.offset + 1 }] : []
+      })
       await tx.query(
-        `INSERT INTO ingest_offsets (topic, partition, next_offset) VALUES ($1, $2, $3)
+        `INSERT INTO ingest_offsets (topic, partition, next_offset) SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[])
          ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset`,
-        [batch.topic, batch.partition, fresh[fresh.length - 1]!.offset + 1],
+        [moved.map((b) => b.topic), moved.map((b) => b.partition), moved.map((b) => b.next)],
       )
       return fresh.length
     })
     deps.onStored?.(stored)
+    return true
+  }
+  return {
+    handleBatches,
+    async handleBatch(batch: Batch): Promise<void> {
+      await handleBatches([batch])
+    },
   }
 }

@@ -46,6 +46,27 @@ function sagaSteps(rows: NewRow[]) {
   })
 }
 
+/** The settlements of a batch, one per trade (its earliest here), for the `trades` table (see migration 003). */
+function settledTrades(rows: NewRow[]) {
+  const byTrade = new Map<string, { trade_id: string; asset_name: string; settled_at: string; size: number; price: number }>()
+  for (const r of rows) {
+    if (r.type !== 'SettlementCompleted' || r.topic.endsWith('.dlq') || !r.data) continue
+    const { tradeId, assetName, size, price } = r.data as { tradeId?: unknown; assetName?: unknown; size?: unknown; price?: unknown }
+    if (typeof tradeId !== 'string' || typeof assetName !== 'string' || !Number.isSafeInteger(size) || !Number.isSafeInteger(price))
+      continue
+    const seen = byTrade.get(tradeId)
+    if (!seen || Date.parse(r.occurredAt) < Date.parse(seen.settled_at))
+      byTrade.set(tradeId, {
+        trade_id: tradeId,
+        asset_name: assetName,
+        settled_at: r.occurredAt,
+        size: size as number,
+        price: price as number,
+      })
+  }
+  return [...byTrade.values()].sort((a, b) => (a.trade_id < b.trade_id ? -1 : 1))
+}
+
 /**
  * Appends rows after the locked head (the caller holds the lock from `lockHead`) in one
  * statement, keeps `order_sagas` in step, and moves the head. recorded_at never goes back (a clock step back would put a
@@ -117,6 +138,16 @@ export function createAppender() {
            first_fill_at = LEAST(o.first_fill_at, EXCLUDED.first_fill_at), matched_at = LEAST(o.matched_at, EXCLUDED.matched_at),
            rejected = o.rejected OR EXCLUDED.rejected, cancelled = o.cancelled OR EXCLUDED.cancelled, failed = o.failed OR EXCLUDED.failed`,
         [JSON.stringify(steps)],
+      )
+    }
+    const trades = settledTrades(rows)
+    if (trades.length) {
+      // The trade's earliest settlement wins, whichever of its records is stored first.
+      await tx.query(
+        `INSERT INTO trades AS t (trade_id, asset_name, settled_at, size, price)
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(trade_id text, asset_name text, settled_at timestamptz, size bigint, price bigint)
+         ON CONFLICT (trade_id) DO UPDATE SET settled_at = EXCLUDED.settled_at WHERE EXCLUDED.settled_at < t.settled_at`,
+        [JSON.stringify(trades)],
       )
     }
     await tx.query('UPDATE chain_head SET sequence = $1, hash = $2, recorded_at = $3', [sequence, hash, recordedAt])

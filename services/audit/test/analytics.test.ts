@@ -87,3 +87,38 @@ test('when analytics cover a day, then they count the orders created that day wi
   assert.deepEqual(dayBefore.orderStatuses, [{ status: 'MATCHED', orders: 1 }])
   assert.equal(dayBefore.sagas.find((s) => s.name === 'CREATED_TO_MATCHED')!.p99Ms, 1_200_000)
 })
+
+test('when both sides of a trade settle (and one record is stored twice), then the volume counts the trade once, on the day of its first settlement', async (t) => {
+  const h = await startHarness(t)
+  const settle = (tradeId: string, assetName: string, side: 'BUY' | 'SELL', size: number, price: number, when: string) =>
+    newEnvelope(
+      'SettlementCompleted',
+      { ...SAMPLE_DATA.SettlementCompleted, tradeId, orderId: randomUUID(), customerId: randomUUID(), assetName, side, size, price },
+      at(when),
+    ) as AnyEnvelope
+  const a1 = randomUUID()
+  const a2 = randomUUID()
+  const b1 = randomUUID()
+  // a1's seller settles just after midnight, its buyer just before: the trade is the earlier day's.
+  const a1Sell = settle(a1, 'AAPL', 'SELL', 3, 14_500, '2026-04-02T00:00:01.000Z')
+  const events = [
+    a1Sell,
+    settle(a1, 'AAPL', 'BUY', 3, 14_500, '2026-04-01T23:59:59.000Z'),
+    settle(a2, 'AAPL', 'BUY', 7, 14_600, '2026-04-01T10:00:00.000Z'),
+    settle(a2, 'AAPL', 'SELL', 7, 14_600, '2026-04-01T10:00:00.000Z'),
+    settle(b1, 'MSFT', 'BUY', 2, 41_000, '2026-04-02T09:00:00.000Z'),
+  ]
+  await h.publish(...events, a1Sell)
+  await h.stored(events.length + 1)
+
+  const a = await analytics(h.db, { from: '2026-04-01T00:00:00.000Z', to: '2026-04-03T00:00:00.000Z' })
+  assert.deepEqual(a.volume, [
+    { assetName: 'AAPL', day: '2026-04-01', size: 10, notional: 3 * 14_500 + 7 * 14_600, trades: 2 },
+    { assetName: 'MSFT', day: '2026-04-02', size: 2, notional: 82_000, trades: 1 },
+  ])
+  const secondDay = await analytics(h.db, { from: '2026-04-02T00:00:00.000Z', to: '2026-04-03T00:00:00.000Z' })
+  assert.deepEqual(
+    secondDay.volume.map((v) => [v.assetName, v.trades]),
+    [['MSFT', 1]],
+  )
+})

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { EVENT_TYPES, newEnvelope, TOPICS, topicOf, type AnyEnvelope } from '@brokerage/contracts'
@@ -73,10 +74,50 @@ test('when a batch is delivered again (its commit lost), then no record is store
   const messages = await h.bus.read(TOPICS.order, first!.partition, 0, 100)
   const batch: Batch = { topic: TOPICS.order, partition: first!.partition, messages, resolveOffset: () => {} }
   const ingest = createIngester({ db: h.db, codec: h.codec, append: createAppender(), now: () => new Date() })
-  await ingest(batch)
-  await ingest(batch)
+  await ingest.handleBatch(batch)
+  await ingest.handleBatch(batch)
   const { rows } = await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log')
   assert.equal(rows[0]!.n, events.length)
+})
+
+test('when a fetch brings several partitions at once, then they are stored in one transaction, and a partial redelivery stores only what is new', async (t) => {
+  const h = await startHarness(t)
+  // A topic the service does not read, so only this ingester stores its records.
+  const topic = `audit-test-${randomUUID()}`
+  await h.bus.ensureTopic(topic, { partitions: 4 })
+  const events = Array.from(
+    { length: 24 },
+    () => newEnvelope('DepositRequested', { ...SAMPLE_DATA.DepositRequested, movementId: randomUUID() }) as AnyEnvelope,
+  )
+  await h.bus.publish(await Promise.all(events.map(async (e, i) => ({ topic, key: `k${i}`, value: await h.codec.encode(e) }))))
+  const batchesFrom = (take: number) =>
+    Promise.all(
+      [0, 1, 2, 3].map(async (partition): Promise<Batch> => ({
+        topic,
+        partition,
+        messages: await h.bus.read(topic, partition, 0, take),
+        resolveOffset: () => {},
+      })),
+    )
+  const transactions: number[] = []
+  const db: typeof h.db = { ...h.db, tx: (fn) => (transactions.push(1), h.db.tx(fn)) }
+  const ingest = createIngester({ db, codec: h.codec, append: createAppender(), now: () => new Date() })
+  const before = (await h.head()).sequence
+  const stored = async () =>
+    (await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE topic = $1', [topic])).rows[0]!.n
+
+  const firstTwo = await batchesFrom(2)
+  assert.equal(firstTwo.filter((b) => b.messages.length).length, 4, 'every partition got records')
+  assert.equal(await ingest.handleBatches(firstTwo), true)
+  assert.equal(await stored(), 8)
+  // Delivered again from offset 0 with what came after: only the new records are stored.
+  assert.equal(await ingest.handleBatches(await batchesFrom(100)), true)
+  assert.equal(await stored(), events.length)
+  assert.equal(transactions.length, 2)
+  assert.equal((await h.head()).sequence, before + events.length)
+  const { rows } = await h.db.query<{ n: number }>('SELECT count(DISTINCT event_id)::int AS n FROM audit_log WHERE topic = $1', [topic])
+  assert.equal(rows[0]!.n, events.length)
+  assert.equal((await verifyChain(h.db)).intact, true)
 })
 
 test('when the audit group lags, then its lag is in /metrics, and reaches 0 once it has caught up', async (t) => {

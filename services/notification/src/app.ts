@@ -24,6 +24,8 @@ export interface NotificationServiceOptions {
     smtpUrl?: string
     from: string
     timeoutMs: number
+    /** SMTP connections kept open and reused; default 5. */
+    maxConnections?: number
     catcher?: { smtpPort: number; httpPort: number }
   }
   sms: { provider: (log: ServiceLog) => SmsProvider }
@@ -56,7 +58,12 @@ export async function startNotificationService(opts: NotificationServiceOptions)
       smtpUrl = catcher.smtpUrl
       log.info({ mailCatcher: catcher.webUrl, smtp: catcher.smtpUrl }, 'no SMTP_URL: mail goes to the development mail catcher')
     }
-    const email = createEmailSender({ smtpUrl, from: opts.email.from, timeoutMs: opts.email.timeoutMs })
+    const email = createEmailSender({
+      smtpUrl,
+      from: opts.email.from,
+      timeoutMs: opts.email.timeoutMs,
+      maxConnections: opts.email.maxConnections ?? 5,
+    })
     runtime.onStop(() => email.close())
     const vapid = await vapidKeys(
       { db, store },

@@ -34,11 +34,16 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}) {
   const mails: CaughtMail[] = []
   const waiters = new Set<{ match: (m: CaughtMail) => boolean; resolve: (m: CaughtMail) => void }>()
   let nextId = 1
+  let connections = 0
 
   const smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onConnect(_session, callback) {
+      connections++
+      callback()
+    },
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((parsed) => {
@@ -100,6 +105,8 @@ export async function startMailCatcher(opts: MailCatcherOptions = {}) {
     smtpUrl: `smtp://${host}:${smtpPort}`,
     webUrl: `http://${host}:${httpPort}/`,
     mails: () => [...mails],
+    /** SMTP connections accepted so far (a pooled sender reuses its few). */
+    connections: () => connections,
     /** The first mail (already caught or still to come) that matches. */
     waitFor(match: (m: CaughtMail) => boolean): Promise<CaughtMail> {
       const found = mails.find(match)

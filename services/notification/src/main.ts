@@ -7,6 +7,7 @@ await runService('notification', async () => {
     NODE_ENV: { type: 'string', default: 'development' },
     // Unset: an embedded development mail catcher (MAIL_CATCHER_*_PORT, 0 = any free port).
     SMTP_URL: { type: 'url' },
+    SMTP_MAX_CONNECTIONS: { type: 'int', min: 1, max: 100, default: 5 },
     MAIL_FROM: { type: 'string', default: 'Brokerage <no-reply@brokerage.local>' },
     MAIL_CATCHER_SMTP_PORT: { type: 'int', min: 0, max: 65535, default: 0 },
     MAIL_CATCHER_HTTP_PORT: { type: 'int', min: 0, max: 65535, default: 0 },
@@ -38,6 +39,7 @@ await runService('notification', async () => {
       smtpUrl: env.SMTP_URL,
       from: env.MAIL_FROM,
       timeoutMs,
+      maxConnections: env.SMTP_MAX_CONNECTIONS,
       catcher: { smtpPort: env.MAIL_CATCHER_SMTP_PORT, httpPort: env.MAIL_CATCHER_HTTP_PORT },
     },
     sms: {

@@ -57,6 +57,7 @@ export interface HarnessOptions {
   smtpUrl?: string
   retry?: NotificationServiceOptions['delivery']['retry']
   timeoutMs?: number
+  smtpMaxConnections?: number
 }
 
 export async function startHarness(t: TestContext, o: HarnessOptions = {}) {
@@ -67,7 +68,12 @@ export async function startHarness(t: TestContext, o: HarnessOptions = {}) {
   const svc = await sut.start((config) =>
     startNotificationService({
       config,
-      email: { smtpUrl: o.smtpUrl ?? mail.smtpUrl, from: 'Brokerage <no-reply@brokerage.test>', timeoutMs: o.timeoutMs ?? 5_000 },
+      email: {
+        smtpUrl: o.smtpUrl ?? mail.smtpUrl,
+        from: 'Brokerage <no-reply@brokerage.test>',
+        timeoutMs: o.timeoutMs ?? 5_000,
+        maxConnections: o.smtpMaxConnections,
+      },
       sms: {
         provider: () =>
           createTwilioProvider({

@@ -53,6 +53,13 @@ test('when CustomerCreated arrives, then the welcome mail reaches the SMTP serve
   assert.equal(ready.status, 200)
 })
 
+test('when many mails go out at once, then they share the pooled SMTP connections instead of one connection each', async (t) => {
+  const h = await startHarness(t, { smtpMaxConnections: 2 })
+  const customers = await Promise.all(Array.from({ length: 12 }, () => h.customer()))
+  await Promise.all(customers.map((c) => h.mail.waitFor((m) => m.to.includes(c.email))))
+  assert.ok(h.mail.connections() <= 2, `12 mails over ${h.mail.connections()} connections, at most 2 expected`)
+})
+
 test('when the same event is delivered twice, then it is recorded and mailed once', async (t) => {
   const h = await startHarness(t)
   const { customerId, email } = await h.customer()

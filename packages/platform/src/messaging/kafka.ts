@@ -403,6 +403,9 @@ export async function createKafkaBus(opts: KafkaBusOptions): Promise<MessageBus>
       const [ends, committed] = await Promise.all([endOffsets(topics), committedOffsets(groupId, topics)])
       return partitionLags(topics, ends, committed)
     },
+    async deleteGroup(groupId) {
+      await admin.deleteGroups({ groups: [groupId] })
+    },
     async ping() {
       await metadataOf([], true)
     },

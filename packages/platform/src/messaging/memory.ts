@@ -152,6 +152,9 @@ export function createMemoryBus(opts: { defaultPartitions?: number } = {}): Mess
         }),
       )
     },
+    async deleteGroup(groupId: string) {
+      groups.delete(groupId)
+    },
     async ping() {},
     /**
      * Chaos tests: cuts the group's members off as a network partition would. The broker

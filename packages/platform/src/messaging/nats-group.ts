@@ -17,6 +17,7 @@ export const decodeName = (s: string) =>
 /** One stream per partition, so a stream sequence is the partition's offset + 1: offsets stay gap-free, as Kafka's. */
 export const streamOf = (tp: Assignment) => `bus_${encodeName(tp.topic)}_p${tp.partition}`
 export const subjectOf = (tp: Assignment) => `bus.${encodeName(tp.topic)}.${tp.partition}`
+export const groupBucketName = (groupId: string) => `bus-group-${encodeName(groupId)}`
 export const offsetKey = (groupId: string, tp: Assignment) => `${encodeName(groupId)}.${encodeName(tp.topic)}.${tp.partition}`
 /** The record's key and headers travel in one header, so any header value (an error with line breaks) survives. */
 export const RECORD_HEADER = 'Bus-Record'
@@ -41,6 +42,11 @@ export function createOffsetStore(kv: KV) {
     async get(groupId: string, tp: Assignment): Promise<number | undefined> {
       const v = await read(offsetKey(groupId, tp))
       return v.offset < 0 ? undefined : v.offset
+    },
+    /** Drops what this process remembers of a deleted group's entries. */
+    forget(groupId: string) {
+      const prefix = `${encodeName(groupId)}.`
+      for (const key of known.keys()) if (key.startsWith(prefix)) known.delete(key)
     },
     async commit(groupId: string, tp: Assignment, offset: number) {
       const key = offsetKey(groupId, tp)
@@ -102,7 +108,7 @@ const MAX_BUFFERED = 2000
 export function createNatsGroupBackend(o: NatsGroupBackendOptions): GroupBackend {
   const { js, jsm, kvm, groupId, leaseMs } = o
   const memberId = randomUUID()
-  const bucketName = `bus-group-${encodeName(groupId)}`
+  const bucketName = groupBucketName(groupId)
   let bucket: KV | null = null
   let wakeFn: (reason: 'data' | 'group', partitions?: Assignment[]) => void = () => {}
   const members = new Map<string, { seen: number; rev: number }>()

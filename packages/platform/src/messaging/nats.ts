@@ -17,6 +17,7 @@ import {
   createOffsetStore,
   decodeName,
   encodeName,
+  groupBucketName,
   RECORD_HEADER,
   streamOf,
   subjectOf,
@@ -76,6 +77,7 @@ export async function untilAnswered<T>(fn: () => Promise<T>, timeoutMs = 60_000)
 }
 
 const isExists = (err: unknown) => /already in use|already exists/i.test(String((err as Error)?.message))
+const isNotFound = (err: unknown) => /not found/i.test(String((err as Error)?.message))
 
 /**
  * The NATS JetStream adapter: Kafka's semantics on JetStream. A topic is a set of streams,
@@ -109,7 +111,8 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
     }
   }
   const topicsKv = await bucket('bus-topics')
-  const offsets = createOffsetStore(await bucket('bus-offsets'))
+  const offsetsKv = await bucket('bus-offsets')
+  const offsets = createOffsetStore(offsetsKv)
   const topics = new Map<string, Promise<number>>()
   const consumers = new Set<Consumer>()
 
@@ -294,6 +297,14 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
         }
       }
       return out
+    },
+    async deleteGroup(groupId) {
+      for await (const key of await offsetsKv.keys(`${encodeName(groupId)}.>`)) await offsetsKv.purge(key)
+      offsets.forget(groupId)
+      // The group's membership bucket (leases and partition owners) is a stream of its own.
+      await jsm.streams.delete(`KV_${groupBucketName(groupId)}`).catch((err: unknown) => {
+        if (!isNotFound(err)) throw err
+      })
     },
     async ping() {
       await jsm.getAccountInfo()

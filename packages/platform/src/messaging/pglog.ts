@@ -198,6 +198,10 @@ export async function createPgLogBus(opts: PgLogOptions): Promise<PgLogBus> {
         lag: r.end_offset - r.committed,
       }))
     },
+    async deleteGroup(groupId) {
+      await db.query('DELETE FROM bus_offsets WHERE group_id = $1', [groupId])
+      await db.query('DELETE FROM bus_members WHERE group_id = $1', [groupId])
+    },
     async ping() {
       await db.query('SELECT 1 FROM bus_partitions LIMIT 1')
     },

@@ -103,6 +103,11 @@ export interface MessageBus {
   read(topic: string, partition: number, fromOffset: number, limit: number): Promise<Message[]>
   /** Committed offsets and lag of a group for the given topics. */
   lag(groupId: string, topics: string[]): Promise<PartitionLag[]>
+  /**
+   * Forgets a group that has no members left: its committed offsets (and any membership state), as
+   * Kafka's DeleteGroups does. For groups named afresh at every start, which nothing reads again.
+   */
+  deleteGroup(groupId: string): Promise<void>
   /** Throws when the broker cannot be reached (readiness). */
   ping(): Promise<void>
   close(): Promise<void>

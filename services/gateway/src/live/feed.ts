@@ -14,8 +14,8 @@ import { deliveriesOf, LIVE_TOPICS } from './messages.js'
  * drop a repeated eventId). An undecodable record is logged and skipped; it has no DLQ here,
  * the services that own the topic dead-letter it.
  *
- * The group's committed offsets stay in the bus after the instance stops (one row per
- * partition; the port has no call to delete a group). Nothing reads them again.
+ * Nothing reads the group's offsets again, so a stopping instance deletes its group (a killed
+ * one leaves them behind: one entry per partition of the topics it read).
  */
 export async function startLiveFeed(opts: { bus: MessageBus; codec: EventCodec; hub: Hub; log: Logger }) {
   const { bus, codec, hub, log } = opts
@@ -41,5 +41,15 @@ export async function startLiveFeed(opts: { bus: MessageBus; codec: EventCodec; 
   })
   // Serve only once the group owns its partitions, so nothing after startup is missed.
   await consumer.ready()
-  return { groupId, topics: [...LIVE_TOPICS], consumer }
+  return {
+    groupId,
+    topics: [...LIVE_TOPICS],
+    consumer,
+    async stop() {
+      await consumer.stop()
+      await bus
+        .deleteGroup(groupId)
+        .catch((err: unknown) => log.warn({ err, groupId }, 'the live feed could not delete its consumer group'))
+    },
+  }
 }

@@ -50,7 +50,7 @@ export async function createLiveFeed(
   ])
 
   const feed = await startLiveFeed({ bus: runtime.bus, codec: createEventCodec(), hub, log: runtime.log })
-  runtime.onStop(() => feed.consumer.stop())
+  runtime.onStop(() => feed.stop())
   runtime.metrics.registerConsumerLag(async () =>
     (await runtime.bus.lag(feed.groupId, feed.topics)).map((p) => ({
       labels: { group: feed.groupId, topic: p.topic, partition: p.partition },

@@ -9,12 +9,19 @@ export interface EmailOptions {
   from: string
   /** Bounds each connection, greeting and socket wait, so a dead server fails the attempt instead of holding it. */
   timeoutMs: number
+  /** Open SMTP connections kept and reused (nodemailer's pool); a connection carries up to 100 mails. */
+  maxConnections: number
 }
 
-/** Email over SMTP with nodemailer: a 5xx answer (no such mailbox) is permanent, anything else is retried. */
+/**
+ * Email over SMTP with nodemailer: a 5xx answer (no such mailbox) is permanent, anything else is retried.
+ * Pooled, because a connection per mail (TCP, greeting, EHLO, and TLS where used) costs more than the mail.
+ */
 export function createEmailSender(opts: EmailOptions): ChannelSender & { close(): void } {
   const transport = nodemailer.createTransport({
     url: opts.smtpUrl,
+    pool: true,
+    maxConnections: opts.maxConnections,
     connectionTimeout: opts.timeoutMs,
     greetingTimeout: opts.timeoutMs,
     socketTimeout: opts.timeoutMs,
