@@ -134,7 +134,8 @@ test('when a settlement times out and then arrives late, then its saga is measur
   const h = await setup(t)
   const sagas = async () => {
     const { values } = await h.svc.runtime.metrics.registry.getSingleMetric('saga_duration_seconds')!.get()
-    return values
+    // A histogram's values carry their series' name (_bucket, _sum, _count); the registry's lookup types them as any metric's.
+    return (values as Array<(typeof values)[number] & { metricName?: string }>)
       .filter((v) => v.labels.saga === 'order_settlement' && (v.metricName?.endsWith('_count') || v.metricName?.endsWith('_sum')))
       .map((v) => [v.metricName, v.labels.outcome, v.value])
   }
