@@ -1,6 +1,6 @@
 // deploy/k8s rendered by `kubectl kustomize` (each overlay), every object validated against the
 // Kubernetes OpenAPI schema bundled in the kubernetes-models package (types, required fields,
-// enums, formats; offline, no cluster), and the platform's own promises checked: a Deployment per
+// enums, formats, and no field the schema does not declare; offline, no cluster), and the platform's own promises checked: a Deployment per
 // service with probes on /health/*, resources, a PodDisruptionBudget, an autoscaler on CPU (and on
 // consumer lag for services that consume), and no variable set that its code does not read.
 import { test } from 'node:test'
@@ -24,14 +24,51 @@ async function render(overlay: string): Promise<Obj[]> {
   return parseAllDocuments(stdout).map((d) => d.toJS() as Obj)
 }
 
+/**
+ * Validates `o` against its kind's schema in kubernetes-models and returns the paths of the fields
+ * that schema does not declare (its generated validators accept them silently, as the API server's
+ * non-strict decoding drops them: a misspelled `readinesProbe` would simply be no probe). The
+ * validators are ajv's compiled code, which looks up every property a schema declares and
+ * enumerates the keys only of maps (labels, data); so a key of a non-map object that the validator
+ * never looked up is one no schema declares: `additionalProperties: false` semantics, from the same schemas.
+ */
 async function validate(o: Obj): Promise<void> {
   // kustomize folds long base64 values over lines; the API server's decoder skips the newlines, the schema's "byte" format does not.
   if (o.kind === 'Secret' && o.data)
     o = { ...o, data: Object.fromEntries(Object.entries(o.data).map(([k, v]) => [k, v.replace(/\s/g, '')])) }
   const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : [undefined, o.apiVersion]
   const path = group ? `${group}/${version}/${o.kind}` : `${version}/${o.kind}`
-  const mod = (await import(`kubernetes-models/${path}`)) as Record<string, new (x: unknown) => { validate(): void }>
-  new mod[o.kind]!(o).validate()
+  const mod = (await import(`kubernetes-models/${path}`)) as Record<string, { prototype: { validate(this: unknown): void } }>
+  const looked = new Map<object, { path: string; keys: Set<PropertyKey>; enumerated: boolean }>()
+  const watch = (value: unknown, at: string): unknown => {
+    if (value === null || typeof value !== 'object') return value
+    const seen = { path: at, keys: new Set<PropertyKey>(), enumerated: false }
+    looked.set(value, seen)
+    const children = new Map<PropertyKey, unknown>()
+    return new Proxy(value, {
+      get(target, key) {
+        seen.keys.add(key)
+        const child = Reflect.get(target, key) as unknown
+        if (typeof key !== 'string' || child === null || typeof child !== 'object') return child
+        if (!children.has(key)) children.set(key, watch(child, `${at}/${key}`))
+        return children.get(key)
+      },
+      ownKeys(target) {
+        seen.enumerated = true
+        return Reflect.ownKeys(target)
+      },
+    })
+  }
+  // The model's validate runs the schema's validator on `this`: here, the watched object.
+  mod[o.kind]!.prototype.validate.call(watch(o, ''))
+  const unknown = [...looked]
+    .filter(([value, seen]) => !Array.isArray(value) && !seen.enumerated)
+    .flatMap(([value, seen]) =>
+      Object.keys(value)
+        .filter((k) => !seen.keys.has(k))
+        .map((k) => `${seen.path}/${k}`),
+    )
+  if (unknown.length) throw new Error(`${o.kind}/${o.metadata.name}: fields its schema does not declare: ${unknown.join(', ')}`)
 }
 
 const variables = serviceVariables()
@@ -93,6 +130,30 @@ for (const overlay of ['dev', 'prod']) {
     }
   })
 }
+
+test('when a rendered object carries a misspelled field, at any depth, then validation rejects it and names the field', async () => {
+  const objects = await render('prod')
+  const pick = (kind: string) => structuredClone(objects.find((o) => o.kind === kind && o.metadata.name === 'gateway')!)
+  const deployment = pick('Deployment')
+  const container = deployment.spec.template.spec.containers[0]
+  container.readinesProbe = container.readinessProbe
+  delete container.readinessProbe
+  await assert.rejects(validate(deployment), /fields its schema does not declare: \/spec\/template\/spec\/containers\/0\/readinesProbe$/)
+  const pod = pick('Deployment')
+  pod.spec.template.spec.securityContex = pod.spec.template.spec.securityContext
+  delete pod.spec.template.spec.securityContext
+  await assert.rejects(validate(pod), /\/spec\/template\/spec\/securityContex$/)
+  const hpa = pick('HorizontalPodAutoscaler')
+  hpa.spec.minReplica = 2
+  await assert.rejects(validate(hpa), /\/spec\/minReplica$/)
+  const service = pick('Service')
+  ;(service.metadata as Record<string, unknown>).lables = { app: 'gateway' }
+  await assert.rejects(validate(service), /\/metadata\/lables$/)
+  // Maps take any key: a label of any name is no unknown field.
+  const labelled = pick('Service')
+  labelled.metadata = { ...labelled.metadata, labels: { readinesProbe: 'x' } } as Obj['metadata']
+  await assert.doesNotReject(validate(labelled))
+})
 
 test('when the prod overlay is rendered, then each service mounts its own gRPC certificate secret where GRPC_TLS_* point, and takes calls only from its callers in the topology', async () => {
   const objects = await render('prod')

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { eventually, freePort } from '@brokerage/platform/testing'
 import { TOPOLOGY } from '../../scripts/topology.js'
 import { startPlatform } from '../e2e/harness.js'
-import { createCustomer, deposit } from '../e2e/helpers.js'
+import { createCustomer, deposit, orderStatus } from '../e2e/helpers.js'
 import { repoPath } from './service-env.js'
 
 interface Target {
@@ -21,7 +21,7 @@ interface Target {
 
 test('when Prometheus scrapes the running platform, then every service is an up target, the key series are there and the alert rules evaluate', async (t) => {
   const p = await startPlatform(t)
-  // Traffic, so request, gRPC, handler and saga series exist: a customer, a deposit, an order.
+  // Traffic, so request, gRPC, handler and saga series exist: a customer, a deposit, an order, a match (a trade to settle).
   const admin = await p.login('admin', 'admin')
   const customer = await createCustomer(p, admin)
   await deposit(p, admin, customer.id, 1_000_000)
@@ -31,6 +31,9 @@ test('when Prometheus scrapes the running platform, then every service is an up 
     body: { customerId: customer.id, assetName: 'AAPL', side: 'BUY', size: 1, price: 15000 },
   })
   assert.equal(order.status, 200, JSON.stringify(order.body))
+  const match = await p.api('POST', `/api/orders/${order.body.id}/match`, { token: admin })
+  assert.equal(match.status, 202, JSON.stringify(match.body))
+  await orderStatus(p, admin, order.body.id, ['MATCHED'])
 
   const dir = await mkdtemp(join(tmpdir(), 'brokerage-prometheus-'))
   t.after(() => rm(dir, { recursive: true, force: true }))
@@ -93,6 +96,7 @@ test('when Prometheus scrapes the running platform, then every service is an up 
   assert.ok((await servicesWith('grpc_request_duration_seconds_count')).includes('order'))
   assert.ok((await servicesWith('event_handler_duration_seconds_count')).includes('asset'))
   assert.deepEqual(await servicesWith('saga_duration_seconds_count{saga="order_reservation"}'), ['order'])
+  assert.deepEqual(await servicesWith('saga_duration_seconds_count{saga="order_settlement", outcome="SETTLED"}'), ['order-processor'])
   assert.deepEqual(await servicesWith('orders_by_status'), ['order'])
 
   // The rules load and evaluate on real series without error (none needs to fire).
@@ -124,6 +128,11 @@ test('when Prometheus scrapes the running platform, then every service is an up 
           `query?query=${encodeURIComponent(`http_request_duration_seconds_count{${matcher}}`)}`,
         )
         assert.ok(result.length > 0, `${file}: no request has ${matcher}`)
+      }
+      // So is a saga it names (the order above ran both).
+      for (const [matcher] of query.matchAll(/saga\s*=\s*"[^"]*"/g)) {
+        const { result } = await api<{ result: unknown[] }>(`query?query=${encodeURIComponent(`saga_duration_seconds_count{${matcher}}`)}`)
+        assert.ok(result.length > 0, `${file}: no saga has ${matcher}`)
       }
     }
   }

@@ -1,5 +1,6 @@
 // Two gateway processes share one Redis (REDIS_URL, a real redis-server): a customer's tier
-// limit holds across both, and an idempotent request is replayed by either.
+// limit holds across both, and an idempotent request is replayed by either. And while Redis is
+// away, the gateway says it is not ready and refuses idempotent requests with a 503 to retry.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
@@ -9,26 +10,32 @@ import { startService, stopServices } from '../../scripts/platform.js'
 import { startPlatform, type Platform } from '../e2e/harness.js'
 import { createCustomer } from '../e2e/helpers.js'
 
-async function startRedis(t: { after(fn: () => Promise<void>): void }): Promise<string> {
+/** A real redis-server on a port of its own, which a test may stop and start again on that port. */
+async function startRedis(t: { after(fn: () => Promise<void>): void }) {
   const port = await freePort()
-  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  })
-  const exited = new Promise((r) => server.once('exit', r))
-  t.after(async () => {
-    server.kill('SIGTERM')
-    await exited
-  })
   const url = `redis://127.0.0.1:${port}`
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
-  client.on('error', () => {})
-  await eventually(async () => (await client.connect().then(() => client.ping())) === 'PONG', { what: 'redis-server up' })
-  await client.quit()
-  return url
+  let stop = async () => {}
+  const start = async () => {
+    const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    })
+    const exited = new Promise((r) => server.once('exit', r))
+    stop = async () => {
+      server.kill('SIGTERM')
+      await exited
+    }
+    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
+    client.on('error', () => {})
+    await eventually(async () => (await client.connect().then(() => client.ping())) === 'PONG', { what: 'redis-server up' })
+    await client.quit()
+  }
+  await start()
+  t.after(() => stop())
+  return { url, start, stop: () => stop() }
 }
 
 async function twoGateways(t: Parameters<typeof startPlatform>[0]) {
-  const redisUrl = await startRedis(t)
+  const redisUrl = (await startRedis(t)).url
   // One issuer URL for both, as behind one load balancer: each accepts the other's tokens.
   const p = await startPlatform(t, { serviceEnv: { gateway: { REDIS_URL: redisUrl, PUBLIC_URL: 'http://gateways.test' } } })
   const first = p.services.find((s) => s.spec.name === 'gateway')!
@@ -120,4 +127,39 @@ test('when an idempotent request is retried on the other gateway, then it is rep
   // One deposit movement, however many times it was asked.
   const movements = await p.db('customer').query('SELECT count(*)::int AS n FROM movements WHERE customer_id = $1', [customer.id])
   assert.equal(movements.rows[0].n, 1)
+})
+
+test('when Redis stops, then the gateway is not ready, naming Redis, and an idempotent request is told 503 with Retry-After; when it returns, both recover', async (t) => {
+  const redis = await startRedis(t)
+  const p = await startPlatform(t, { serviceEnv: { gateway: { REDIS_URL: redis.url } } })
+  const gateway = p.services.find((s) => s.spec.name === 'gateway')!
+  const ready = async () => {
+    const res = await fetch(`${gateway.opsUrl}/health/ready`)
+    return { status: res.status, checks: ((await res.json()) as { checks: Record<string, string> }).checks }
+  }
+  assert.deepEqual(await ready(), { status: 200, checks: { db: 'ok', broker: 'ok', redis: 'ok' } })
+  const { admin, customer } = await customerToken(p)
+  const deposit = () =>
+    call(gateway.httpUrl, 'POST', `/api/customers/${customer.id}/deposits`, admin, {
+      body: { amount: 500 },
+      headers: { 'idempotency-key': 'deposit-while-redis-is-away' },
+    })
+
+  await redis.stop()
+  const down = await eventually(async () => (await ready()).status === 503 && (await ready()), { what: 'the gateway not ready' })
+  assert.notEqual(down.checks.redis, 'ok')
+  assert.deepEqual([down.checks.db, down.checks.broker], ['ok', 'ok'])
+  const refused = await deposit()
+  assert.equal(refused.status, 503, refused.text)
+  assert.equal(JSON.parse(refused.text).error.code, 'UNAVAILABLE')
+  assert.ok(Number(refused.headers.get('retry-after')) >= 1, `retry-after ${refused.headers.get('retry-after')}`)
+
+  await redis.start()
+  await eventually(async () => (await ready()).status === 200, { what: 'the gateway ready again' })
+  const accepted = await deposit()
+  assert.equal(accepted.status, 202, accepted.text)
+  assert.equal(accepted.headers.get('idempotent-replayed'), null, 'the refused request ran nothing and stored nothing')
+  // The refused request ran nothing: one deposit movement, the retried one.
+  const { rows } = await p.db('customer').query('SELECT count(*)::int AS n FROM movements WHERE customer_id = $1', [customer.id])
+  assert.equal(rows[0].n, 1)
 })

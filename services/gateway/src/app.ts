@@ -115,11 +115,20 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
   // The session is checked on every request, cached signature or not: sign-out is immediate.
   const verify = sessions ? checkSessions(cached, sessions) : cached
 
-  const redis = gateway.redisUrl ? new Redis(gateway.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 }) : undefined
+  // No offline queue: while Redis is away a command fails at once (the limiter falls back to this
+  // instance's buckets, an idempotent request is told 503) rather than waiting out reconnections.
+  const redis = gateway.redisUrl
+    ? new Redis(gateway.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false })
+    : undefined
   if (redis) {
     redis.on('error', (err: unknown) => runtime.log.warn({ err }, 'redis connection failed; retrying'))
     await redis.connect()
     runtime.onStop(async () => void (await redis.quit()))
+    // Without Redis this instance cannot honour idempotency keys, and its limits are its own: not ready.
+    runtime.addReadyCheck('redis', async () => {
+      if (redis.status !== 'ready') throw new Error(`redis ${redis.status}`)
+      await redis.ping()
+    })
   }
   const localLimiter = createRateLimiter({ now })
   const limiter = withAddressLimit(

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import type { Redis } from 'ioredis'
-import type { Db } from '@brokerage/platform'
+import { ReplyError, type Redis } from 'ioredis'
+import { AppError, type Db } from '@brokerage/platform'
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000
 // A first request that has held its key this long died with its process: a retry may take over.
@@ -112,6 +112,18 @@ return 0
 `
 
 /**
+ * Redis cannot be reached (a Redis answer, ReplyError, is ours to fix: it stays a 500). Nothing ran:
+ * the client may retry the same request with the same key.
+ */
+function unreachable(err: unknown): never {
+  if (err instanceof ReplyError) throw err
+  throw new AppError('UNAVAILABLE', 'Idempotency keys cannot be checked right now; retry with the same key', {
+    cause: err,
+    retryAfterSeconds: 5,
+  })
+}
+
+/**
  * The idempotency store in Redis, shared by every gateway instance that points at it; keys
  * expire by Redis's TTL (24 h), so there is nothing to purge. Same semantics as createIdempotencyStore.
  */
@@ -121,15 +133,9 @@ export function createRedisIdempotencyStore(redis: Redis, now: () => number, pre
   return {
     async begin(principal, key, fingerprint) {
       const t = now()
-      const r = (await redis.eval(
-        BEGIN_SCRIPT,
-        1,
-        keyOf(principal, key),
-        fingerprint,
-        t,
-        IDEMPOTENCY_TTL_MS,
-        t - ABANDONED_AFTER_MS,
-      )) as string[]
+      const r = (await redis
+        .eval(BEGIN_SCRIPT, 1, keyOf(principal, key), fingerprint, t, IDEMPOTENCY_TTL_MS, t - ABANDONED_AFTER_MS)
+        .catch(unreachable)) as string[]
       switch (r[0]) {
         case 'started':
           return { kind: 'started' }

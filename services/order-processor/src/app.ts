@@ -26,7 +26,7 @@ export async function startOrderProcessorService(opts: ProcessorServiceOptions) 
   const markets = createMarketStore()
   runtime.grpc.addService(grpcService('processor'), createProcessorGrpc({ db: runtime.db, books, markets, outbox: runtime.outbox, now }))
 
-  const saga = createSettlementSaga({ db: runtime.db, outbox: runtime.outbox, now, log: runtime.log })
+  const saga = createSettlementSaga({ db: runtime.db, outbox: runtime.outbox, now, log: runtime.log, metrics: runtime.metrics })
   await runtime.consume('order-processor-engine', ENGINE_TOPICS, createEngineHandlers({ books, saga, outbox: runtime.outbox, now }))
   await runtime.consume('order-processor-saga', SAGA_TOPICS, saga.handlers)
 

@@ -1,5 +1,5 @@
 import { newEnvelope, type AnyEnvelope, type EventData } from '@brokerage/contracts'
-import { defineHandlers, type Db, type EventEnvelope, type Logger, type Outbox, type Queryable } from '@brokerage/platform'
+import { defineHandlers, type Db, type EventEnvelope, type Logger, type Metrics, type Outbox, type Queryable } from '@brokerage/platform'
 import type { Changes, EngineEvent } from './engine/engine.js'
 
 // The settlement saga manager. Every trade the engine makes is followed leg by leg (one leg
@@ -38,8 +38,16 @@ const LEG_COLUMNS = `trade_id AS "tradeId", order_id AS "orderId", customer_id A
 
 export const SAGA_TOPICS = ['asset.events']
 
-export function createSettlementSaga(deps: { db: Db; outbox: Outbox; now: () => Date; log: Logger }) {
-  const { db, outbox, now, log } = deps
+export function createSettlementSaga(deps: { db: Db; outbox: Outbox; now: () => Date; log: Logger; metrics?: Metrics }) {
+  const { db, outbox, now, log, metrics } = deps
+
+  /** A leg's saga, from the match to SettlementCompleted or OrderFailed; counted once its transaction commits. */
+  function ended(tx: Queryable, leg: { matchedAt: Date }, at: Date, outcome: 'SETTLED' | FailureReason) {
+    if (metrics)
+      db.afterCommit(tx, () =>
+        metrics.sagaDuration.observe({ saga: 'order_settlement', outcome }, (at.getTime() - leg.matchedAt.getTime()) / 1000),
+      )
+  }
 
   async function filledSize(tx: Queryable, orderId: string): Promise<number> {
     const { rows } = await tx.query<{ n: number }>(
@@ -52,11 +60,11 @@ export function createSettlementSaga(deps: { db: Db; outbox: Outbox; now: () => 
   /** Fails every pending leg of the trade; OrderFailed and the book removal for each order not failed before. */
   async function failTrade(tx: Queryable, tradeId: string, reason: FailureReason, cause: AnyEnvelope | null): Promise<number> {
     const at = now()
-    const { rows } = await tx.query<LegRow & { failedBefore: boolean }>(
+    const { rows } = await tx.query<LegRow & { matchedAt: Date; failedBefore: boolean }>(
       `WITH failed AS (
          UPDATE settlement_legs SET status = 'FAILED', failure_reason = $2, closed_at = $3
          WHERE trade_id = $1 AND status = 'PENDING'
-         RETURNING ${LEG_COLUMNS})
+         RETURNING ${LEG_COLUMNS}, matched_at AS "matchedAt")
        SELECT f.*, EXISTS (SELECT 1 FROM settlement_legs o WHERE o.order_id = f."orderId" AND o.trade_id <> $1 AND o.status = 'FAILED')
          AS "failedBefore"
        FROM failed f`,
@@ -64,6 +72,7 @@ export function createSettlementSaga(deps: { db: Db; outbox: Outbox; now: () => 
     )
     const options = cause ? { causedBy: cause, now: at } : { now: at }
     for (const leg of rows) {
+      ended(tx, leg, at, reason)
       if (leg.failedBefore) continue
       const failed = newEnvelope(
         'OrderFailed',
@@ -131,8 +140,8 @@ export function createSettlementSaga(deps: { db: Db; outbox: Outbox; now: () => 
     handlers: defineHandlers({
       AssetTransferred: async (event, { tx }) => {
         const d = event.data
-        const { rows } = await tx.query<LegRow & { status: string }>(
-          `SELECT ${LEG_COLUMNS}, status FROM settlement_legs WHERE trade_id = $1 AND order_id = $2 FOR UPDATE`,
+        const { rows } = await tx.query<LegRow & { status: string; matchedAt: Date }>(
+          `SELECT ${LEG_COLUMNS}, status, matched_at AS "matchedAt" FROM settlement_legs WHERE trade_id = $1 AND order_id = $2 FOR UPDATE`,
           [d.tradeId, d.orderId],
         )
         const found = rows[0]
@@ -150,6 +159,8 @@ export function createSettlementSaga(deps: { db: Db; outbox: Outbox; now: () => 
           log.warn({ tradeId: d.tradeId, orderId: d.orderId }, 'a leg given up on settled after all; its fill is recorded')
         const filled = await filledSize(tx, leg.orderId)
         const at = now()
+        // A leg failed before already ended its saga; its late settlement only records the fill.
+        if (leg.status === 'PENDING') ended(tx, leg, at, 'SETTLED')
         await outbox.add(
           tx,
           newEnvelope(

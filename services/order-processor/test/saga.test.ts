@@ -129,3 +129,30 @@ test('when a match-command trade is never answered, then past the timeout the or
   const late = await h.next('SettlementCompleted', { orderId: order.orderId })
   assert.deepEqual([late.data.filledSize, late.data.remainingSize], [3, 0])
 })
+
+test('when a settlement times out and then arrives late, then its saga is measured once, as SETTLEMENT_TIMEOUT, from the match', async (t) => {
+  const h = await setup(t)
+  const sagas = async () => {
+    const { values } = await h.svc.runtime.metrics.registry.getSingleMetric('saga_duration_seconds')!.get()
+    // A histogram's values carry their series' name (_bucket, _sum, _count); the registry's lookup types them as any metric's.
+    return (values as Array<(typeof values)[number] & { metricName?: string }>)
+      .filter((v) => v.labels.saga === 'order_settlement' && (v.metricName?.endsWith('_count') || v.metricName?.endsWith('_sum')))
+      .map((v) => [v.metricName, v.labels.outcome, v.value])
+  }
+  const order = confirmed({ side: 'SELL', size: 3, price: 10_000 })
+  await h.send('OrderConfirmed', order)
+  await h.send('MatchRequested', matchOf(order))
+  const trade = (await h.next('OrderMatched')).data
+  assert.deepEqual(await sagas(), [])
+
+  h.advance(TIMEOUT_MS + 1)
+  assert.equal(await h.svc.sweepSettlements(), 1)
+  const measured = await sagas()
+  const of = (name: string) => measured.find(([metric]) => metric === `saga_duration_seconds_${name}`)
+  assert.deepEqual(of('count'), ['saga_duration_seconds_count', 'SETTLEMENT_TIMEOUT', 1])
+  assert.ok((of('sum')![2] as number) >= TIMEOUT_MS / 1000, `${of('sum')![2]} s from the match`)
+
+  await h.send('AssetTransferred', transferred(trade, 'SELL'))
+  await h.next('SettlementCompleted', { orderId: order.orderId })
+  assert.deepEqual(await sagas(), measured, 'the late settlement ends no second saga')
+})
