@@ -11,7 +11,6 @@ import { createEventCodec } from './events/codec.js'
 import { createConfluentRegistry } from './messaging/schema-registry.js'
 import { createLogger, withLogContext } from './observability/log.js'
 import { createMetrics } from './observability/metrics.js'
-import type { HealthCheck } from './observability/health.js'
 import { initTracing, inSpan, SpanKind, withTraceparent } from './observability/tracing.js'
 import { createHttpServer } from './http/server.js'
 import { createOpsRoutes, createPublicHealthRoutes } from './http/ops.js'
@@ -97,17 +96,16 @@ export async function createServiceRuntime(opts: ServiceOptions) {
   const http = createHttpServer({ log, metrics, service: name, bodyLimit: opts.bodyLimit })
   const consumers: Array<{ groupId: string; topics: string[]; consumer: Consumer }> = []
   const readyDetail: Array<() => Record<string, unknown>> = []
-  const readyChecks: Record<string, HealthCheck> = {
-    db: async () => {
-      await db.query('SELECT 1')
-    },
-    broker: () => bus.ping(),
-  }
   const opsOptions = {
     service: name,
     metrics,
     detail: () => Object.assign({}, ...readyDetail.map((f) => f())),
-    checks: readyChecks,
+    checks: {
+      db: async () => {
+        await db.query('SELECT 1')
+      },
+      broker: () => bus.ping(),
+    },
   }
   const ops = config.opsPort === undefined ? undefined : createHttpServer({ log, metrics, service: name })
   if (ops) {
@@ -185,8 +183,6 @@ export async function createServiceRuntime(opts: ServiceOptions) {
     onStop: stopper.add,
     /** Adds to /health/ready's answer what does not decide readiness (the state of the gateway's breakers). */
     addReadyDetail: (f: () => Record<string, unknown>) => void readyDetail.push(f),
-    /** A dependency of the service's own beside its database and broker (the gateway's Redis): /health/ready fails while it does. */
-    addReadyCheck: (name: string, check: HealthCheck) => void (readyChecks[name] = check),
     async listen() {
       const host = config.host ?? '127.0.0.1'
       // Stop callbacks run in reverse: servers stop taking work, then consumers finish theirs.
