@@ -20,7 +20,7 @@ export interface CustomerServiceOptions {
   payouts?: Payouts
   /** log2 of scrypt's N for new password hashes (default 16); stored hashes keep their own. */
   passwordCost?: number
-  /** Password hashes run at once (default 1: each holds 64 MiB at the default cost). */
+  /** Password hashes run at once (default 2: each holds 64 MiB at the default cost). */
   passwordConcurrency?: number
   now?: () => Date
 }

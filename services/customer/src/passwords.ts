@@ -12,10 +12,12 @@ export const DEFAULT_COST = 16
 /**
  * Hashes run at once, by default. Each holds its 128·N·r bytes (64 MiB at the default cost) until
  * it ends, and libuv would run four together: a burst of sign-ups took the service from 85 to
- * 340 MB. One at a time bounds that to one hash's memory and one core; more sign-in throughput
- * comes from more instances (the customer service scales out on CPU), or a higher cap here.
+ * 343 MB. Two at a time bound that to ≈ 215 MB and keep a 2-core machine's hashing throughput (four
+ * at once on two cores finish no sooner); one at a time halved it, and a burst of eight sign-ins
+ * on a busy machine then waited past the gateway's 5 s deadline. More throughput comes from more
+ * instances (the customer service scales out on CPU).
  */
-export const DEFAULT_CONCURRENCY = 1
+export const DEFAULT_CONCURRENCY = 2
 
 function scryptKey(password: string, salt: Buffer, keyLength: number, o: { ln: number; r: number; p: number }): Promise<Buffer> {
   const options: ScryptOptions = { N: 2 ** o.ln, r: o.r, p: o.p, maxmem: 2 * 128 * 2 ** o.ln * o.r + 1024 * 1024 }
