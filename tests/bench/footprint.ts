@@ -15,7 +15,7 @@
 //      a kept data folder, every service) until it prints "Brokerage is up.", with the load average.
 //
 //   RUNS (3), RATE (50 orders/s), LOAD_SECONDS (10), SETTLE (3 s), WAIT (2 s, the orders' Prefer: wait),
-//   SIGNUPS (24), SIGNUP_CONCURRENCY (8), NPM_STARTS (3; 0 skips)
+//   SIGNUPS (24), SIGNUP_CONCURRENCY (4), NPM_STARTS (3; 0 skips)
 // Last line: services=N rss_idle_mb_max=A rss_load_mb_max=B start_s=S (medians over the runs of
 // the largest service's idle RSS, of its highest RSS under either load, and of the start time).
 import { spawn } from 'node:child_process'
@@ -34,7 +34,7 @@ const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 10)
 const SETTLE = Number(process.env.SETTLE ?? 3)
 const WAIT = Number(process.env.WAIT ?? 2)
 const SIGNUPS = Number(process.env.SIGNUPS ?? 24)
-const SIGNUP_CONCURRENCY = Number(process.env.SIGNUP_CONCURRENCY ?? 8)
+const SIGNUP_CONCURRENCY = Number(process.env.SIGNUP_CONCURRENCY ?? 4)
 const NPM_STARTS = Number(process.env.NPM_STARTS ?? 3)
 const VIP_PER_SECOND = 1000 / 60
 
