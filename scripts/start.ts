@@ -3,8 +3,8 @@
 // creates every service's database, starts each service as its own process in the
 // topology's order, waits until each is ready, and prints where everything is.
 // Ctrl-C stops the services (gracefully, in reverse order) and then the database.
-// `npm start` runs `npm run build` first (incremental: about a second when nothing changed) and
-// then this file compiled (dist/scripts/start.js), so the one-command start runs what ships:
+// `npm start` is scripts/launch.mjs: it builds what changed (nothing to do costs a stat walk) and
+// then runs this file compiled (dist/scripts/start.js), so the one-command start runs what ships:
 // plain node on JavaScript, no TypeScript loader in any process.
 import { spawn } from 'node:child_process'
 import { extname, join } from 'node:path'
