@@ -108,14 +108,15 @@ async function waitReady(child: ChildProcess, url: string, name: string, timeout
 }
 
 /**
- * Creates every database, then starts each service as its own process in topology order,
- * waiting for each to be ready before the next (so the gateway finds its callees up).
+ * Creates every database, then starts every service as its own process, spawned in topology order
+ * without waiting for one to be ready before the next, and waits until all are ready. A caller
+ * needs its callees' addresses, which their ports give, not the callees up: gRPC connects on the
+ * first call, and nothing calls before the platform reports ready. (Waiting for each caller's
+ * callees first put order and then the gateway after the others: ≈ 5 of 12 s on a busy machine.)
  */
 export async function startServices(opts: StartOptions) {
   await ensureDatabase(opts.serverUrl, dbName(opts, BUS_DATABASE))
   await mkdir(opts.logDir, { recursive: true })
-  const running: RunningService[] = []
-  const addresses = new Map<string, string>()
   const specs = existingServices(opts.only)
   // Together: CREATE DATABASE waits on a checkpoint, ≈ 0.6 s each on a busy machine.
   await Promise.all(specs.map((spec) => ensureDatabase(opts.serverUrl, dbName(opts, spec.database))))
@@ -124,22 +125,15 @@ export async function startServices(opts: StartOptions) {
       certsDirOf(opts),
       TOPOLOGY.map((s) => s.name),
     )
-  try {
-    // Services that call no other start together; the callers (the gateway) after them, in order.
-    const leaves = specs.filter((s) => s.calls.length === 0)
-    const results = await Promise.allSettled(leaves.map((spec) => startService(spec, serviceEnv(spec, opts, addresses), opts)))
-    for (const r of results) if (r.status === 'fulfilled') running.push(r.value)
-    const failed = results.find((r) => r.status === 'rejected')
-    if (failed) throw (failed as PromiseRejectedResult).reason
-    for (const s of running) if (s.grpcAddress) addresses.set(s.spec.name, s.grpcAddress)
-    for (const spec of specs.filter((s) => s.calls.length > 0)) {
-      const service = await startService(spec, serviceEnv(spec, opts, addresses), opts)
-      if (service.grpcAddress) addresses.set(spec.name, service.grpcAddress)
-      running.push(service)
-    }
-  } catch (err) {
+  const addresses = new Map<string, string>()
+  for (const spec of specs)
+    if (spec.grpcPort !== undefined) addresses.set(spec.name, `127.0.0.1:${opts.ports?.[spec.name]?.grpc ?? spec.grpcPort}`)
+  const results = await Promise.allSettled(specs.map((spec) => startService(spec, serviceEnv(spec, opts, addresses), opts)))
+  const running = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+  const failed = results.find((r) => r.status === 'rejected')
+  if (failed) {
     await stopServices(running)
-    throw err
+    throw (failed as PromiseRejectedResult).reason
   }
   return running
 }

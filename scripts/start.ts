@@ -3,19 +3,45 @@
 // creates every service's database, starts each service as its own process in the
 // topology's order, waits until each is ready, and prints where everything is.
 // Ctrl-C stops the services (gracefully, in reverse order) and then the database.
-// `npm start` runs `npm run build` first (incremental: about a second when nothing changed) and
-// then this file compiled (dist/scripts/start.js), so the one-command start runs what ships:
+// `npm start` is scripts/launch.mjs: it builds what changed (nothing to do costs a stat walk) and
+// then runs this file compiled (dist/scripts/start.js), so the one-command start runs what ships:
 // plain node on JavaScript, no TypeScript loader in any process.
 import { spawn } from 'node:child_process'
 import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
-import { mailCatcherPort } from '../services/notification/src/mail-catcher-port.js'
 import { ROOT, startServices, stopServices, type RunningService } from './platform.js'
+import { TOPOLOGY, envName } from './topology.js'
+
+// The notification service's port helper in this file's own form: a static import of its source
+// would compile to dist/services/…, which does not exist (each workspace compiles into its own dist/).
+const { mailCatcherPort }: typeof import('../services/notification/src/mail-catcher-port.js') = await import(
+  extname(import.meta.url) === '.ts'
+    ? '../services/notification/src/mail-catcher-port.js'
+    : '../../services/notification/dist/src/mail-catcher-port.js'
+)
 
 const dataDir = process.env.DATA_DIR ?? join(ROOT, '.data')
 const pgPort = Number(process.env.PG_PORT ?? 54329)
-const gatewayPort = Number(process.env.PORT ?? 8080)
+// Every port can be moved (topology.ts): `<NAME>_HTTP_PORT`, `_GRPC_PORT`, `_OPS_PORT`; the gateway's HTTP port is PORT.
+const ports: Record<string, { http?: number; grpc?: number; ops?: number }> = {}
+for (const spec of TOPOLOGY) {
+  const port = (variable: string) => {
+    const set = process.env[variable]
+    if (set === undefined) return undefined
+    if (!/^\d+$/.test(set) || Number(set) > 65535) {
+      console.error(`Start-up failed: ${variable}=${set} is not a port number`)
+      process.exit(1)
+    }
+    return Number(set)
+  }
+  const name = envName(spec.name)
+  ports[spec.name] = {
+    http: port(spec.name === 'gateway' ? 'PORT' : `${name}_HTTP_PORT`),
+    grpc: port(`${name}_GRPC_PORT`),
+    ops: port(`${name}_OPS_PORT`),
+  }
+}
 
 // The mail catcher's ports, chosen before anything starts: a taken default gives way to a free
 // port, a taken port set on purpose stops here naming its variable (why: mailCatcherPort).
@@ -77,7 +103,7 @@ try {
     serverUrl: pg.url,
     logDir: join(dataDir, 'logs'),
     certsDir: join(dataDir, 'certs'),
-    ports: { gateway: { http: gatewayPort } },
+    ports,
     env: {
       // The one-command development mode, whatever the shell says: production refuses the dev defaults.
       NODE_ENV: 'development',

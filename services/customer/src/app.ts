@@ -20,6 +20,8 @@ export interface CustomerServiceOptions {
   payouts?: Payouts
   /** log2 of scrypt's N for new password hashes (default 16); stored hashes keep their own. */
   passwordCost?: number
+  /** Password hashes run at once (default 2: each holds 64 MiB at the default cost). */
+  passwordConcurrency?: number
   now?: () => Date
 }
 
@@ -33,7 +35,7 @@ export async function startCustomerService(opts: CustomerServiceOptions) {
     const { db, outbox, log } = runtime
     const now = opts.now ?? (() => new Date())
     const store = createStore()
-    const passwords = createPasswords({ cost: opts.passwordCost })
+    const passwords = createPasswords({ cost: opts.passwordCost, concurrency: opts.passwordConcurrency })
     const idempotency = createIdempotency({ db, passwords, now })
     const customers = createCustomers({ db, store, outbox, passwords, idempotency, now })
     const movements = createMovements({ db, store, outbox, idempotency, now })

@@ -9,10 +9,37 @@ const BLOCK_SIZE = 8
 const PARALLELISM = 1
 /** 2^16 × 8 × 128 B = 64 MiB per hash: slow enough to make guessing costly, fast enough to sign in. */
 export const DEFAULT_COST = 16
+/**
+ * Hashes run at once, by default. Each holds its 128·N·r bytes (64 MiB at the default cost) until
+ * it ends, and libuv would run four together: a burst of sign-ups took the service from 85 to
+ * 343 MB. Two at a time bound that to ≈ 215 MB and keep a 2-core machine's hashing throughput (four
+ * at once on two cores finish no sooner); one at a time halved it, and a burst of eight sign-ins
+ * on a busy machine then waited past the gateway's 5 s deadline. More throughput comes from more
+ * instances (the customer service scales out on CPU).
+ */
+export const DEFAULT_CONCURRENCY = 2
 
-function derive(password: string, salt: Buffer, keyLength: number, o: { ln: number; r: number; p: number }): Promise<Buffer> {
+function scryptKey(password: string, salt: Buffer, keyLength: number, o: { ln: number; r: number; p: number }): Promise<Buffer> {
   const options: ScryptOptions = { N: 2 ** o.ln, r: o.r, p: o.p, maxmem: 2 * 128 * 2 ** o.ln * o.r + 1024 * 1024 }
   return new Promise((resolve, reject) => scrypt(password, salt, keyLength, options, (err, key) => (err ? reject(err) : resolve(key))))
+}
+
+/** Runs at most `max` of the given tasks at once; the rest wait their turn in arrival order. */
+function limiter(max: number) {
+  let running = 0
+  const waiting: Array<() => void> = []
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (running < max) running++
+    else await new Promise<void>((resolve) => waiting.push(resolve))
+    try {
+      return await task()
+    } finally {
+      // The slot passes straight to the next waiter, so `running` never drops below a busy count.
+      const next = waiting.shift()
+      if (next) next()
+      else running--
+    }
+  }
 }
 
 interface Parsed {
@@ -31,9 +58,15 @@ function parse(stored: string): Parsed | null {
   return { ln, r, p, salt: Buffer.from(m[4]!, 'base64'), key: Buffer.from(m[5]!, 'base64') }
 }
 
-export function createPasswords(opts: { cost?: number } = {}) {
+export function createPasswords(opts: { cost?: number; concurrency?: number } = {}) {
   const ln = opts.cost ?? DEFAULT_COST
   if (!Number.isInteger(ln) || ln < 10 || ln > 20) throw new Error(`password cost must be an integer from 10 to 20, got ${ln}`)
+  const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new Error(`password hash concurrency must be a positive integer, got ${concurrency}`)
+  const inTurn = limiter(concurrency)
+  const derive = (password: string, salt: Buffer, keyLength: number, o: { ln: number; r: number; p: number }) =>
+    inTurn(() => scryptKey(password, salt, keyLength, o))
 
   async function hash(password: string): Promise<string> {
     const salt = randomBytes(SALT_LENGTH)
