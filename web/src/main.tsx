@@ -10,7 +10,7 @@ import { Funds } from './pages/funds.tsx'
 import { AnalyticsPage, CustomerPage, CustomersPage, MarketsPage, OpenOrdersPage } from './pages/staff.tsx'
 import { Balances, OrderList, OrderPage, OrderTicket } from './pages/trading.tsx'
 import { Link, match, navigate, useLocation } from './router.tsx'
-import { Field, FormError, Loading, NotFound } from './ui.tsx'
+import { Field, Form, FormError, Loading, NotFound } from './ui.tsx'
 import './styles.css'
 
 const queryClient = new QueryClient({
@@ -42,10 +42,11 @@ function SignIn({ onSignedIn }: { onSignedIn(): void }) {
   return (
     <main className="signin">
       <h1>Brokerage</h1>
-      <form onSubmit={submit} className="card" aria-label="Sign in">
+      <Form onSubmit={submit} className="card" aria-label="Sign in" error={error}>
         <h2>Sign in</h2>
         <Field
           label="Email (or admin)"
+          name="username"
           autoComplete="username"
           value={username}
           onChange={(e) => setUsername(e.target.value)}
@@ -54,17 +55,18 @@ function SignIn({ onSignedIn }: { onSignedIn(): void }) {
         />
         <Field
           label="Password"
+          name="password"
           type="password"
           autoComplete="current-password"
           value={password}
           onChange={(e) => setPassword(e.target.value)}
           required
         />
-        <FormError error={error} />
+        <FormError />
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
-      </form>
+      </Form>
     </main>
   )
 }

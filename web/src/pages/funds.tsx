@@ -5,7 +5,7 @@ import { ASSET_NAME, ASSET_NAME_RULE } from '../../../packages/contracts/src/voc
 import { api, qs, type Movement, type Page } from '../api.ts'
 import { isStaff, useApp } from '../context.tsx'
 import { CASH, parseMoney, parseUnits } from '../money.ts'
-import { Amount, Empty, Field, FormError, fieldError, Loading, Pager, Status, When } from '../ui.tsx'
+import { Amount, Empty, Field, Form, FormError, Loading, Pager, Status, When } from '../ui.tsx'
 
 // The gateway's IBAN rule (electronic format); the customer service also checks the checksum.
 const IBAN = /^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$/
@@ -44,33 +44,36 @@ function MovementForm({ customerId, kind }: { customerId: string; kind: 'deposit
   }
   const title = kind === 'deposit' ? 'Deposit' : 'Withdraw'
   return (
-    <form className="card" onSubmit={submit} noValidate aria-label={title}>
+    <Form className="card" onSubmit={submit} noValidate aria-label={title} error={send.error}>
       <h3>{title}</h3>
       {anyAsset && (
         <Field
           label="Asset"
+          name="assetName"
           value={asset}
           onChange={(e) => setAsset(e.target.value.toUpperCase())}
-          error={(touched ? assetError : undefined) ?? fieldError(send.error, 'assetName')}
+          error={touched ? assetError : undefined}
         />
       )}
       <Field
         label={asset === CASH ? 'Amount (₺)' : `Amount (${asset} units)`}
+        name="amount"
         inputMode="decimal"
         value={amount}
         onChange={(e) => setAmount(e.target.value)}
-        error={(touched && !parsed.ok ? parsed.error : undefined) ?? fieldError(send.error, 'amount')}
+        error={touched && !parsed.ok ? parsed.error : undefined}
       />
       {kind === 'withdrawal' && (
         <Field
           label="IBAN"
+          name="iban"
           value={iban}
           autoComplete="off"
           onChange={(e) => setIban(e.target.value)}
-          error={(touched ? ibanError : undefined) ?? fieldError(send.error, 'iban')}
+          error={touched ? ibanError : undefined}
         />
       )}
-      <FormError error={send.error} fields={['amount', 'iban', 'assetName']} />
+      <FormError />
       <button type="submit" className="primary" disabled={send.isPending}>
         {title}
       </button>
@@ -79,7 +82,7 @@ function MovementForm({ customerId, kind }: { customerId: string; kind: 'deposit
           {title} requested: it lands in a moment.
         </p>
       )}
-    </form>
+    </Form>
   )
 }
 

@@ -2,7 +2,7 @@ import { useState } from 'react'
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api, qs, type Contact, type Notification, type Page, type Preferences } from '../api.ts'
 import { useApp } from '../context.tsx'
-import { Empty, FormError, Loading, Pager, Select, When } from '../ui.tsx'
+import { Empty, Field, FormError, Loading, Pager, When } from '../ui.tsx'
 
 export function NotificationsPage({ customerId }: { customerId?: string }) {
   const [page, setPage] = useState(0)
@@ -57,10 +57,10 @@ function ContactForm({ customerId }: { customerId?: string | undefined }) {
         Sent to <strong>{q.data.email ?? 'no email'}</strong>
         {q.data.phone ? ` and ${q.data.phone}` : ''}.
       </p>
-      <Select label="Language of messages" value={q.data.locale} onChange={(e) => save.mutate(e.target.value)}>
+      <Field label="Language of messages" value={q.data.locale} onChange={(e) => save.mutate(e.target.value)}>
         <option value="en">English</option>
         <option value="tr">Türkçe</option>
-      </Select>
+      </Field>
       <FormError error={save.error} />
     </section>
   )

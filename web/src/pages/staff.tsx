@@ -7,7 +7,7 @@ import { api, qs, type Analytics, type Broker, type Customer, type Market, type 
 import { useApp } from '../context.tsx'
 import { DepthChart } from '../depth-chart.tsx'
 import { Link, navigate } from '../router.tsx'
-import { Empty, Field, FormError, fieldError, isNotFound, Loading, Money, NotFound, Pager, Select, When } from '../ui.tsx'
+import { Empty, Field, Form, FormError, isNotFound, Loading, Money, NotFound, Pager, When } from '../ui.tsx'
 import { Funds } from './funds.tsx'
 import { Balances, OrderList, OrderTicket, useMarkets } from './trading.tsx'
 
@@ -81,32 +81,32 @@ function CreateCustomer({ admin }: { admin: boolean }) {
     create.mutate()
   }
   return (
-    <form className="card" onSubmit={submit} aria-labelledby="create-h">
+    <Form className="card" onSubmit={submit} aria-labelledby="create-h" error={create.error}>
       <h2 id="create-h">New customer</h2>
-      <Field label="Name" value={form.name} onChange={set('name')} required error={fieldError(create.error, 'name')} />
-      <Field label="Email" type="email" value={form.email} onChange={set('email')} required error={fieldError(create.error, 'email')} />
+      <Field label="Name" name="name" value={form.name} onChange={set('name')} required />
+      <Field label="Email" name="email" type="email" value={form.email} onChange={set('email')} required />
       <Field
         label="Password"
+        name="password"
         type="password"
         autoComplete="new-password"
         value={form.password}
         onChange={set('password')}
         required
         hint="At least 8 characters"
-        error={fieldError(create.error, 'password')}
       />
       {admin && (
-        <Select label="Tier" value={form.tier} onChange={set('tier')}>
+        <Field label="Tier" name="tier" value={form.tier} onChange={set('tier')}>
           {TIERS.map((t) => (
             <option key={t}>{t}</option>
           ))}
-        </Select>
+        </Field>
       )}
-      <FormError error={create.error} fields={['name', 'email', 'password', 'tier']} />
+      <FormError />
       <button type="submit" className="primary" disabled={create.isPending}>
         Create customer
       </button>
-    </form>
+    </Form>
   )
 }
 
@@ -133,27 +133,28 @@ function Brokers() {
           </li>
         ))}
       </ul>
-      <form
+      <Form
         className="card"
         aria-label="New broker"
+        error={create.error}
         onSubmit={(e) => {
           e.preventDefault()
           create.mutate()
         }}
       >
-        <Field label="Broker name" value={form.name} onChange={set('name')} error={fieldError(create.error, 'name')} />
-        <Field label="Broker email" type="email" value={form.email} onChange={set('email')} error={fieldError(create.error, 'email')} />
+        <Field label="Broker name" name="name" value={form.name} onChange={set('name')} />
+        <Field label="Broker email" name="email" type="email" value={form.email} onChange={set('email')} />
         <Field
           label="Broker password"
+          name="password"
           type="password"
           autoComplete="new-password"
           value={form.password}
           onChange={set('password')}
-          error={fieldError(create.error, 'password')}
         />
-        <FormError error={create.error} fields={['name', 'email', 'password']} />
+        <FormError />
         <button type="submit">Create broker</button>
-      </form>
+      </Form>
     </section>
   )
 }
@@ -201,17 +202,12 @@ function CustomerSettings({ customer }: { customer: Customer }) {
   })
   return (
     <section className="card settings" aria-label="Account settings">
-      <Select
-        label="Tier"
-        value={customer.tier}
-        onChange={(e) => tier.mutate(e.target.value)}
-        error={(tier.error as Error | null)?.message}
-      >
+      <Field label="Tier" value={customer.tier} onChange={(e) => tier.mutate(e.target.value)} error={(tier.error as Error | null)?.message}>
         {TIERS.map((t) => (
           <option key={t}>{t}</option>
         ))}
-      </Select>
-      <Select
+      </Field>
+      <Field
         label="Status"
         value={customer.status}
         onChange={(e) => status.mutate(e.target.value)}
@@ -220,8 +216,8 @@ function CustomerSettings({ customer }: { customer: Customer }) {
         {CUSTOMER_STATUSES.map((s) => (
           <option key={s}>{s}</option>
         ))}
-      </Select>
-      <Select
+      </Field>
+      <Field
         label="Broker"
         value={customer.brokerId ?? ''}
         onChange={(e) => broker.mutate(e.target.value)}
@@ -233,7 +229,7 @@ function CustomerSettings({ customer }: { customer: Customer }) {
             {b.name}
           </option>
         ))}
-      </Select>
+      </Field>
     </section>
   )
 }
@@ -316,9 +312,10 @@ export function MarketsPage() {
           </div>
         )}
         {admin && (
-          <form
+          <Form
             className="inline"
             aria-label="Turn crossing on for an asset"
+            error={set.error}
             onSubmit={(e) => {
               e.preventDefault()
               if (added && !addError) set.mutate({ assetName: added, crossing: true })
@@ -326,14 +323,15 @@ export function MarketsPage() {
           >
             <Field
               label="Asset to cross"
+              name="assetName"
               value={added}
               onChange={(e) => setAdded(e.target.value.toUpperCase())}
-              error={addError ?? fieldError(set.error, 'assetName')}
+              error={addError}
             />
             <button type="submit">Turn crossing on</button>
-          </form>
+            <FormError />
+          </Form>
         )}
-        <FormError error={set.error} fields={['assetName']} />
       </section>
       <OrderBookView asset={asset} onAsset={setAsset} />
     </>

@@ -19,7 +19,7 @@ import { isStaff, useApp } from '../context.tsx'
 import { CASH, formatAmount, formatMoney, MAX_SAFE, parseMoney, parseUnits, reservation } from '../money.ts'
 import { useOrderStatus } from '../live.ts'
 import { Link } from '../router.tsx'
-import { Amount, Empty, Field, FormError, fieldError, isNotFound, Loading, Money, NotFound, Pager, Select, Status, When } from '../ui.tsx'
+import { Amount, Empty, Field, Form, FormError, isNotFound, Loading, Money, NotFound, Pager, Status, When } from '../ui.tsx'
 import { OrderRows } from './order-rows.tsx'
 
 export function useBalances(customerId: string) {
@@ -130,7 +130,7 @@ export function OrderTicket({ customerId }: { customerId: string }) {
   return (
     <section aria-labelledby="ticket-h" className="card">
       <h2 id="ticket-h">Order ticket</h2>
-      <form onSubmit={submit} noValidate>
+      <Form onSubmit={submit} noValidate error={place.error}>
         <fieldset className="sides">
           <legend>Side</legend>
           {(['BUY', 'SELL'] as const).map((s) => (
@@ -145,7 +145,8 @@ export function OrderTicket({ customerId }: { customerId: string }) {
           list="market-assets"
           autoCapitalize="characters"
           onChange={(e) => setAsset(e.target.value.toUpperCase())}
-          error={show(assetError) ?? fieldError(place.error, 'assetName')}
+          name="assetName"
+          error={show(assetError)}
         />
         <datalist id="market-assets">
           {markets.data?.map((m) => (
@@ -157,7 +158,8 @@ export function OrderTicket({ customerId }: { customerId: string }) {
           inputMode="numeric"
           value={size}
           onChange={(e) => setSize(e.target.value)}
-          error={show(sizeP.ok ? undefined : sizeP.error) ?? fieldError(place.error, 'size')}
+          name="size"
+          error={show(sizeP.ok ? undefined : sizeP.error)}
         />
         <Field
           label="Limit price (₺ per unit)"
@@ -165,7 +167,8 @@ export function OrderTicket({ customerId }: { customerId: string }) {
           placeholder={locale === 'tr' ? '150,00' : '150.00'}
           value={price}
           onChange={(e) => setPrice(e.target.value)}
-          error={show(priceP.ok ? undefined : priceP.error) ?? fieldError(place.error, 'price')}
+          name="price"
+          error={show(priceP.ok ? undefined : priceP.error)}
         />
         <p className="reserve" aria-live="polite">
           Reserves:{' '}
@@ -177,7 +180,7 @@ export function OrderTicket({ customerId }: { customerId: string }) {
             {reserveError}
           </p>
         )}
-        <FormError error={place.error} fields={['assetName', 'size', 'price']} />
+        <FormError />
         <button type="submit" className={`primary side-${side.toLowerCase()}`} disabled={place.isPending}>
           {place.isPending ? 'Placing…' : `Place ${side}`}
         </button>
@@ -190,7 +193,7 @@ export function OrderTicket({ customerId }: { customerId: string }) {
             ({placed.status})
           </p>
         )}
-      </form>
+      </Form>
     </section>
   )
 }
@@ -285,32 +288,32 @@ export function OrderList({
   return (
     <section aria-labelledby="orders-h">
       <h2 id="orders-h">{title}</h2>
-      <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Order filters">
+      <Form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Order filters" error={q.error}>
         <Field
           label="Asset"
           value={filter.assetName}
           onChange={(e) => set('assetName')({ target: { value: e.target.value.toUpperCase() } })}
-          error={fieldError(q.error, 'assetName')}
+          name="assetName"
         />
-        <Select label="Side" value={filter.side} onChange={set('side')}>
+        <Field label="Side" value={filter.side} onChange={set('side')}>
           <option value="">any</option>
           <option>BUY</option>
           <option>SELL</option>
-        </Select>
-        <Select label="Status" value={filter.status} onChange={set('status')}>
+        </Field>
+        <Field label="Status" value={filter.status} onChange={set('status')}>
           <option value="">any</option>
           {ORDER_STATUSES.map((s) => (
             <option key={s}>{s}</option>
           ))}
-        </Select>
-        <Field label="From" type="date" value={filter.startDate} onChange={set('startDate')} error={fieldError(q.error, 'startDate')} />
-        <Field label="To" type="date" value={filter.endDate} onChange={set('endDate')} error={fieldError(q.error, 'endDate')} />
-        <Select label="Per page" value={String(size)} onChange={(e) => (setSize(Number(e.target.value)), setPage(0))}>
+        </Field>
+        <Field label="From" type="date" name="startDate" value={filter.startDate} onChange={set('startDate')} />
+        <Field label="To" type="date" name="endDate" value={filter.endDate} onChange={set('endDate')} />
+        <Field label="Per page" value={String(size)} onChange={(e) => (setSize(Number(e.target.value)), setPage(0))}>
           {[20, 50, 100].map((n) => (
             <option key={n}>{n}</option>
           ))}
-        </Select>
-      </form>
+        </Field>
+      </Form>
       {q.isPending ? (
         <Loading what="orders" />
       ) : q.error ? (
