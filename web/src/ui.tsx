@@ -11,7 +11,8 @@ import {
 } from 'react'
 import { ApiError } from './api.ts'
 import { useApp } from './context.tsx'
-import { formatAmount, formatMoney } from './money.ts'
+import { useLocale, useT } from './i18n.ts'
+import { formatAmount, formatMoney, formatUnits } from './money.ts'
 
 /** The API refusal of the form a field sits in: its fields take their own from it, FormError the rest. */
 interface FormState {
@@ -126,19 +127,22 @@ export function Status({ status }: { status: string }) {
   return <span className={`status status-${status.toLowerCase()}`}>{status}</span>
 }
 
+// One formatter per locale: building an Intl formatter per date is what makes a long list slow.
+const DATE_TIME = {
+  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'short', timeStyle: 'medium' }),
+  tr: new Intl.DateTimeFormat('tr-TR', { dateStyle: 'short', timeStyle: 'medium' }),
+}
+
 export function When({ iso }: { iso: string }) {
   const { locale } = useApp()
-  return (
-    <time dateTime={iso}>
-      {new Date(iso).toLocaleString(locale === 'tr' ? 'tr-TR' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium' })}
-    </time>
-  )
+  return <time dateTime={iso}>{DATE_TIME[locale].format(new Date(iso))}</time>
 }
 
 export function Loading({ what }: { what: string }) {
+  const t = useT()
   return (
     <p className="muted" role="status">
-      Loading {what}…
+      {t.loading(what)}
     </p>
   )
 }
@@ -148,29 +152,51 @@ export function Empty({ children }: { children: ReactNode }) {
 }
 
 export function Pager({ page, size, total, onPage }: { page: number; size: number; total: number; onPage(p: number): void }) {
+  const { locale } = useLocale()
+  const t = useT()
   const pages = Math.max(1, Math.ceil(total / size))
   return (
-    <nav className="pager" aria-label="Pages">
+    <nav className="pager" aria-label={t.pages}>
       <button type="button" disabled={page <= 0} onClick={() => onPage(page - 1)}>
-        ← Newer
+        {t.newer}
       </button>
-      <span>
-        Page {page + 1} of {pages} ({total})
-      </span>
+      <span>{t.pageOf(page + 1, pages, formatUnits(total, locale))}</span>
       <button type="button" disabled={page + 1 >= pages} onClick={() => onPage(page + 1)}>
-        Older →
+        {t.older}
       </button>
     </nav>
   )
 }
 
-export function NotFound({ what = 'page' }: { what?: string }) {
+export function NotFound({ what = 'page' }: { what?: 'page' | 'order' | 'customer' }) {
+  const t = useT()
   return (
     <section>
-      <h1>Not found</h1>
-      <p>This {what} does not exist, or is not yours to see.</p>
+      <h1>{t.notFound}</h1>
+      <p>{t.notFoundText(t.notFoundWhat[what])}</p>
     </section>
   )
+}
+
+/** A table that scrolls sideways on a narrow screen, reachable by keyboard. */
+export function TableWrap({ children }: { children: ReactNode }) {
+  const t = useT()
+  return (
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={t.scrollable}>
+      {children}
+    </div>
+  )
+}
+
+/**
+ * Calendar days from date inputs as the API's instants: the first day's start, and the start of
+ * the day after the last (the API's end is exclusive).
+ */
+export function dayRange(first: string, last: string): { from: string | undefined; to: string | undefined } {
+  return {
+    from: first ? `${first}T00:00:00Z` : undefined,
+    to: last ? new Date(Date.parse(`${last}T00:00:00Z`) + 86_400_000).toISOString() : undefined,
+  }
 }
 
 export const isNotFound = (e: unknown) => e instanceof ApiError && e.status === 404
