@@ -27,7 +27,10 @@ export function OrderRows({ params, total, showCustomer }: { params: OrderQuery;
     overscan: 8,
   })
   const items = virtualizer.getVirtualItems()
-  const pageNumbers = [...new Set(items.map((i) => Math.floor(i.index / ORDER_PAGE)))]
+  // The pages of the rows in view, and the next one once half of the last is in view: scrolling on
+  // finds it fetched already.
+  const ahead = Math.min(total - 1, (items.at(-1)?.index ?? 0) + ORDER_PAGE / 2)
+  const pageNumbers = [...new Set([...items.map((i) => i.index), ahead].map((i) => Math.floor(i / ORDER_PAGE)))]
   const pages = useQueries({
     queries: pageNumbers.map((n) => ({ queryKey: ['orders', params, n], queryFn: () => fetchOrderPage(params, n) })),
   })

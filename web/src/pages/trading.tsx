@@ -215,6 +215,11 @@ export function useOrderActions() {
 }
 
 export function OrderActions({ order }: { order: Order }) {
+  // A finished order (most of a long list) has no actions, and so no mutation hooks to set up.
+  return CANCELABLE.has(order.status) ? <OpenOrderActions order={order} /> : null
+}
+
+function OpenOrderActions({ order }: { order: Order }) {
   const { me } = useApp()
   const t = useT()
   const { cancel, match } = useOrderActions()
