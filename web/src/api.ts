@@ -13,6 +13,8 @@ export class ApiError extends Error {
     message: string,
     readonly details: FieldProblem[] = [],
     readonly requestId?: string,
+    /** From Retry-After on a 429: when asking again may succeed. */
+    readonly retryAfterMs?: number,
   ) {
     super(message)
   }
@@ -129,11 +131,18 @@ export interface Preferences {
   customerId: string
   preferences: { eventType: string; channel: string; enabled: boolean }[]
 }
+export interface PushSubscriptionEntry {
+  id: string
+  endpoint: string
+  createdAt: string
+}
 export interface Contact {
   customerId: string
   email: string | null
   phone: string | null
   locale: string
+  pushSubscriptions: PushSubscriptionEntry[]
+  vapidPublicKey: string
 }
 export interface AuditEvent {
   sequence: number
@@ -203,20 +212,45 @@ interface RequestOptions {
   anonymous?: boolean
 }
 
-async function request<T>(method: string, path: string, o: RequestOptions = {}, retried = false): Promise<T> {
+/** Sends with the session's token (refreshed once on a 401); an answer that is not 2xx throws its ApiError. */
+async function send(method: string, path: string, o: RequestOptions = {}, retried = false): Promise<Response> {
   const headers: Record<string, string> = { ...o.headers }
   if (!o.anonymous && session.token) headers.authorization = `Bearer ${session.token}`
   if (o.body !== undefined) headers['content-type'] = 'application/json'
   const res = await fetch(`/api${path}`, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body) })
-  if (res.status === 401 && !o.anonymous && !retried && (await session.refresh())) return request(method, path, o, true)
-  const text = await res.text()
-  const body: unknown = text ? JSON.parse(text) : null
+  if (res.status === 401 && !o.anonymous && !retried && (await session.refresh())) return send(method, path, o, true)
   if (!res.ok) {
-    const e = (body as { error?: { code?: string; message?: string; details?: unknown }; requestId?: string } | null) ?? {}
-    const details = Array.isArray(e.error?.details) ? (e.error.details as FieldProblem[]) : []
-    throw new ApiError(res.status, e.error?.code ?? 'HTTP_' + res.status, e.error?.message ?? res.statusText, details, e.requestId)
+    const text = await res.text()
+    let body: { error?: { code?: string; message?: string; details?: unknown }; requestId?: string } = {}
+    try {
+      body = text ? JSON.parse(text) : {}
+    } catch {
+      // Not the API's shape (a proxy's page, say): the status text says what there is to say.
+    }
+    const details = Array.isArray(body.error?.details) ? (body.error.details as FieldProblem[]) : []
+    const retryAfter = Number(res.headers.get('retry-after'))
+    throw new ApiError(
+      res.status,
+      body.error?.code ?? 'HTTP_' + res.status,
+      body.error?.message ?? res.statusText,
+      details,
+      body.requestId,
+      retryAfter > 0 ? retryAfter * 1000 : undefined,
+    )
   }
-  return body as T
+  return res
+}
+
+async function request<T>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
+  const text = await (await send(method, path, o)).text()
+  return (text ? JSON.parse(text) : null) as T
+}
+
+/** A file the API answers (a report): its bytes and the name its Content-Disposition gives. */
+async function download(path: string): Promise<{ blob: Blob; filename: string | undefined }> {
+  const res = await send('GET', path)
+  const filename = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1]
+  return { blob: await res.blob(), filename }
 }
 
 export const api = {
@@ -224,6 +258,7 @@ export const api = {
   post: <T>(path: string, body?: unknown, headers?: Record<string, string>) => request<T>('POST', path, { body, headers }),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   del: <T>(path: string) => request<T>('DELETE', path),
+  download,
   login: (username: string, password: string) => request<Tokens>('POST', '/auth/login', { body: { username, password }, anonymous: true }),
 }
 

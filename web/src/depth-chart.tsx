@@ -5,6 +5,7 @@
 // Coordinates are pixels (floats are fine there); prices and sizes are only read, never summed as floats.
 import type { Level, OrderBook } from './api.ts'
 import { useApp } from './context.tsx'
+import { useT } from './i18n.ts'
 import { formatMoney } from './money.ts'
 
 const W = 640
@@ -18,6 +19,7 @@ function cumulative(levels: Level[]): { price: number; total: bigint }[] {
 
 export function DepthChart({ book }: { book: OrderBook }) {
   const { locale } = useApp()
+  const t = useT()
   const bids = cumulative(book.bids)
   const asks = cumulative(book.asks)
   const prices = [...bids, ...asks].map((p) => p.price)
@@ -41,7 +43,13 @@ export function DepthChart({ book }: { book: OrderBook }) {
   const area = (pts: { price: number; total: bigint }[], edge: number) => (pts.length === 0 ? '' : `${steps(pts)} H${edge} V${base} Z`)
   const bestBid = book.bids[0]
   const bestAsk = book.asks[0]
-  const summary = `${book.assetName}: ${book.bids.length} bid levels${bestBid ? `, best ${formatMoney(bestBid.price, locale)}` : ''}; ${book.asks.length} ask levels${bestAsk ? `, best ${formatMoney(bestAsk.price, locale)}` : ''}`
+  const summary = t.depthSummary(
+    book.assetName,
+    book.bids.length,
+    bestBid ? formatMoney(bestBid.price, locale) : null,
+    book.asks.length,
+    bestAsk ? formatMoney(bestAsk.price, locale) : null,
+  )
   return (
     <figure className="depth">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="depth-title" width="100%">

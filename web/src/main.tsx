@@ -1,27 +1,37 @@
-import { StrictMode, useEffect, useState, useSyncExternalStore, type FormEvent } from 'react'
+import { StrictMode, useEffect, useState, useSyncExternalStore, type FormEvent, type ReactNode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from '@tanstack/react-query'
 import { api, ApiError, session, type Me } from './api.ts'
 import { AppContext, isStaff } from './context.tsx'
 import { useLiveFeed } from './live.ts'
 import type { Locale } from './money.ts'
+import { LocaleContext, useLocale, useT } from './i18n.ts'
+import { AccountPage, PASSWORD_CHANGED } from './pages/account.tsx'
 import { NotificationsPage } from './pages/notifications.tsx'
 import { Funds } from './pages/funds.tsx'
 import { AnalyticsPage, CustomerPage, CustomersPage, MarketsPage, OpenOrdersPage } from './pages/staff.tsx'
 import { Balances, OrderList, OrderPage, OrderTicket } from './pages/trading.tsx'
 import { Link, match, navigate, useLocation } from './router.tsx'
-import { Field, FormError, Loading, NotFound } from './ui.tsx'
+import { Field, Form, FormError, Loading, NotFound } from './ui.tsx'
 import './styles.css'
 
 const queryClient = new QueryClient({
   defaultOptions: {
-    queries: { staleTime: 2_000, refetchOnWindowFocus: true, retry: (n, e) => !(e instanceof ApiError && e.status < 500) && n < 2 },
+    queries: {
+      staleTime: 2_000,
+      refetchOnWindowFocus: true,
+      // A refusal stays refused; a 429 (a long list scrolled fast) is asked again when the gateway says.
+      retry: (n, e) => (e instanceof ApiError && e.status === 429 ? n < 5 : !(e instanceof ApiError && e.status < 500) && n < 2),
+      retryDelay: (n, e) => (e instanceof ApiError && e.retryAfterMs ? e.retryAfterMs : Math.min(1_000 * 2 ** n, 30_000)),
+    },
   },
 })
 
 const LOCALE_KEY = 'brokerage.locale'
 
 function SignIn({ onSignedIn }: { onSignedIn(): void }) {
+  const t = useT()
+  const { search } = useLocation()
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
   const [error, setError] = useState<unknown>(null)
@@ -41,11 +51,17 @@ function SignIn({ onSignedIn }: { onSignedIn(): void }) {
   }
   return (
     <main className="signin">
-      <h1>Brokerage</h1>
-      <form onSubmit={submit} className="card" aria-label="Sign in">
-        <h2>Sign in</h2>
+      <h1>{t.brand}</h1>
+      <Form onSubmit={submit} className="card" aria-label={t.signIn} error={error}>
+        <h2>{t.signIn}</h2>
+        {search.has(PASSWORD_CHANGED) && (
+          <p className="ok" role="status">
+            {t.passwordChanged}
+          </p>
+        )}
         <Field
-          label="Email (or admin)"
+          label={t.signInUser}
+          name="username"
           autoComplete="username"
           value={username}
           onChange={(e) => setUsername(e.target.value)}
@@ -53,30 +69,27 @@ function SignIn({ onSignedIn }: { onSignedIn(): void }) {
           autoFocus
         />
         <Field
-          label="Password"
+          label={t.password}
+          name="password"
           type="password"
           autoComplete="current-password"
           value={password}
           onChange={(e) => setPassword(e.target.value)}
           required
         />
-        <FormError error={error} />
+        <FormError />
         <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+          {busy ? t.signingIn : t.signIn}
         </button>
-      </form>
+      </Form>
     </main>
   )
 }
 
 function Shell({ me }: { me: Me }) {
   const qc = useQueryClient()
-  const [locale, setLocaleState] = useState<Locale>(() => (localStorage.getItem(LOCALE_KEY) === 'tr' ? 'tr' : 'en'))
-  const setLocale = (l: Locale) => {
-    localStorage.setItem(LOCALE_KEY, l)
-    setLocaleState(l)
-  }
-  useEffect(() => void (document.documentElement.lang = locale), [locale])
+  const { locale, setLocale } = useLocale()
+  const t = useT()
   const live = useLiveFeed(true, isStaff(me))
   const { path } = useLocation()
   const signOut = async () => {
@@ -88,44 +101,45 @@ function Shell({ me }: { me: Me }) {
   const links =
     me.role === 'CUSTOMER'
       ? [
-          ['/', 'Portfolio'],
-          ['/orders', 'Orders'],
-          ['/funds', 'Funds'],
-          ['/notifications', 'Notifications'],
+          ['/', t.nav.portfolio],
+          ['/orders', t.nav.orders],
+          ['/funds', t.nav.funds],
+          ['/notifications', t.nav.notifications],
+          ['/account', t.nav.account],
         ]
       : [
-          ['/', 'Customers'],
-          ['/open-orders', 'Open orders'],
-          ['/markets', 'Markets'],
-          ...(me.role === 'ADMIN' ? [['/analytics', 'Analytics']] : []),
+          ['/', t.nav.customers],
+          ['/open-orders', t.nav.openOrders],
+          ['/markets', t.nav.markets],
+          ...(me.role === 'ADMIN' ? [['/analytics', t.nav.analytics]] : [['/account', t.nav.account]]),
         ]
   return (
     <AppContext.Provider value={{ me, locale, setLocale }}>
       <a className="skip" href="#main">
-        Skip to content
+        {t.skip}
       </a>
       <header className="top">
-        <strong className="brand">Brokerage</strong>
-        <nav aria-label="Main">
+        <strong className="brand">{t.brand}</strong>
+        <nav aria-label={t.mainNav}>
           {links.map(([to, label]) => (
             <Link key={to} to={to!}>
               {label}
             </Link>
           ))}
         </nav>
-        <span className={`live live-${live}`} role="status" aria-label={`Live updates: ${live}`}>
-          ● {live}
+        <span className={`live live-${live}`} role="status" aria-label={t.liveLabel(t.liveState[live] ?? live)}>
+          ● {t.liveState[live] ?? live}
         </span>
         <label className="locale">
-          <span className="sr-only">Language and money format</span>
+          <span className="sr-only">{t.localeSwitch}</span>
           <select value={locale} onChange={(e) => setLocale(e.target.value as Locale)}>
             <option value="en">EN ₺1,234.56</option>
             <option value="tr">TR 1.234,56 ₺</option>
           </select>
         </label>
-        <span className="who">{me.role === 'ADMIN' ? 'admin' : me.role.toLowerCase()}</span>
+        <span className="who">{t.role[me.role]}</span>
         <button type="button" onClick={() => void signOut()}>
-          Sign out
+          {t.signOut}
         </button>
       </header>
       <main id="main" tabIndex={-1}>
@@ -136,24 +150,26 @@ function Shell({ me }: { me: Me }) {
 }
 
 function Route({ me, path }: { me: Me; path: string }) {
+  const t = useT()
   let p: Record<string, string> | null
   if ((p = match('/orders/:id', path))) return <OrderPage id={p.id!} />
   if (me.role === 'CUSTOMER') {
     const id = me.customerId!
     const portfolio = (
       <>
-        <h1>Portfolio</h1>
+        <h1>{t.nav.portfolio}</h1>
         <div className="grid2">
           <Balances customerId={id} />
           <OrderTicket customerId={id} />
         </div>
-        <OrderList customerId={id} title="My orders" />
+        <OrderList customerId={id} title={t.myOrders} />
       </>
     )
     if (path === '/') return portfolio
-    if (path === '/orders') return <OrderList customerId={id} title="My orders" />
+    if (path === '/orders') return <OrderList customerId={id} title={t.myOrders} />
     if (path === '/funds') return <Funds customerId={id} />
     if (path === '/notifications') return <NotificationsPage />
+    if (path === '/account') return <AccountPage />
     // Another customer's page answers as the API does: not found, whether it exists or not.
     if ((p = match('/customers/:id', path))) return p.id === id ? portfolio : <NotFound what="customer" />
     return <NotFound />
@@ -163,10 +179,23 @@ function Route({ me, path }: { me: Me; path: string }) {
   if (path === '/open-orders') return <OpenOrdersPage />
   if (path === '/markets') return <MarketsPage />
   if (path === '/analytics' && me.role === 'ADMIN') return <AnalyticsPage />
+  if (path === '/account' && me.role === 'BROKER') return <AccountPage />
   return <NotFound />
 }
 
+/** The chosen locale, kept in localStorage: it applies before signing in too. */
+function WithLocale({ children }: { children: ReactNode }) {
+  const [locale, setLocaleState] = useState<Locale>(() => (localStorage.getItem(LOCALE_KEY) === 'tr' ? 'tr' : 'en'))
+  const setLocale = (l: Locale) => {
+    localStorage.setItem(LOCALE_KEY, l)
+    setLocaleState(l)
+  }
+  useEffect(() => void (document.documentElement.lang = locale), [locale])
+  return <LocaleContext.Provider value={{ locale, setLocale }}>{children}</LocaleContext.Provider>
+}
+
 function App() {
+  const t = useT()
   const token = useSyncExternalStore(
     (fn) => session.subscribe(fn),
     () => session.token,
@@ -176,9 +205,9 @@ function App() {
     if (restoring) void session.refresh().finally(() => setRestoring(false))
   }, [restoring])
   const me = useQuery({ queryKey: ['me', token], queryFn: () => api.get<Me>('/auth/me'), enabled: !!token, staleTime: Infinity })
-  if (restoring) return <Loading what="your session" />
+  if (restoring) return <Loading what={t.what.session} />
   if (!token) return <SignIn onSignedIn={() => void 0} />
-  if (me.isPending) return <Loading what="your account" />
+  if (me.isPending) return <Loading what={t.what.account} />
   if (me.error) return <FormError error={me.error} />
   return <Shell me={me.data} />
 }
@@ -186,7 +215,9 @@ function App() {
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <App />
+      <WithLocale>
+        <App />
+      </WithLocale>
     </QueryClientProvider>
   </StrictMode>,
 )

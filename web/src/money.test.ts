@@ -27,7 +27,7 @@ test('when an amount the API would refuse is typed, then it is refused with a re
     assert.equal(parseMoney(bad, 'tr').ok, false, bad)
   }
   assert.equal(parseMoney('1.234', 'en').ok, false) // three decimals
-  for (const bad of ['', '0', '1.5', '-1', '9007199254740992']) assert.equal(parseUnits(bad).ok, false, bad)
+  for (const bad of ['', '0', '1.5', '-1', '9007199254740992']) assert.equal(parseUnits(bad, 'en').ok, false, bad)
 })
 
 test('when a BUY is sized, then its reservation is size × price in kuruş, exactly, past 2^53', () => {

@@ -3,6 +3,8 @@
 // never touches an amount. Formatting is done by hand because Intl's Turkish currency
 // format puts the sign first (₺1.234,56), while Turkish readers expect 1.234,56 ₺.
 
+import { MESSAGES } from './i18n.ts'
+
 export type Locale = 'en' | 'tr'
 export const CASH = 'TRY'
 export const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
@@ -53,34 +55,37 @@ export type Parsed = { ok: true; value: bigint } | { ok: false; error: string }
  */
 export function parseMoney(text: string, locale: Locale): Parsed {
   const { group: g, decimal: d } = SEPARATORS[locale]
+  const say = MESSAGES[locale].invalid
   const t = text.trim().replace(/\s|₺/g, '')
-  if (t === '') return { ok: false, error: 'Required' }
+  if (t === '') return { ok: false, error: say.required }
   const [whole = '', frac = '', ...rest] = t.split(d)
-  if (rest.length > 0) return { ok: false, error: `Use one decimal separator (${d})` }
+  if (rest.length > 0) return { ok: false, error: say.oneDecimal(d) }
   // Grouping is optional, but where it is used it must be in threes (1.2.3 is a typo, not 123).
   if (whole.includes(g) && !whole.split(g).every((part, i) => (i === 0 ? /^\d{1,3}$/ : /^\d{3}$/).test(part))) {
-    return { ok: false, error: `Group digits in threes (1${g}234${d}56)` }
+    return { ok: false, error: say.groupThrees(g, d) }
   }
   const wholeDigits = whole.split(g).join('')
   if (!/^\d*$/.test(wholeDigits) || !/^\d*$/.test(frac) || (wholeDigits === '' && frac === '')) {
-    return { ok: false, error: locale === 'tr' ? 'Bir tutar girin, örn. 1.234,56' : 'Enter an amount, e.g. 1,234.56' }
+    return { ok: false, error: say.enterAmount }
   }
-  if (frac.length > 2) return { ok: false, error: 'At most two decimals (kuruş)' }
+  if (frac.length > 2) return { ok: false, error: say.twoDecimals }
   const value = BigInt(wholeDigits || '0') * 100n + BigInt(frac.padEnd(2, '0') || '0')
-  return positive(value)
+  return positive(value, locale)
 }
 
 /** Whole units (sizes, non-cash amounts) → a positive integer the API accepts. */
-export function parseUnits(text: string): Parsed {
+export function parseUnits(text: string, locale: Locale): Parsed {
+  const say = MESSAGES[locale].invalid
   const t = text.trim()
-  if (t === '') return { ok: false, error: 'Required' }
-  if (!/^\d+$/.test(t)) return { ok: false, error: 'Whole units only' }
-  return positive(BigInt(t))
+  if (t === '') return { ok: false, error: say.required }
+  if (!/^\d+$/.test(t)) return { ok: false, error: say.wholeUnits }
+  return positive(BigInt(t), locale)
 }
 
-function positive(value: bigint): Parsed {
-  if (value <= 0n) return { ok: false, error: 'Must be more than zero' }
-  if (value > MAX_SAFE) return { ok: false, error: 'Too large' }
+function positive(value: bigint, locale: Locale): Parsed {
+  const say = MESSAGES[locale].invalid
+  if (value <= 0n) return { ok: false, error: say.positive }
+  if (value > MAX_SAFE) return { ok: false, error: say.tooLarge }
   return { ok: true, value }
 }
 

@@ -13,6 +13,15 @@ export function navigate(to: string, replace = false) {
   window.scrollTo(0, 0)
 }
 
+/** Sets the query of the current address (a list's filter, say) in place: no history entry, no scroll. */
+export function replaceSearch(params: Record<string, string | undefined>) {
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v)
+  const s = q.toString()
+  history.replaceState(null, '', location.pathname + (s ? `?${s}` : ''))
+  listeners.forEach((fn) => fn())
+}
+
 function subscribe(fn: () => void) {
   listeners.add(fn)
   return () => void listeners.delete(fn)
@@ -38,7 +47,8 @@ export function match(pattern: string, path: string): Record<string, string> | n
 }
 
 export function Link({ to, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { to: string }) {
-  const { path } = useLocation()
+  // The path alone (no URL parsed): a long list renders many links.
+  const path = useSyncExternalStore(subscribe, () => location.pathname)
   const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return
     e.preventDefault()

@@ -4,14 +4,16 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { ASSET_NAME, ASSET_NAME_RULE } from '../../../packages/contracts/src/vocabulary.ts'
 import { api, qs, type Movement, type Page } from '../api.ts'
 import { isStaff, useApp } from '../context.tsx'
+import { useT } from '../i18n.ts'
 import { CASH, parseMoney, parseUnits } from '../money.ts'
-import { Amount, Empty, Field, FormError, fieldError, Loading, Pager, Status, When } from '../ui.tsx'
+import { Amount, Empty, Field, Form, FormError, Loading, Pager, Status, TableWrap, When } from '../ui.tsx'
 
 // The gateway's IBAN rule (electronic format); the customer service also checks the checksum.
 const IBAN = /^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$/
 
 function MovementForm({ customerId, kind }: { customerId: string; kind: 'deposit' | 'withdrawal' }) {
   const { me, locale } = useApp()
+  const t = useT()
   const qc = useQueryClient()
   // Customers deposit cash only (SPEC §2); staff may deposit any asset.
   const anyAsset = isStaff(me) && kind === 'deposit'
@@ -19,11 +21,10 @@ function MovementForm({ customerId, kind }: { customerId: string; kind: 'deposit
   const [amount, setAmount] = useState('')
   const [iban, setIban] = useState('')
   const [touched, setTouched] = useState(false)
-  const parsed = asset === CASH ? parseMoney(amount, locale) : parseUnits(amount)
+  const parsed = asset === CASH ? parseMoney(amount, locale) : parseUnits(amount, locale)
   const normalIban = iban.replace(/\s+/g, '').toUpperCase()
   const assetError = ASSET_NAME.test(asset) ? undefined : ASSET_NAME_RULE
-  const ibanError =
-    kind === 'withdrawal' && asset === CASH && !IBAN.test(normalIban) ? 'An IBAN such as TR33 0006 1005 1978 6457 8413 26' : undefined
+  const ibanError = kind === 'withdrawal' && asset === CASH && !IBAN.test(normalIban) ? t.ibanRule : undefined
   const send = useMutation({
     mutationFn: () =>
       api.post<Movement>(`/customers/${customerId}/${kind}s`, {
@@ -42,48 +43,52 @@ function MovementForm({ customerId, kind }: { customerId: string; kind: 'deposit
     setTouched(true)
     if (parsed.ok && !ibanError && !assetError) send.mutate()
   }
-  const title = kind === 'deposit' ? 'Deposit' : 'Withdraw'
+  const title = kind === 'deposit' ? t.deposit : t.withdraw
   return (
-    <form className="card" onSubmit={submit} noValidate aria-label={title}>
+    <Form className="card" onSubmit={submit} noValidate aria-label={title} error={send.error}>
       <h3>{title}</h3>
       {anyAsset && (
         <Field
-          label="Asset"
+          label={t.asset}
+          name="assetName"
           value={asset}
           onChange={(e) => setAsset(e.target.value.toUpperCase())}
-          error={(touched ? assetError : undefined) ?? fieldError(send.error, 'assetName')}
+          error={touched ? assetError : undefined}
         />
       )}
       <Field
-        label={asset === CASH ? 'Amount (₺)' : `Amount (${asset} units)`}
+        label={asset === CASH ? t.amountCash : t.amountUnits(asset)}
+        name="amount"
         inputMode="decimal"
         value={amount}
         onChange={(e) => setAmount(e.target.value)}
-        error={(touched && !parsed.ok ? parsed.error : undefined) ?? fieldError(send.error, 'amount')}
+        error={touched && !parsed.ok ? parsed.error : undefined}
       />
       {kind === 'withdrawal' && (
         <Field
-          label="IBAN"
+          label={t.iban}
+          name="iban"
           value={iban}
           autoComplete="off"
           onChange={(e) => setIban(e.target.value)}
-          error={(touched ? ibanError : undefined) ?? fieldError(send.error, 'iban')}
+          error={touched ? ibanError : undefined}
         />
       )}
-      <FormError error={send.error} fields={['amount', 'iban', 'assetName']} />
+      <FormError />
       <button type="submit" className="primary" disabled={send.isPending}>
         {title}
       </button>
       {send.isSuccess && (
         <p className="ok" role="status">
-          {title} requested: it lands in a moment.
+          {t.requested(title)}
         </p>
       )}
-    </form>
+    </Form>
   )
 }
 
 export function Funds({ customerId }: { customerId: string }) {
+  const t = useT()
   const [page, setPage] = useState(0)
   const q = useQuery({
     queryKey: ['movements', customerId, page],
@@ -92,29 +97,29 @@ export function Funds({ customerId }: { customerId: string }) {
   })
   return (
     <section aria-labelledby="funds-h">
-      <h2 id="funds-h">Deposits and withdrawals</h2>
+      <h2 id="funds-h">{t.funds}</h2>
       <div className="grid2">
         <MovementForm customerId={customerId} kind="deposit" />
         <MovementForm customerId={customerId} kind="withdrawal" />
       </div>
-      <h3>Movements</h3>
+      <h3>{t.movements}</h3>
       {q.isPending ? (
-        <Loading what="movements" />
+        <Loading what={t.what.movements} />
       ) : q.error ? (
         <FormError error={q.error} />
       ) : q.data.content.length === 0 ? (
-        <Empty>No deposits or withdrawals yet.</Empty>
+        <Empty>{t.noMovements}</Empty>
       ) : (
         <>
-          <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
+          <TableWrap>
             <table className="movements">
               <thead>
                 <tr>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Amount</th>
-                  <th scope="col">IBAN</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">When</th>
+                  <th scope="col">{t.kind}</th>
+                  <th scope="col">{t.amount}</th>
+                  <th scope="col">{t.iban}</th>
+                  <th scope="col">{t.status}</th>
+                  <th scope="col">{t.when}</th>
                 </tr>
               </thead>
               <tbody>
@@ -135,7 +140,7 @@ export function Funds({ customerId }: { customerId: string }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           <Pager page={page} size={20} total={q.data.totalElements} onPage={setPage} />
         </>
       )}

@@ -7,12 +7,15 @@ import { api, qs, type Analytics, type Broker, type Customer, type Market, type 
 import { useApp } from '../context.tsx'
 import { DepthChart } from '../depth-chart.tsx'
 import { Link, navigate } from '../router.tsx'
-import { Empty, Field, FormError, fieldError, isNotFound, Loading, Money, NotFound, Pager, Select, When } from '../ui.tsx'
+import { Empty, Field, Form, FormError, isNotFound, Loading, Money, NotFound, Pager, TableWrap, When } from '../ui.tsx'
+import { useT } from '../i18n.ts'
+import { ComplianceReport } from './account.tsx'
 import { Funds } from './funds.tsx'
 import { Balances, OrderList, OrderTicket, useMarkets } from './trading.tsx'
 
 export function CustomersPage() {
   const { me } = useApp()
+  const t = useT()
   const [page, setPage] = useState(0)
   const q = useQuery({
     queryKey: ['customers', page],
@@ -22,23 +25,23 @@ export function CustomersPage() {
   return (
     <>
       <section aria-labelledby="customers-h">
-        <h1 id="customers-h">Customers</h1>
+        <h1 id="customers-h">{t.customers}</h1>
         {q.isPending ? (
-          <Loading what="customers" />
+          <Loading what={t.what.customers} />
         ) : q.error ? (
           <FormError error={q.error} />
         ) : q.data.content.length === 0 ? (
-          <Empty>No customers yet: create the first one below.</Empty>
+          <Empty>{t.noCustomers}</Empty>
         ) : (
           <>
-            <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
+            <TableWrap>
               <table>
                 <thead>
                   <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Email</th>
-                    <th scope="col">Tier</th>
-                    <th scope="col">Status</th>
+                    <th scope="col">{t.name}</th>
+                    <th scope="col">{t.email}</th>
+                    <th scope="col">{t.tier}</th>
+                    <th scope="col">{t.status}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -54,7 +57,7 @@ export function CustomersPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
             <Pager page={page} size={20} total={q.data.totalElements} onPage={setPage} />
           </>
         )}
@@ -66,6 +69,7 @@ export function CustomersPage() {
 }
 
 function CreateCustomer({ admin }: { admin: boolean }) {
+  const t = useT()
   const qc = useQueryClient()
   const [form, setForm] = useState({ name: '', email: '', password: '', tier: 'STANDARD' })
   const create = useMutation({
@@ -81,36 +85,37 @@ function CreateCustomer({ admin }: { admin: boolean }) {
     create.mutate()
   }
   return (
-    <form className="card" onSubmit={submit} aria-labelledby="create-h">
-      <h2 id="create-h">New customer</h2>
-      <Field label="Name" value={form.name} onChange={set('name')} required error={fieldError(create.error, 'name')} />
-      <Field label="Email" type="email" value={form.email} onChange={set('email')} required error={fieldError(create.error, 'email')} />
+    <Form className="card" onSubmit={submit} aria-labelledby="create-h" error={create.error}>
+      <h2 id="create-h">{t.newCustomer}</h2>
+      <Field label={t.name} name="name" value={form.name} onChange={set('name')} required />
+      <Field label={t.email} name="email" type="email" value={form.email} onChange={set('email')} required />
       <Field
-        label="Password"
+        label={t.password}
+        name="password"
         type="password"
         autoComplete="new-password"
         value={form.password}
         onChange={set('password')}
         required
-        hint="At least 8 characters"
-        error={fieldError(create.error, 'password')}
+        hint={t.passwordHint}
       />
       {admin && (
-        <Select label="Tier" value={form.tier} onChange={set('tier')}>
-          {TIERS.map((t) => (
-            <option key={t}>{t}</option>
+        <Field label={t.tier} name="tier" value={form.tier} onChange={set('tier')}>
+          {TIERS.map((x) => (
+            <option key={x}>{x}</option>
           ))}
-        </Select>
+        </Field>
       )}
-      <FormError error={create.error} fields={['name', 'email', 'password', 'tier']} />
+      <FormError />
       <button type="submit" className="primary" disabled={create.isPending}>
-        Create customer
+        {t.createCustomer}
       </button>
-    </form>
+    </Form>
   )
 }
 
 function Brokers() {
+  const t = useT()
   const qc = useQueryClient()
   const q = useQuery({ queryKey: ['brokers'], queryFn: () => api.get<Page<Broker>>('/brokers?size=100') })
   const [form, setForm] = useState({ name: '', email: '', password: '' })
@@ -124,8 +129,8 @@ function Brokers() {
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value })
   return (
     <section aria-labelledby="brokers-h">
-      <h2 id="brokers-h">Brokers</h2>
-      {q.data && q.data.content.length === 0 && <Empty>No brokers yet.</Empty>}
+      <h2 id="brokers-h">{t.brokers}</h2>
+      {q.data && q.data.content.length === 0 && <Empty>{t.noBrokers}</Empty>}
       <ul>
         {q.data?.content.map((b) => (
           <li key={b.id}>
@@ -133,39 +138,41 @@ function Brokers() {
           </li>
         ))}
       </ul>
-      <form
+      <Form
         className="card"
-        aria-label="New broker"
+        aria-label={t.newBroker}
+        error={create.error}
         onSubmit={(e) => {
           e.preventDefault()
           create.mutate()
         }}
       >
-        <Field label="Broker name" value={form.name} onChange={set('name')} error={fieldError(create.error, 'name')} />
-        <Field label="Broker email" type="email" value={form.email} onChange={set('email')} error={fieldError(create.error, 'email')} />
+        <Field label={t.brokerName} name="name" value={form.name} onChange={set('name')} />
+        <Field label={t.brokerEmail} name="email" type="email" value={form.email} onChange={set('email')} />
         <Field
-          label="Broker password"
+          label={t.brokerPassword}
+          name="password"
           type="password"
           autoComplete="new-password"
           value={form.password}
           onChange={set('password')}
-          error={fieldError(create.error, 'password')}
         />
-        <FormError error={create.error} fields={['name', 'email', 'password']} />
-        <button type="submit">Create broker</button>
-      </form>
+        <FormError />
+        <button type="submit">{t.createBroker}</button>
+      </Form>
     </section>
   )
 }
 
 export function CustomerPage({ id }: { id: string }) {
   const { me } = useApp()
+  const t = useT()
   const q = useQuery({
     queryKey: ['customer', id],
     queryFn: () => api.get<Customer>(`/customers/${id}`),
     retry: (n, e) => !isNotFound(e) && n < 2,
   })
-  if (q.isPending) return <Loading what="the customer" />
+  if (q.isPending) return <Loading what={t.what.customer} />
   if (isNotFound(q.error)) return <NotFound what="customer" />
   if (q.error) return <FormError error={q.error} />
   const c = q.data
@@ -173,20 +180,22 @@ export function CustomerPage({ id }: { id: string }) {
     <>
       <h1>{c.name}</h1>
       <p>
-        {c.email} · {c.tier} · {c.status} · since <When iso={c.createdAt} />
+        {c.email} · {c.tier} · {c.status} · {t.since} <When iso={c.createdAt} />
       </p>
       {me.role === 'ADMIN' && <CustomerSettings customer={c} />}
       <div className="grid2">
         <Balances customerId={id} />
         <OrderTicket customerId={id} />
       </div>
-      <OrderList customerId={id} title="Their orders" />
+      <OrderList customerId={id} title={t.theirOrders} />
       <Funds customerId={id} />
+      {me.role === 'ADMIN' && <ComplianceReport customerId={id} />}
     </>
   )
 }
 
 function CustomerSettings({ customer }: { customer: Customer }) {
+  const t = useT()
   const qc = useQueryClient()
   const brokers = useQuery({ queryKey: ['brokers'], queryFn: () => api.get<Page<Broker>>('/brokers?size=100') })
   const done = (c: Customer) => qc.setQueryData(['customer', customer.id], c)
@@ -200,19 +209,19 @@ function CustomerSettings({ customer }: { customer: Customer }) {
     onSuccess: done,
   })
   return (
-    <section className="card settings" aria-label="Account settings">
-      <Select
-        label="Tier"
+    <section className="card settings" aria-label={t.accountSettings}>
+      <Field
+        label={t.tier}
         value={customer.tier}
         onChange={(e) => tier.mutate(e.target.value)}
         error={(tier.error as Error | null)?.message}
       >
-        {TIERS.map((t) => (
-          <option key={t}>{t}</option>
+        {TIERS.map((x) => (
+          <option key={x}>{x}</option>
         ))}
-      </Select>
-      <Select
-        label="Status"
+      </Field>
+      <Field
+        label={t.status}
         value={customer.status}
         onChange={(e) => status.mutate(e.target.value)}
         error={(status.error as Error | null)?.message}
@@ -220,36 +229,38 @@ function CustomerSettings({ customer }: { customer: Customer }) {
         {CUSTOMER_STATUSES.map((s) => (
           <option key={s}>{s}</option>
         ))}
-      </Select>
-      <Select
-        label="Broker"
+      </Field>
+      <Field
+        label={t.broker}
         value={customer.brokerId ?? ''}
         onChange={(e) => broker.mutate(e.target.value)}
         error={(broker.error as Error | null)?.message}
       >
-        <option value="">none</option>
+        <option value="">{t.none}</option>
         {brokers.data?.content.map((b) => (
           <option key={b.id} value={b.id}>
             {b.name}
           </option>
         ))}
-      </Select>
+      </Field>
     </section>
   )
 }
 
 export function OpenOrdersPage() {
+  const t = useT()
   return (
     <>
-      <h1>Open orders</h1>
-      <p className="muted">Match fills an order's remainder against the outside market at its limit.</p>
-      <OrderList title="Resting in the book" initial={{ status: 'CONFIRMED' }} />
+      <h1>{t.openOrders}</h1>
+      <p className="muted">{t.matchExplained}</p>
+      <OrderList title={t.resting} initial={{ status: 'CONFIRMED' }} />
     </>
   )
 }
 
 export function MarketsPage() {
   const { me } = useApp()
+  const t = useT()
   const qc = useQueryClient()
   const markets = useMarkets()
   const [asset, setAsset] = useState('AAPL')
@@ -263,21 +274,21 @@ export function MarketsPage() {
   return (
     <>
       <section aria-labelledby="markets-h">
-        <h1 id="markets-h">Markets</h1>
+        <h1 id="markets-h">{t.markets}</h1>
         {markets.isPending ? (
-          <Loading what="markets" />
+          <Loading what={t.what.markets} />
         ) : markets.error ? (
           <FormError error={markets.error} />
         ) : (
-          <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
+          <TableWrap>
             <table>
               <thead>
                 <tr>
-                  <th scope="col">Asset</th>
-                  <th scope="col">Crossing</th>
-                  <th scope="col">Changed</th>
+                  <th scope="col">{t.asset}</th>
+                  <th scope="col">{t.crossing}</th>
+                  <th scope="col">{t.changed}</th>
                   <th scope="col">
-                    <span className="sr-only">Depth</span>
+                    <span className="sr-only">{t.depth}</span>
                   </th>
                 </tr>
               </thead>
@@ -285,7 +296,7 @@ export function MarketsPage() {
                 {markets.data.length === 0 && (
                   <tr>
                     <td colSpan={4} className="muted">
-                      No market settings yet: every asset has crossing off.
+                      {t.noMarkets}
                     </td>
                   </tr>
                 )}
@@ -300,40 +311,42 @@ export function MarketsPage() {
                           disabled={!admin || set.isPending}
                           onChange={(e) => set.mutate({ assetName: m.assetName, crossing: e.target.checked })}
                         />{' '}
-                        Crossing {m.assetName}
+                        {t.crossingOf(m.assetName)}
                       </label>
                     </td>
                     <td>{m.updatedAt ? <When iso={m.updatedAt} /> : '—'}</td>
                     <td>
                       <button type="button" onClick={() => setAsset(m.assetName)}>
-                        Depth of {m.assetName}
+                        {t.depthOf(m.assetName)}
                       </button>
                     </td>
                   </tr>
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
         {admin && (
-          <form
+          <Form
             className="inline"
-            aria-label="Turn crossing on for an asset"
+            aria-label={t.crossForm}
+            error={set.error}
             onSubmit={(e) => {
               e.preventDefault()
               if (added && !addError) set.mutate({ assetName: added, crossing: true })
             }}
           >
             <Field
-              label="Asset to cross"
+              label={t.assetToCross}
+              name="assetName"
               value={added}
               onChange={(e) => setAdded(e.target.value.toUpperCase())}
-              error={addError ?? fieldError(set.error, 'assetName')}
+              error={addError}
             />
-            <button type="submit">Turn crossing on</button>
-          </form>
+            <button type="submit">{t.crossOn}</button>
+            <FormError />
+          </Form>
         )}
-        <FormError error={set.error} fields={['assetName']} />
       </section>
       <OrderBookView asset={asset} onAsset={setAsset} />
     </>
@@ -341,6 +354,7 @@ export function MarketsPage() {
 }
 
 function OrderBookView({ asset, onAsset }: { asset: string; onAsset(a: string): void }) {
+  const t = useT()
   const valid = ASSET_NAME.test(asset)
   // The live feed invalidates ['orderbook'] on every order event; the interval covers what it does not carry.
   const q = useQuery({
@@ -351,19 +365,19 @@ function OrderBookView({ asset, onAsset }: { asset: string; onAsset(a: string): 
   })
   return (
     <section aria-labelledby="book-h">
-      <h2 id="book-h">Order book {asset}</h2>
+      <h2 id="book-h">{t.bookOf(asset)}</h2>
       <Field
-        label="Asset"
+        label={t.asset}
         value={asset}
         onChange={(e) => onAsset(e.target.value.toUpperCase())}
         error={valid ? undefined : ASSET_NAME_RULE}
       />
       {q.isPending ? (
-        valid && <Loading what="the order book" />
+        valid && <Loading what={t.what.book} />
       ) : q.error ? (
         <FormError error={q.error} />
       ) : q.data.bids.length + q.data.asks.length === 0 ? (
-        <Empty>No resting orders for {asset}.</Empty>
+        <Empty>{t.noResting(asset)}</Empty>
       ) : (
         <>
           <DepthChart book={q.data} />
@@ -375,19 +389,20 @@ function OrderBookView({ asset, onAsset }: { asset: string; onAsset(a: string): 
 }
 
 function BookTable({ book }: { book: OrderBook }) {
+  const t = useT()
   const rows = Math.max(book.bids.length, book.asks.length)
   return (
-    <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
+    <TableWrap>
       <table className="book">
-        <caption className="sr-only">Price levels of {book.assetName}</caption>
+        <caption className="sr-only">{t.levelsOf(book.assetName)}</caption>
         <thead>
           <tr>
-            <th scope="col">Bid orders</th>
-            <th scope="col">Bid size</th>
-            <th scope="col">Bid</th>
-            <th scope="col">Ask</th>
-            <th scope="col">Ask size</th>
-            <th scope="col">Ask orders</th>
+            <th scope="col">{t.bidOrders}</th>
+            <th scope="col">{t.bidSize}</th>
+            <th scope="col">{t.bid}</th>
+            <th scope="col">{t.ask}</th>
+            <th scope="col">{t.askSize}</th>
+            <th scope="col">{t.askOrders}</th>
           </tr>
         </thead>
         <tbody>
@@ -407,32 +422,33 @@ function BookTable({ book }: { book: OrderBook }) {
           })}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   )
 }
 
 export function AnalyticsPage() {
+  const t = useT()
   const q = useQuery({ queryKey: ['analytics'], queryFn: () => api.get<Analytics>('/audit/analytics') })
-  if (q.isPending) return <Loading what="analytics" />
+  if (q.isPending) return <Loading what={t.what.analytics} />
   if (q.error) return <FormError error={q.error} />
   const a = q.data
   return (
     <>
-      <h1>Analytics</h1>
+      <h1>{t.analytics}</h1>
       <section aria-labelledby="vol-h">
-        <h2 id="vol-h">Volume per asset and day</h2>
+        <h2 id="vol-h">{t.volume}</h2>
         {a.volume.length === 0 ? (
-          <Empty>No trades yet.</Empty>
+          <Empty>{t.noTrades}</Empty>
         ) : (
-          <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
+          <TableWrap>
             <table>
               <thead>
                 <tr>
-                  <th scope="col">Day</th>
-                  <th scope="col">Asset</th>
-                  <th scope="col">Trades</th>
-                  <th scope="col">Size</th>
-                  <th scope="col">Notional</th>
+                  <th scope="col">{t.day}</th>
+                  <th scope="col">{t.asset}</th>
+                  <th scope="col">{t.trades}</th>
+                  <th scope="col">{t.size}</th>
+                  <th scope="col">{t.notional}</th>
                 </tr>
               </thead>
               <tbody>
@@ -449,14 +465,14 @@ export function AnalyticsPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
       </section>
       <div className="grid2">
         <section aria-labelledby="st-h">
-          <h2 id="st-h">Final statuses</h2>
+          <h2 id="st-h">{t.finalStatuses}</h2>
           {a.orderStatuses.length === 0 ? (
-            <Empty>No orders yet.</Empty>
+            <Empty>{t.noOrders}</Empty>
           ) : (
             <ul className="bars">
               {a.orderStatuses.map((s) => (
@@ -468,16 +484,16 @@ export function AnalyticsPage() {
           )}
         </section>
         <section aria-labelledby="saga-d-h">
-          <h2 id="saga-d-h">Saga durations</h2>
+          <h2 id="saga-d-h">{t.sagaDurations}</h2>
           {a.sagaDurations.length === 0 ? (
-            <Empty>No completed sagas yet.</Empty>
+            <Empty>{t.noSagas}</Empty>
           ) : (
-            <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
+            <TableWrap>
               <table>
                 <thead>
                   <tr>
-                    <th scope="col">Saga</th>
-                    <th scope="col">Count</th>
+                    <th scope="col">{t.saga}</th>
+                    <th scope="col">{t.count}</th>
                     <th scope="col">p50</th>
                     <th scope="col">p95</th>
                     <th scope="col">p99</th>
@@ -497,14 +513,14 @@ export function AnalyticsPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )}
         </section>
       </div>
       <section aria-labelledby="reasons-h">
-        <h2 id="reasons-h">Reasons</h2>
+        <h2 id="reasons-h">{t.reasons}</h2>
         {a.reasons.length === 0 ? (
-          <Empty>No rejections or failures.</Empty>
+          <Empty>{t.noReasons}</Empty>
         ) : (
           <ul>
             {a.reasons.map((r) => (

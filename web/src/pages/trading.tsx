@@ -16,36 +16,38 @@ import {
   type Trade,
 } from '../api.ts'
 import { isStaff, useApp } from '../context.tsx'
-import { CASH, formatAmount, formatMoney, MAX_SAFE, parseMoney, parseUnits, reservation } from '../money.ts'
+import { CASH, formatAmount, formatMoney, formatUnits, MAX_SAFE, parseMoney, parseUnits, reservation } from '../money.ts'
 import { useOrderStatus } from '../live.ts'
-import { Link } from '../router.tsx'
-import { Amount, Empty, Field, FormError, fieldError, isNotFound, Loading, Money, NotFound, Pager, Select, Status, When } from '../ui.tsx'
+import { Link, replaceSearch, useLocation } from '../router.tsx'
+import { Amount, dayRange, Empty, Field, Form, FormError, isNotFound, Loading, Money, NotFound, Status, TableWrap, When } from '../ui.tsx'
 import { OrderRows } from './order-rows.tsx'
+import { useT } from '../i18n.ts'
 
 export function useBalances(customerId: string) {
   return useQuery({ queryKey: ['balances', customerId], queryFn: () => api.get<Balance[]>(`/assets${qs({ customerId })}`) })
 }
 
 export function Balances({ customerId }: { customerId: string }) {
+  const t = useT()
   const q = useBalances(customerId)
   return (
     <section aria-labelledby="balances-h">
-      <h2 id="balances-h">Balances</h2>
+      <h2 id="balances-h">{t.balances}</h2>
       {q.isPending ? (
-        <Loading what="balances" />
+        <Loading what={t.what.balances} />
       ) : q.error ? (
         <FormError error={q.error} />
       ) : q.data.length === 0 ? (
-        <Empty>No balances yet: a deposit creates the first one.</Empty>
+        <Empty>{t.noBalances}</Empty>
       ) : (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
+        <TableWrap>
           <table className="balances">
             <thead>
               <tr>
-                <th scope="col">Asset</th>
-                <th scope="col">Size</th>
-                <th scope="col">Usable</th>
-                <th scope="col">Reserved</th>
+                <th scope="col">{t.asset}</th>
+                <th scope="col">{t.size}</th>
+                <th scope="col">{t.usable}</th>
+                <th scope="col">{t.reserved}</th>
               </tr>
             </thead>
             <tbody>
@@ -65,7 +67,7 @@ export function Balances({ customerId }: { customerId: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   )
@@ -78,6 +80,7 @@ export function useMarkets() {
 /** BUY/SELL with size and price; shows what it reserves and refuses, before sending, what the API would refuse. */
 export function OrderTicket({ customerId }: { customerId: string }) {
   const { locale } = useApp()
+  const t = useT()
   const qc = useQueryClient()
   const balances = useBalances(customerId)
   const markets = useMarkets()
@@ -88,17 +91,16 @@ export function OrderTicket({ customerId }: { customerId: string }) {
   const [touched, setTouched] = useState(false)
   const [placed, setPlaced] = useState<Order | null>(null)
 
-  const sizeP = parseUnits(size)
+  const sizeP = parseUnits(size, locale)
   const priceP = parseMoney(price, locale)
-  const assetError = !ASSET_NAME.test(asset) ? ASSET_NAME_RULE : asset === CASH ? 'TRY is cash, not a tradable asset' : undefined
+  const assetError = !ASSET_NAME.test(asset) ? ASSET_NAME_RULE : asset === CASH ? t.cashNotTradable : undefined
   const reserve = sizeP.ok && priceP.ok ? reservation(side, sizeP.value, priceP.value) : null
   const reserveAsset = reserve ? (reserve.assetName ?? asset) : null
   const usable = balances.data?.find((b) => b.assetName === reserveAsset)?.usableSize ?? 0
   let reserveError: string | undefined
   if (reserve && sizeP.ok && priceP.ok) {
-    if (sizeP.value * priceP.value > MAX_SAFE) reserveError = 'size × price is too large'
-    else if (reserve.amount > BigInt(usable))
-      reserveError = `Not enough usable ${reserveAsset}: ${formatAmount(reserveAsset!, usable, locale)} available`
+    if (sizeP.value * priceP.value > MAX_SAFE) reserveError = t.tooLarge
+    else if (reserve.amount > BigInt(usable)) reserveError = t.notEnough(reserveAsset!, formatAmount(reserveAsset!, usable, locale))
   }
 
   const place = useMutation({
@@ -129,10 +131,10 @@ export function OrderTicket({ customerId }: { customerId: string }) {
 
   return (
     <section aria-labelledby="ticket-h" className="card">
-      <h2 id="ticket-h">Order ticket</h2>
-      <form onSubmit={submit} noValidate>
+      <h2 id="ticket-h">{t.ticket}</h2>
+      <Form onSubmit={submit} noValidate error={place.error}>
         <fieldset className="sides">
-          <legend>Side</legend>
+          <legend>{t.side}</legend>
           {(['BUY', 'SELL'] as const).map((s) => (
             <label key={s} className={`side side-${s.toLowerCase()}`}>
               <input type="radio" name="side" value={s} checked={side === s} onChange={() => setSide(s)} /> {s}
@@ -140,12 +142,13 @@ export function OrderTicket({ customerId }: { customerId: string }) {
           ))}
         </fieldset>
         <Field
-          label="Asset"
+          label={t.asset}
           value={asset}
           list="market-assets"
           autoCapitalize="characters"
           onChange={(e) => setAsset(e.target.value.toUpperCase())}
-          error={show(assetError) ?? fieldError(place.error, 'assetName')}
+          name="assetName"
+          error={show(assetError)}
         />
         <datalist id="market-assets">
           {markets.data?.map((m) => (
@@ -153,44 +156,46 @@ export function OrderTicket({ customerId }: { customerId: string }) {
           ))}
         </datalist>
         <Field
-          label="Size (units)"
+          label={t.sizeUnits}
           inputMode="numeric"
           value={size}
           onChange={(e) => setSize(e.target.value)}
-          error={show(sizeP.ok ? undefined : sizeP.error) ?? fieldError(place.error, 'size')}
+          name="size"
+          error={show(sizeP.ok ? undefined : sizeP.error)}
         />
         <Field
-          label="Limit price (₺ per unit)"
+          label={t.limitPrice}
           inputMode="decimal"
           placeholder={locale === 'tr' ? '150,00' : '150.00'}
           value={price}
           onChange={(e) => setPrice(e.target.value)}
-          error={show(priceP.ok ? undefined : priceP.error) ?? fieldError(place.error, 'price')}
+          name="price"
+          error={show(priceP.ok ? undefined : priceP.error)}
         />
         <p className="reserve" aria-live="polite">
-          Reserves:{' '}
+          {t.reserves}{' '}
           <strong data-testid="reserve">{reserve && reserveAsset ? formatAmount(reserveAsset, reserve.amount, locale) : '—'}</strong>
-          {balances.data && reserveAsset && <span className="muted"> (usable {formatAmount(reserveAsset, usable, locale)})</span>}
+          {balances.data && reserveAsset && <span className="muted">{t.usableNote(formatAmount(reserveAsset, usable, locale))}</span>}
         </p>
         {touched && reserveError && (
           <p className="error" role="alert">
             {reserveError}
           </p>
         )}
-        <FormError error={place.error} fields={['assetName', 'size', 'price']} />
+        <FormError />
         <button type="submit" className={`primary side-${side.toLowerCase()}`} disabled={place.isPending}>
-          {place.isPending ? 'Placing…' : `Place ${side}`}
+          {place.isPending ? t.placing : t.place(side)}
         </button>
         {placed && (
           <p className="ok" role="status">
-            Order placed:{' '}
+            {t.orderPlaced}{' '}
             <Link to={`/orders/${placed.id}`}>
               {placed.side} {placed.size} {placed.assetName}
             </Link>{' '}
             ({placed.status})
           </p>
         )}
-      </form>
+      </Form>
     </section>
   )
 }
@@ -210,14 +215,20 @@ export function useOrderActions() {
 }
 
 export function OrderActions({ order }: { order: Order }) {
+  // A finished order (most of a long list) has no actions, and so no mutation hooks to set up.
+  return CANCELABLE.has(order.status) ? <OpenOrderActions order={order} /> : null
+}
+
+function OpenOrderActions({ order }: { order: Order }) {
   const { me } = useApp()
+  const t = useT()
   const { cancel, match } = useOrderActions()
   const open = CANCELABLE.has(order.status)
   return (
     <span className="actions">
       {isStaff(me) && MATCHABLE.has(order.status) && (
-        <button type="button" onClick={() => match.mutate(order.id)} disabled={match.isPending} aria-label={`Match order ${order.id}`}>
-          Match
+        <button type="button" onClick={() => match.mutate(order.id)} disabled={match.isPending} aria-label={t.matchOrder(order.id)}>
+          {t.match}
         </button>
       )}
       {open && (
@@ -226,9 +237,9 @@ export function OrderActions({ order }: { order: Order }) {
           className="danger"
           onClick={() => cancel.mutate(order.id)}
           disabled={cancel.isPending}
-          aria-label={`Cancel order ${order.id}`}
+          aria-label={t.cancelOrder(order.id)}
         >
-          Cancel
+          {t.cancel}
         </button>
       )}
       {(cancel.error || match.error) && (
@@ -247,88 +258,104 @@ export interface OrderFilter {
   startDate: string
   endDate: string
 }
+// The filter's names in the address bar, so a reload, a shared link or Back keeps it.
+const FILTER_PARAMS: Record<keyof OrderFilter, string> = {
+  assetName: 'asset',
+  side: 'side',
+  status: 'status',
+  startDate: 'from',
+  endDate: 'to',
+}
 const NO_FILTER: OrderFilter = { assetName: '', side: '', status: '', startDate: '', endDate: '' }
 
-/** Orders with filters and paging, newest first; statuses change live (the feed invalidates ['orders']). */
+/**
+ * Orders with filters, newest first, as one scrolling list however many there are: only the
+ * rows in view are in the page (virtualized), and the API is asked for the pages of 100 (its
+ * largest) those rows fall in, as they come into view. Statuses change live: the feed
+ * invalidates ['orders'], which refetches only the pages in view.
+ */
 export function OrderList({
   customerId,
-  title = 'Orders',
+  title,
   initial = {},
 }: {
   customerId?: string | undefined
   title?: string
   initial?: Partial<OrderFilter>
 }) {
-  const [filter, setFilter] = useState<OrderFilter>({ ...NO_FILTER, ...initial })
-  const [page, setPage] = useState(0)
-  const [size, setSize] = useState(20)
+  const { locale } = useApp()
+  const t = useT()
+  const { search } = useLocation()
+  const [filter, setFilter] = useState<OrderFilter>(() => {
+    const f = { ...NO_FILTER, ...initial }
+    for (const [k, name] of Object.entries(FILTER_PARAMS)) f[k as keyof OrderFilter] = search.get(name) ?? f[k as keyof OrderFilter]
+    return f
+  })
+  const days = dayRange(filter.startDate, filter.endDate)
   const params = {
     customerId,
     assetName: filter.assetName || undefined,
     side: filter.side || undefined,
     status: filter.status || undefined,
-    // A date input is a calendar day; the API wants instants: the day's start, and the next day's start.
-    startDate: filter.startDate ? `${filter.startDate}T00:00:00Z` : undefined,
-    endDate: filter.endDate ? new Date(Date.parse(`${filter.endDate}T00:00:00Z`) + 86_400_000).toISOString() : undefined,
-    page,
-    size,
+    startDate: days.from,
+    endDate: days.to,
   }
-  const q = useQuery({
-    queryKey: ['orders', params],
-    queryFn: () => api.get<Page<Order>>(`/orders${qs(params)}`),
-    placeholderData: keepPreviousData,
-  })
   const set = (k: keyof OrderFilter) => (e: { target: { value: string } }) => {
-    setFilter({ ...filter, [k]: e.target.value })
-    setPage(0)
+    const next = { ...filter, [k]: e.target.value }
+    setFilter(next)
+    replaceSearch(Object.fromEntries(Object.entries(FILTER_PARAMS).map(([key, name]) => [name, next[key as keyof OrderFilter]])))
   }
+  const first = useQuery({ queryKey: ['orders', params, 0], queryFn: () => fetchOrderPage(params, 0), placeholderData: keepPreviousData })
+  const total = first.data?.totalElements ?? 0
   return (
     <section aria-labelledby="orders-h">
-      <h2 id="orders-h">{title}</h2>
-      <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Order filters">
+      <h2 id="orders-h">
+        {title ?? t.nav.orders} {first.data && <small className="muted count">({formatUnits(total, locale)})</small>}
+      </h2>
+      <Form className="filters" onSubmit={(e) => e.preventDefault()} aria-label={t.orderFilters} error={first.error}>
         <Field
-          label="Asset"
+          label={t.asset}
           value={filter.assetName}
           onChange={(e) => set('assetName')({ target: { value: e.target.value.toUpperCase() } })}
-          error={fieldError(q.error, 'assetName')}
+          name="assetName"
         />
-        <Select label="Side" value={filter.side} onChange={set('side')}>
-          <option value="">any</option>
+        <Field label={t.side} value={filter.side} onChange={set('side')}>
+          <option value="">{t.any}</option>
           <option>BUY</option>
           <option>SELL</option>
-        </Select>
-        <Select label="Status" value={filter.status} onChange={set('status')}>
-          <option value="">any</option>
+        </Field>
+        <Field label={t.status} value={filter.status} onChange={set('status')}>
+          <option value="">{t.any}</option>
           {ORDER_STATUSES.map((s) => (
             <option key={s}>{s}</option>
           ))}
-        </Select>
-        <Field label="From" type="date" value={filter.startDate} onChange={set('startDate')} error={fieldError(q.error, 'startDate')} />
-        <Field label="To" type="date" value={filter.endDate} onChange={set('endDate')} error={fieldError(q.error, 'endDate')} />
-        <Select label="Per page" value={String(size)} onChange={(e) => (setSize(Number(e.target.value)), setPage(0))}>
-          {[20, 50, 100].map((n) => (
-            <option key={n}>{n}</option>
-          ))}
-        </Select>
-      </form>
-      {q.isPending ? (
-        <Loading what="orders" />
-      ) : q.error ? (
-        <FormError error={q.error} fields={['assetName', 'startDate', 'endDate']} />
-      ) : q.data.content.length === 0 ? (
-        <Empty>No orders{Object.values(filter).some(Boolean) ? ' match these filters' : ' yet'}.</Empty>
+        </Field>
+        <Field label={t.from} type="date" name="startDate" value={filter.startDate} onChange={set('startDate')} />
+        <Field label={t.to} type="date" name="endDate" value={filter.endDate} onChange={set('endDate')} />
+      </Form>
+      {first.isPending ? (
+        <Loading what={t.what.orders} />
+      ) : first.error ? (
+        <FormError error={first.error} fields={['assetName', 'startDate', 'endDate']} />
+      ) : total === 0 ? (
+        <Empty>{Object.values(filter).some(Boolean) ? t.noOrdersMatch : t.noOrders}</Empty>
       ) : (
-        <>
-          <OrderRows orders={q.data.content} showCustomer={customerId === undefined} />
-          <Pager page={page} size={size} total={q.data.totalElements} onPage={setPage} />
-        </>
+        // Keyed by the filter: a new filter starts at the top with fresh measurements.
+        <OrderRows key={JSON.stringify(params)} params={params} total={total} showCustomer={customerId === undefined} />
       )}
     </section>
   )
 }
 
+export type OrderQuery = Record<string, string | undefined>
+export const ORDER_PAGE = 100
+
+export const fetchOrderPage = (params: OrderQuery, page: number) =>
+  api.get<Page<Order>>(`/orders${qs({ ...params, page, size: ORDER_PAGE })}`)
+
 export function OrderPage({ id }: { id: string }) {
   const { locale } = useApp()
+  const t = useT()
   const order = useQuery({
     queryKey: ['order', id],
     queryFn: () => api.get<OrderWithHistory>(`/orders/${id}`),
@@ -345,7 +372,7 @@ export function OrderPage({ id }: { id: string }) {
     enabled: order.isSuccess,
   })
   const liveStatus = useOrderStatus(id, order.data?.status ?? 'PENDING')
-  if (order.isPending) return <Loading what="the order" />
+  if (order.isPending) return <Loading what={t.what.order} />
   if (isNotFound(order.error)) return <NotFound what="order" />
   if (order.error) return <FormError error={order.error} />
   const o = { ...order.data, status: liveStatus }
@@ -353,33 +380,31 @@ export function OrderPage({ id }: { id: string }) {
   return (
     <article>
       <h1>
-        {o.side} {o.size} {o.assetName} at {formatMoney(o.price, locale)} <Status status={o.status} />
+        {t.orderTitle(o.side, o.size, o.assetName, formatMoney(o.price, locale))} <Status status={o.status} />
       </h1>
       <dl className="facts">
-        <dt>Order</dt>
+        <dt>{t.order}</dt>
         <dd className="mono">{o.id}</dd>
-        <dt>Filled</dt>
-        <dd>
-          {filled.toString()} of {o.size}
-        </dd>
-        <dt>Limit value</dt>
+        <dt>{t.filled}</dt>
+        <dd>{t.filledOf(filled.toString(), o.size)}</dd>
+        <dt>{t.limitValue}</dt>
         <dd>
           <Money minor={BigInt(o.size) * BigInt(o.price)} />
         </dd>
         {o.rejectionReason && (
           <>
-            <dt>Reason</dt>
+            <dt>{t.reason}</dt>
             <dd>{o.rejectionReason}</dd>
           </>
         )}
-        <dt>Placed</dt>
+        <dt>{t.placed}</dt>
         <dd>
           <When iso={o.createdAt} />
         </dd>
       </dl>
       <OrderActions order={o} />
       <section aria-labelledby="history-h">
-        <h2 id="history-h">Status history</h2>
+        <h2 id="history-h">{t.statusHistory}</h2>
         <ol className="timeline">
           {o.history.map((h, i) => (
             <li key={i}>
@@ -390,52 +415,52 @@ export function OrderPage({ id }: { id: string }) {
         </ol>
       </section>
       <section aria-labelledby="trades-h">
-        <h2 id="trades-h">Trades</h2>
+        <h2 id="trades-h">{t.trades}</h2>
         {trades.isPending ? (
-          <Loading what="trades" />
+          <Loading what={t.what.trades} />
         ) : trades.error ? (
           <FormError error={trades.error} />
         ) : trades.data.length === 0 ? (
-          <Empty>No fills yet.</Empty>
+          <Empty>{t.noFills}</Empty>
         ) : (
-          <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
+          <TableWrap>
             <table>
               <thead>
                 <tr>
-                  <th scope="col">Size</th>
-                  <th scope="col">Price</th>
-                  <th scope="col">Value</th>
-                  <th scope="col">Settled</th>
+                  <th scope="col">{t.size}</th>
+                  <th scope="col">{t.price}</th>
+                  <th scope="col">{t.value}</th>
+                  <th scope="col">{t.settled}</th>
                 </tr>
               </thead>
               <tbody>
-                {trades.data.map((t) => (
-                  <tr key={t.tradeId}>
-                    <td>{t.size}</td>
+                {trades.data.map((tr) => (
+                  <tr key={tr.tradeId}>
+                    <td>{tr.size}</td>
                     <td>
-                      <Money minor={t.price} />
+                      <Money minor={tr.price} />
                     </td>
                     <td>
-                      <Money minor={BigInt(t.size) * BigInt(t.price)} />
+                      <Money minor={BigInt(tr.size) * BigInt(tr.price)} />
                     </td>
                     <td>
-                      <When iso={t.settledAt} />
+                      <When iso={tr.settledAt} />
                     </td>
                   </tr>
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
       </section>
       <section aria-labelledby="saga-h">
-        <h2 id="saga-h">Saga timeline</h2>
+        <h2 id="saga-h">{t.sagaTimeline}</h2>
         {trail.isPending ? (
-          <Loading what="the audit trail" />
+          <Loading what={t.what.trail} />
         ) : trail.error ? (
           <FormError error={trail.error} />
         ) : trail.data.content.length === 0 ? (
-          <Empty>The audit service has not recorded this order yet.</Empty>
+          <Empty>{t.notAudited}</Empty>
         ) : (
           <SagaTimeline events={trail.data.content} />
         )}
@@ -445,16 +470,17 @@ export function OrderPage({ id }: { id: string }) {
 }
 
 function SagaTimeline({ events }: { events: AuditEvent[] }) {
+  const t = useT()
   const total = useMemo(() => events.reduce((s, e) => s + e.sincePreviousMs, 0), [events])
   return (
-    <div className="table-wrap" tabIndex={0} role="region" aria-label="Scrollable table">
+    <TableWrap>
       <table className="saga">
         <thead>
           <tr>
-            <th scope="col">Event</th>
-            <th scope="col">Service</th>
-            <th scope="col">At</th>
-            <th scope="col">After previous</th>
+            <th scope="col">{t.event}</th>
+            <th scope="col">{t.service}</th>
+            <th scope="col">{t.at}</th>
+            <th scope="col">{t.afterPrevious}</th>
           </tr>
         </thead>
         <tbody>
@@ -472,12 +498,12 @@ function SagaTimeline({ events }: { events: AuditEvent[] }) {
         <tfoot>
           <tr>
             <th scope="row" colSpan={3}>
-              Total
+              {t.total}
             </th>
             <td className="num">{total} ms</td>
           </tr>
         </tfoot>
       </table>
-    </div>
+    </TableWrap>
   )
 }
