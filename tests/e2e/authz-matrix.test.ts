@@ -126,8 +126,7 @@ test('when every caller calls every documented route, then each gets the status 
       const headers: Record<string, string> = { ...req.headers }
       if (token) headers.authorization = `Bearer ${token}`
       if (req.body !== undefined) headers['content-type'] = 'application/json'
-      const send = () =>
-        fetch(`${p.url}${req.path}`, { method, headers, body: req.body === undefined ? undefined : JSON.stringify(req.body) })
+      const send = () => fetch(p.apiUrl(req.path), { method, headers, body: req.body === undefined ? undefined : JSON.stringify(req.body) })
       let res = await send()
       // The matrix is about who may call what, not about rate limits: the callers without a valid
       // token share one address's limit (100 a minute), so a 429 is waited out as it says and asked again.

@@ -4,6 +4,7 @@ import { decodeJwt } from 'jose'
 import type { RawData, WebSocket } from 'ws'
 import { AppError, isAppError } from '@brokerage/platform'
 import type { Access } from '../access.js'
+import { API_VERSION } from '../api.js'
 import { LIMITS, type RateLimiter } from '../rate-limit.js'
 import { principalOf, setPrincipal } from '../request-context.js'
 import { UUID_PATTERN } from '../schemas.js'
@@ -25,9 +26,9 @@ const uuidRe = new RegExp(UUID_PATTERN)
 const MAX_TIMER_MS = 2 ** 31 - 1
 
 /**
- * GET /api/ws: the live feed. The bearer token is checked before the upgrade, from the
- * Authorization header or, for browsers (which cannot set headers on a WebSocket), the
- * `access_token` query parameter; a missing or refused token answers 401 in the API's
+ * GET /api/v1/ws, and /api/ws as its alias (the REST API's rule): the live feed. The bearer
+ * token is checked before the upgrade, from the Authorization header or, for browsers (which
+ * cannot set headers on a WebSocket), the `access_token` query parameter; a missing or refused token answers 401 in the API's
  * error shape and no socket is opened. An open socket is closed (1008) when its token expires or its session ends.
  */
 export function liveRoutes(deps: LiveRouteDeps): FastifyPluginAsync {
@@ -67,7 +68,7 @@ export function liveRoutes(deps: LiveRouteDeps): FastifyPluginAsync {
       // @fastify/websocket hides websocket routes from OpenAPI; this one is documented.
       config: { swaggerTransform: ({ schema, url }: { schema: object; url: string }) => ({ schema: { ...schema, hide: false }, url }) },
     }
-    app.get('/ws', route, (socket, req) => {
+    const open = (socket: WebSocket, req: FastifyRequest) => {
       const principal = principalOf(req)
       const conn = hub.open(socket, principal)
       // Handled one at a time, so answers keep the order of the requests.
@@ -98,7 +99,10 @@ export function liveRoutes(deps: LiveRouteDeps): FastifyPluginAsync {
         ...(principal.customerId ? { customerId: principal.customerId } : {}),
         subscriptions: [...conn.customers],
       })
-    })
+    }
+    // Under /api: the versioned path is the documented one; /api/ws is the alias of the current version, hidden.
+    app.get(`/${API_VERSION}/ws`, route, open)
+    app.get('/ws', { ...route, config: {} }, open)
   }
 
   async function onMessage(conn: Connection, data: RawData, isBinary: boolean): Promise<void> {
