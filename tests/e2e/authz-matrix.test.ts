@@ -128,7 +128,7 @@ test('when every caller calls every documented route, then each gets the status 
       const headers: Record<string, string> = { ...req.headers }
       if (token) headers.authorization = `Bearer ${token}`
       if (req.body !== undefined) headers['content-type'] = 'application/json'
-      const res = await fetch(`${p.url}${req.path}`, {
+      const res = await fetch(p.apiUrl(req.path), {
         method,
         headers,
         body: req.body === undefined ? undefined : JSON.stringify(req.body),

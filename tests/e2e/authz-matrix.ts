@@ -205,5 +205,5 @@ export const MATRIX: Record<string, Row> = {
   'GET /api/v1/audit/analytics': { request: () => ({ path: '/api/v1/audit/analytics' }), expect: adminOnly(200) },
 
   // The live feed's WebSocket: the token is checked first; a plain GET (no upgrade) is then told to upgrade.
-  'GET /api/ws': { request: () => ({ path: '/api/ws' }), expect: anyone(400) },
+  'GET /api/v1/ws': { request: () => ({ path: '/api/v1/ws' }), expect: anyone(400) },
 }

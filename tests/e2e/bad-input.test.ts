@@ -135,7 +135,7 @@ test('when a STANDARD customer exceeds 100 requests a minute, then the gateway a
   let limited: Response | null = null
   for (let burst = 0; burst < 10 && !limited; burst++) {
     const responses = await Promise.all(
-      Array.from({ length: 40 }, () => fetch(`${p.url}/api/customers/${c.id}`, { headers: { authorization: `Bearer ${token}` } })),
+      Array.from({ length: 40 }, () => fetch(p.apiUrl(`/api/customers/${c.id}`), { headers: { authorization: `Bearer ${token}` } })),
     )
     for (const res of responses) {
       statuses.push(res.status)

@@ -1,5 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { DEFAULT_RESILIENCE } from '../../services/gateway/src/clients.js'
 import { startPlatform, type Platform } from './harness.js'
 import { balances, createCustomer, deposit, orderStatus, until } from './helpers.js'
 
@@ -87,5 +88,20 @@ test('graceful degradation with one service down', async (t) => {
     const b = await balances(p, token, erin.id)
     assert.deepEqual([b.TRY!.size, b.TRY!.usableSize], [1_000_000, 1_000_000 - 12_340 - 3_000])
     assert.deepEqual(await p.conservation(), [])
+  })
+
+  // Last: the request the frozen service took in may still run when it thaws.
+  await t.test('when the order service hangs, then POST /orders answers 503 with Retry-After within the write deadline', async () => {
+    const thaw = freeze(p, 'order')
+    t.after(thaw)
+    const started = Date.now()
+    const placed = await buy(1, 1_000)
+    const ms = Date.now() - started
+    thaw()
+    assert.equal(placed.status, 503, JSON.stringify(placed.body))
+    assert.equal(placed.headers.get('retry-after'), '1')
+    assert.deepEqual(placed.body.error.details, { service: 'order', deadlineMs: DEFAULT_RESILIENCE.writeDeadlineMs })
+    const deadline = DEFAULT_RESILIENCE.writeDeadlineMs
+    assert.ok(ms >= deadline && ms < deadline + 2_000, `answered after ${ms} ms (write deadline ${deadline} ms)`)
   })
 })

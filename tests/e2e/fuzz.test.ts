@@ -194,7 +194,7 @@ test('when every documented route is called with generated input, then none answ
     const body = o.body?.raw ?? (o.body && 'json' in o.body ? JSON.stringify(o.body.json) : undefined)
     if (body !== undefined) headers['content-type'] ??= 'application/json'
     // A request that hangs is a defect as much as a 5xx: it fails with its route named.
-    const res = await fetch(`${p.url}${path}`, { method: route.method, headers, body, signal: AbortSignal.timeout(20_000) }).catch(
+    const res = await fetch(p.apiUrl(path), { method: route.method, headers, body, signal: AbortSignal.timeout(20_000) }).catch(
       (err: Error) => {
         throw new Error(`${route.method} ${path}: ${err.message}`)
       },

@@ -34,9 +34,21 @@ export interface PlatformOptions {
   env?: Record<string, string>
 }
 
-// The suite runs against /api/v1; E2E_API_BASE=/api runs it against the alias.
+// The suite runs against /api/v1; E2E_API_BASE=/api runs the whole of it against the alias
+// (CI runs one Node version with each). Tests write API paths as /api/… (or /api/v1/…, as the
+// OpenAPI document lists them) and reach the gateway only through api(), apiUrl() or wsUrl(),
+// which put them under the base.
 const API_BASE = process.env.E2E_API_BASE ?? '/api/v1'
-const versioned = (path: string) => (path.startsWith('/api/') && !/^\/api\/v\d+\//.test(path) ? `${API_BASE}${path.slice(4)}` : path)
+if (!/^\/api(\/v1)?$/.test(API_BASE)) throw new Error(`E2E_API_BASE must be /api/v1 or /api, not ${API_BASE}`)
+
+/**
+ * An API path (/api/orders, /api/v1/orders, /api/ws) under the base the suite runs against;
+ * the gateway's other paths (/.well-known/…, /docs/json) are not versioned and stay as they are.
+ */
+export function apiPath(path: string): string {
+  const m = /^\/api(?:\/v1)?(\/.*)$/.exec(path)
+  return m ? `${API_BASE}${m[1]}` : path
+}
 
 export async function startPlatform(t: TestContext, o: PlatformOptions = {}) {
   const serverUrl = await testServerUrl()
@@ -81,7 +93,7 @@ export async function startPlatform(t: TestContext, o: PlatformOptions = {}) {
       body = JSON.stringify(init.body)
       headers['content-type'] ??= 'application/json'
     }
-    const res = await fetch(`${gateway.httpUrl}${versioned(path)}`, { method, headers, body })
+    const res = await fetch(`${gateway.httpUrl}${apiPath(path)}`, { method, headers, body })
     const text = await res.text()
     let parsed: unknown = text
     try {
@@ -91,7 +103,12 @@ export async function startPlatform(t: TestContext, o: PlatformOptions = {}) {
   }
 
   return {
+    /** The gateway's origin, for what is not the API (/docs/json); API requests take api() or apiUrl(). */
     url: gateway.httpUrl,
+    /** A gateway path's full URL, an API path under the suite's base, for a test that calls fetch itself. */
+    apiUrl: (path: string) => `${gateway.httpUrl}${apiPath(path)}`,
+    /** The live feed's WebSocket URL under the suite's base (/api/v1/ws, or the /api/ws alias). */
+    wsUrl: () => `${gateway.httpUrl.replace(/^http/, 'ws')}${apiPath('/api/ws')}`,
     services,
     logDir,
     api,

@@ -22,7 +22,7 @@ test('notifications through the gateway on real processes', async (t) => {
   const adaToken = await p.login(ada.email, ada.password)
   const bo = await createCustomer(p, admin, { name: 'Bo' })
   const boToken = await p.login(bo.email, bo.password)
-  const wsUrl = `${p.url.replace(/^http/, 'ws')}/api/ws`
+  const wsUrl = p.wsUrl()
   const history = async (token: string) => (await p.api('GET', '/api/notifications?size=100', { token })).body
 
   await t.test('when a customer is created, then a welcome mail with how to sign in reaches the SMTP server', async () => {

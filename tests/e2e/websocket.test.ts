@@ -17,7 +17,7 @@ const orderEvents = (s: LiveClient, orderId: string) => s.events().filter((m) =>
 
 test('the live feed end to end', async (t) => {
   const p = await startPlatform(t)
-  const wsUrl = `${p.url.replace(/^http/, 'ws')}/api/ws`
+  const wsUrl = p.wsUrl()
   const admin = await p.login('admin', 'admin')
   const broker = await p.api('POST', '/api/brokers', {
     token: admin,

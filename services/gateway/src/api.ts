@@ -25,9 +25,10 @@ export interface ApiDeps extends RouteDeps {
  * The REST API under /api. Every request passes, in order: authentication and the rate
  * limit (onRequest, before the body is even read), the role check (preParsing), schema
  * validation, the idempotency key (preHandler), then the handler, whose scoping checks
- * answer 404 for another customer's data.
+ * answer 404 for another customer's data. `versionPrefix` is the version the routes are
+ * (/api/v1), also when an alias serves them: idempotency keys treat both paths as one resource.
  */
-export function apiPlugin(deps: ApiDeps): FastifyPluginAsync {
+export function apiPlugin(deps: ApiDeps, versionPrefix: string): FastifyPluginAsync {
   return async (api) => {
     api.setValidatorCompiler(createValidatorCompiler())
     // JSON only: fastify would also parse text/plain, which no route takes (415 instead).
@@ -35,7 +36,7 @@ export function apiPlugin(deps: ApiDeps): FastifyPluginAsync {
 
     await api.register(authentication, { verify: deps.verify })
     await api.register(rateLimits, { limiter: deps.limiter, tiers: deps.tiers })
-    await api.register(idempotencyKeys, { store: deps.idempotency })
+    await api.register(idempotencyKeys, { store: deps.idempotency, versionPrefix })
 
     await api.register(authRoutes(deps))
     await api.register(customerRoutes(deps))
@@ -56,13 +57,13 @@ export const API_PREFIX = `/api/${API_VERSION}`
  * /api/v2 beside this one, with /api moved to it only once v1's clients had been given notice.
  */
 export async function registerApi(app: HttpServer, deps: ApiDeps): Promise<void> {
-  await app.register(apiPlugin(deps), { prefix: API_PREFIX })
+  await app.register(apiPlugin(deps, API_PREFIX), { prefix: API_PREFIX })
   await app.register(
     async (alias) => {
       alias.addHook('onRoute', (route) => {
         route.schema = { ...route.schema, hide: true }
       })
-      await alias.register(apiPlugin(deps))
+      await alias.register(apiPlugin(deps, API_PREFIX))
     },
     { prefix: '/api' },
   )

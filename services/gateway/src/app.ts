@@ -172,7 +172,7 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
     limiter,
     idempotency,
   })
-  // The live feed's messages carry their own shape; it is served at /api/ws beside the versioned REST API.
+  // The live feed's messages carry their own shape; it is served at /api/v1/ws (alias /api/ws) beside the REST API.
   const live = await createLiveFeed(runtime, { verify, access, limiter, options: gateway.live })
   sessions?.onEnded((sessionId) => live.hub.sessionEnded(sessionId))
   await runtime.http.register(live.plugin, { prefix: '/api' })

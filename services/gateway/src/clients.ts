@@ -1,13 +1,5 @@
 import type { GrpcMethod, GrpcRequest, GrpcResponse, GrpcServiceName } from '@brokerage/contracts/grpc'
-import {
-  AppError,
-  createGrpcClient,
-  grpcService,
-  type CallOptions,
-  type GrpcTlsSetting,
-  type Metrics,
-  type ServiceClient,
-} from '@brokerage/platform'
+import { AppError, createGrpcClient, grpcService, type GrpcTlsSetting, type Metrics, type ServiceClient } from '@brokerage/platform'
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel'
 
 export type ServiceName = GrpcServiceName
@@ -141,10 +133,17 @@ export function createClients(addresses: ServiceAddresses, opts: ClientsOptions)
       service: S,
       method: M,
       request: GrpcRequest<S, M>,
-      callOpts: Pick<CallOptions, 'deadlineMs'> = {},
+      callOpts: {
+        /**
+         * How long the service is asked to hold its answer on purpose (CreateOrder's wait_ms: a
+         * wait for the saga, not work): added to the method's deadline, which stays the
+         * policy's, so a service that does not answer is still given up on at that deadline plus the wait.
+         */
+        waitMs?: number
+      } = {},
     ): Promise<GrpcResponse<S, M>> {
       const label = labelOf(service)
-      const deadlineMs = callOpts.deadlineMs ?? (isRead(method) ? o.readDeadlineMs : o.writeDeadlineMs)
+      const deadlineMs = (isRead(method) ? o.readDeadlineMs : o.writeDeadlineMs) + (callOpts.waitMs ?? 0)
       const b = breakerOf(HOST[service])
       return b.policy
         .execute(() => client(service).call(method, request, { deadlineMs }))

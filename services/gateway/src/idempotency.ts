@@ -157,7 +157,7 @@ export function createRedisIdempotencyStore(redis: Redis, now: () => number, pre
   }
 }
 
-/** What makes two requests "the same": method, path and the body, key order ignored. */
+/** What makes two requests "the same": method, path (at its API version, not an alias) and the body, key order ignored. */
 export function fingerprintOf(method: string, url: string, body: unknown): string {
   return createHash('sha256')
     .update(`${method} ${url}\n${canonicalJson(body ?? null)}`)

@@ -87,6 +87,25 @@ test('when a retry arrives while the first request is still running, then 409 ID
   assert.equal(entered.items.length, 1)
 })
 
+test('when a retry of /api/orders goes to /api/v1/orders with the same key, then it is the same request: replayed, and the service runs once', async (t) => {
+  const gw = await startGateway(t)
+  const { c1 } = await gw.tokens()
+  const headers = { 'idempotency-key': 'across-the-alias' }
+  const first = await gw.request('POST', '/api/orders', { token: c1, body: order, headers })
+  assert.equal(first.statusCode, 202)
+  const retry = await gw.request('POST', '/api/v1/orders', { token: c1, body: order, headers })
+  assert.equal(retry.statusCode, 202, retry.body)
+  assert.equal(retry.headers['idempotent-replayed'], 'true')
+  assert.equal(retry.body, first.body)
+  // And the other way round, on another route.
+  const deposit = { token: c1, body: { amount: 5 }, headers: { 'idempotency-key': 'deposit-across' } }
+  assert.equal((await gw.request('POST', `/api/v1/customers/${ids.c1}/deposits`, deposit)).statusCode, 202)
+  const again = await gw.request('POST', `/api/customers/${ids.c1}/deposits`, deposit)
+  assert.equal(again.headers['idempotent-replayed'], 'true', again.body)
+  assert.equal(gw.world.requests('CreateOrder').length, 1)
+  assert.equal(gw.world.requests('RequestDeposit').length, 1)
+})
+
 test('when two principals use the same key, then each request runs on its own', async (t) => {
   const gw = await startGateway(t)
   const { c1, admin, b1 } = await gw.tokens()

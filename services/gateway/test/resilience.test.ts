@@ -3,7 +3,9 @@ import assert from 'node:assert/strict'
 import { eventually } from '@brokerage/platform/testing'
 import type { TestContext } from 'node:test'
 import type { ResilienceOptions } from '../src/clients.js'
-import { errorOf, startGateway, type TestGateway } from './support.js'
+import { errorOf, ids, startGateway, type TestGateway } from './support.js'
+
+const order = { customerId: ids.c1, assetName: 'AAPL', side: 'BUY', size: 10, price: 15_000 }
 
 // Readiness detail and metrics are served on the operations port only.
 const opsUrl = (gw: TestGateway) => `http://127.0.0.1:${gw.gw.runtime.ports.ops}`
@@ -91,4 +93,33 @@ test('when a service answers with a business error, then the breaker does not co
   }
   const ready = (await (await fetch(`${opsUrl(gw)}/health/ready`)).json()) as { breakers: Record<string, string> }
   assert.equal(ready.breakers['order'], 'closed')
+})
+
+test('when the order service does not answer, then POST /orders answers 503 with Retry-After within the write deadline, plus only the wait it was asked for', async (t) => {
+  const gw = await startGateway(t, { gateway: { resilience: { writeDeadlineMs: 500, breakerFailures: 5 } } })
+  const { c1 } = await gw.tokens()
+  const hung: Array<() => void> = []
+  t.after(() => hung.forEach((release) => release()))
+  gw.world.override('order', 'CreateOrder', () => new Promise((resolve) => hung.push(() => resolve({}))))
+  const place = async (headers: Record<string, string> = {}) => {
+    const started = Date.now()
+    const res = await gw.request('POST', '/api/orders', { token: c1!, body: order, headers })
+    return { res, ms: Date.now() - started }
+  }
+
+  const plain = await place()
+  assert.equal(plain.res.statusCode, 503)
+  assert.equal(plain.res.headers['retry-after'], '1')
+  assert.deepEqual(errorOf(plain.res), {
+    code: 'UNAVAILABLE',
+    message: 'order did not answer within 500 ms',
+    details: { service: 'order', deadlineMs: 500 },
+  })
+  assert.ok(plain.ms >= 500 && plain.ms < 3_000, `answered after ${plain.ms} ms`)
+
+  // Prefer: wait=1 lets the service hold its answer a second for the saga: the deadline grows by that, no more.
+  const waiting = await place({ prefer: 'wait=1' })
+  assert.equal(waiting.res.statusCode, 503)
+  assert.deepEqual(errorOf(waiting.res).details, { service: 'order', deadlineMs: 1_500 })
+  assert.ok(waiting.ms >= 1_500 && waiting.ms < 4_000, `answered after ${waiting.ms} ms`)
 })

@@ -24,7 +24,7 @@ export const LIVE_DEFAULTS: LiveOptions = {
 }
 
 /**
- * The live feed at /api/ws: the socket hub, its bus consumer (started here, so the gateway
+ * The live feed at /api/v1/ws (alias /api/ws): the socket hub, its bus consumer (started here, so the gateway
  * serves only once it is reading), heartbeats and metrics. Returns the plugin to register
  * under /api.
  */

@@ -33,7 +33,8 @@ const released = (customerId: string) =>
 test('the live feed on a gateway', async (t) => {
   const gw = await startGateway(t)
   const tokens = await gw.tokens()
-  const url = `ws://127.0.0.1:${gw.gw.runtime.ports.http}/api/ws`
+  const url = `ws://127.0.0.1:${gw.gw.runtime.ports.http}/api/v1/ws`
+  const alias = `ws://127.0.0.1:${gw.gw.runtime.ports.http}/api/ws`
 
   await t.test('when no token, a malformed one or a forged one is sent, then the upgrade answers 401 and no socket opens', async () => {
     for (const [what, target, headers] of [
@@ -64,6 +65,19 @@ test('the live feed on a gateway', async (t) => {
     t.after(() => s.close())
     assert.deepEqual(s.ready, { type: 'ready', role: 'CUSTOMER', customerId: ids.c1, subscriptions: [ids.c1] })
   })
+
+  await t.test(
+    'when a socket opens at the /api/ws alias, then it is the same feed, refused without a token as the versioned path is',
+    async (t) => {
+      assert.equal((await refusal(alias)).status, 401)
+      const s = await openSocket(alias, tokens.c1)
+      t.after(() => s.close())
+      assert.deepEqual(s.ready, { type: 'ready', role: 'CUSTOMER', customerId: ids.c1, subscriptions: [ids.c1] })
+      const mine = released(ids.c1)
+      await publish(gw, mine)
+      assert.equal((await s.received((m) => m.eventId === mine.id)).customerId, ids.c1)
+    },
+  )
 
   await t.test(
     'when a customer subscribes to another customer or to everyone, then an error answers and nothing of theirs arrives',
@@ -217,9 +231,10 @@ test('the live feed on a gateway', async (t) => {
     assert.match(text, /live_slow_consumers_closed_total\{[^}]*\} 0/)
   })
 
-  await t.test('when the OpenAPI document is read, then it says how to connect', async () => {
+  await t.test('when the OpenAPI document is read, then it says how to connect, at the versioned path only', async () => {
     const docs = JSON.parse((await gw.request('GET', '/docs/json')).body)
-    assert.match(docs.paths['/api/ws'].get.description, /access_token/)
+    assert.match(docs.paths['/api/v1/ws'].get.description, /access_token/)
+    assert.equal(docs.paths['/api/ws'], undefined, 'the alias is not listed, as the REST API’s is not')
   })
 
   await t.test('when the gateway stops, then its sockets are closed with 1001', async () => {

@@ -4,6 +4,7 @@ import { decodeJwt } from 'jose'
 import type { RawData, WebSocket } from 'ws'
 import { AppError, isAppError } from '@brokerage/platform'
 import type { Access } from '../access.js'
+import { API_VERSION } from '../api.js'
 import { LIMITS, type RateLimiter } from '../rate-limit.js'
 import { principalOf, setPrincipal } from '../request-context.js'
 import { UUID_PATTERN } from '../schemas.js'
@@ -61,19 +62,24 @@ export function liveRoutes(deps: LiveRouteDeps): FastifyPluginAsync {
       }
     })
 
-    app.route({
-      method: 'GET',
-      url: '/ws',
-      schema: { ...schema },
-      // With `wsHandler` (not `websocket: true`, which answers a plain GET with a bare 404 and
-      // hides the route from OpenAPI) a GET without an upgrade is told what to send, in the API's error shape.
-      handler: async () => {
-        throw new AppError('VALIDATION_FAILED', 'GET /api/ws is the live feed: open it as a WebSocket (Upgrade: websocket)', {
-          details: [{ field: 'upgrade', message: 'must be websocket' }],
-        })
-      },
-      wsHandler: (socket, req) => onSocket(socket, req),
-    })
+    // Under /api: the versioned path is the documented one; /api/ws is the alias of the current version, hidden.
+    for (const [url, hide] of [
+      [`/${API_VERSION}/ws`, false],
+      ['/ws', true],
+    ] as const)
+      app.route({
+        method: 'GET',
+        url,
+        schema: { ...schema, ...(hide ? { hide } : {}) },
+        // With `wsHandler` (not `websocket: true`, which answers a plain GET with a bare 404 and
+        // hides the route from OpenAPI) a GET without an upgrade is told what to send, in the API's error shape.
+        handler: async () => {
+          throw new AppError('VALIDATION_FAILED', 'This is the live feed: open it as a WebSocket (Upgrade: websocket)', {
+            details: [{ field: 'upgrade', message: 'must be websocket' }],
+          })
+        },
+        wsHandler: (socket, req) => onSocket(socket, req),
+      })
   }
 
   function onSocket(socket: WebSocket, req: FastifyRequest): void {

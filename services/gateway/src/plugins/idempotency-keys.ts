@@ -13,9 +13,13 @@ const REPLAYED_HEADERS = ['content-type', 'preference-applied', 'location']
  * stored (preHandler claims the key after validation, onSend stores the answer); a retry
  * with the same key and body replays it, one with another body is refused, one while the
  * first still runs is told to retry. A 5xx answer releases the key, so a retry runs again.
+ *
+ * `versionPrefix` is the API version these routes are (/api/v1), whichever prefix serves them:
+ * /api/orders and /api/v1/orders are one resource, so a retry through the other is the same request.
  */
-export const idempotencyKeys = fp<{ store: IdempotencyStore }>(
-  async (api, { store }) => {
+export const idempotencyKeys = fp<{ store: IdempotencyStore; versionPrefix: string }>(
+  async (api, { store, versionPrefix }) => {
+    const canonicalUrl = (url: string) => (url.startsWith(`${api.prefix}/`) ? versionPrefix + url.slice(api.prefix.length) : url)
     api.addHook('preHandler', async (req, reply) => {
       const auth = requestAuth(req)
       const header = req.headers['idempotency-key']
@@ -26,7 +30,7 @@ export const idempotencyKeys = fp<{ store: IdempotencyStore }>(
         })
       }
       const owner = principalKey(auth.principal)
-      const begun = await store.begin(owner, header, fingerprintOf(req.method, req.url, req.body))
+      const begun = await store.begin(owner, header, fingerprintOf(req.method, canonicalUrl(req.url), req.body))
       switch (begun.kind) {
         case 'started':
           auth.idempotency = { principal: owner, key: header }

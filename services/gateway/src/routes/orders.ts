@@ -89,6 +89,8 @@ export function orderRoutes({ clients, access }: RouteDeps): FastifyPluginAsync 
     }
     await access.customer(p, b.customerId)
     const wait = preferredWait(req.headers['prefer'])
+    // A write, on the write deadline like every other; Prefer: wait adds the time the order
+    // service is asked to wait for the saga before it answers.
     const res = await clients.call(
       'order',
       'CreateOrder',
@@ -102,7 +104,7 @@ export function orderRoutes({ clients, access }: RouteDeps): FastifyPluginAsync 
         price: b.price,
         wait_ms: wait * 1000,
       },
-      { deadlineMs: 10_000 + wait * 1000 },
+      { waitMs: wait * 1000 },
     )
     if (!res.order) throw new AppError('INTERNAL', 'order service answered without an order')
     if (wait > 0) reply.header('preference-applied', `wait=${wait}`)
