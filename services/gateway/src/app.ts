@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url'
-import { Redis } from 'ioredis'
 import { createServiceRuntime, type ServiceConfig } from '@brokerage/platform'
 import { createAccess } from './access.js'
 import { registerApi } from './api.js'
@@ -118,7 +117,8 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
   // No offline queue: while Redis is away a command fails at once (the limiter falls back to this
   // instance's buckets, an idempotent request is told 503) rather than waiting out reconnections.
   const redis = gateway.redisUrl
-    ? new Redis(gateway.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false })
+    ? // Loaded only when configured: ioredis costs an instance that runs without it ≈ 7 MB of heap.
+      new (await import('ioredis')).Redis(gateway.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false })
     : undefined
   if (redis) {
     redis.on('error', (err: unknown) => runtime.log.warn({ err }, 'redis connection failed; retrying'))

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { ReplyError, type Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { AppError, type Db } from '@brokerage/platform'
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000
@@ -116,7 +116,8 @@ return 0
  * the client may retry the same request with the same key.
  */
 function unreachable(err: unknown): never {
-  if (err instanceof ReplyError) throw err
+  // By name, not instanceof: ioredis is loaded only when Redis is configured (app.ts).
+  if ((err as Error | undefined)?.name === 'ReplyError') throw err
   throw new AppError('UNAVAILABLE', 'Idempotency keys cannot be checked right now; retry with the same key', {
     cause: err,
     retryAfterSeconds: 5,

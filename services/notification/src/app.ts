@@ -9,7 +9,7 @@ import { createWebPushSender, vapidKeys } from './channels/webpush.js'
 import { createSender } from './delivery.js'
 import { createNotificationGrpc } from './grpc.js'
 import { createNotificationHandlers } from './handlers.js'
-import { startMailCatcher, type MailCatcher } from './mail-catcher.js'
+import type { MailCatcher } from './mail-catcher.js'
 import { createStore, type Channel } from './store.js'
 import { createTemplates } from './templates.js'
 
@@ -53,6 +53,8 @@ export async function startNotificationService(opts: NotificationServiceOptions)
 
     let smtpUrl = opts.email.smtpUrl
     if (!smtpUrl) {
+      // Development only (no SMTP_URL): a production process never loads the SMTP server module.
+      const { startMailCatcher } = await import('./mail-catcher.js')
       catcher = await startMailCatcher({ smtpPort: opts.email.catcher?.smtpPort ?? 0, httpPort: opts.email.catcher?.httpPort ?? 0 })
       runtime.onStop(() => catcher!.stop())
       smtpUrl = catcher.smtpUrl
