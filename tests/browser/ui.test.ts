@@ -48,7 +48,8 @@ async function signIn(browser: Browser, url: string, username: string, password:
   const page = await context.newPage()
   const errors: string[] = []
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text())
+    // With the resource's address: "Failed to load resource: 404" alone does not say which.
+    if (m.type() === 'error') errors.push(m.location().url ? `${m.text()} (${m.location().url})` : m.text())
   })
   await page.goto(url)
   await page.getByLabel('Email (or admin)').fill(username)

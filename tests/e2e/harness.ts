@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { grpcTlsFromEnv } from '@brokerage/platform'
 import { databaseUrl } from '@brokerage/platform/postgres'
-import { dropTestDatabases, freePort, teardown, testServerUrl } from '@brokerage/platform/testing'
+import { dropTestDatabases, eventually, freePort, teardown, testServerUrl } from '@brokerage/platform/testing'
 import {
   existingServices,
   serviceEnv,
@@ -121,6 +121,40 @@ export async function startPlatform(t: TestContext, o: PlatformOptions = {}) {
       return pool
     },
     busUrl: databaseUrl(serverUrl, `${prefix}_${BUS_DATABASE}`),
+    /**
+     * Waits until the platform is at rest: every service's outbox empty, every consumer group caught
+     * up on every partition of the topics it reads, and the log the same length twice in a row (what
+     * a handler writes goes out through an outbox and comes back as a record someone reads).
+     */
+    async atRest(timeoutMs = 30_000): Promise<void> {
+      const bus = new pg.Pool({ connectionString: databaseUrl(serverUrl, `${prefix}_${BUS_DATABASE}`), max: 1 })
+      const dbs = TOPOLOGY.map((s) => new pg.Pool({ connectionString: databaseUrl(serverUrl, `${prefix}_${s.database}`), max: 1 }))
+      const snapshot = async () => {
+        const outboxes = await Promise.all(
+          dbs.map(async (db) => (await db.query("SELECT CASE WHEN to_regclass('outbox') IS NULL THEN 0 ELSE (SELECT count(*) FROM outbox) END::int AS n")).rows[0].n as number),
+        )
+        const { rows } = await bus.query<{ behind: number; records: number }>(
+          `SELECT (SELECT count(*) FROM bus_partitions p JOIN (SELECT DISTINCT group_id, topic FROM bus_offsets) g ON g.topic = p.topic
+                   LEFT JOIN bus_offsets o ON o.group_id = g.group_id AND o.topic = p.topic AND o.partition = p.partition
+                   WHERE p.next_offset > COALESCE(o.committed, 0))::int AS behind,
+                  (SELECT COALESCE(sum(next_offset), 0) FROM bus_partitions)::int AS records`,
+        )
+        return { quiet: outboxes.every((n) => n === 0) && rows[0]!.behind === 0, records: rows[0]!.records }
+      }
+      try {
+        await eventually(
+          async () => {
+            const a = await snapshot()
+            if (!a.quiet) return false
+            const b = await snapshot()
+            return b.quiet && b.records === a.records
+          },
+          { timeoutMs, what: 'the platform at rest (outboxes empty, every group caught up)' },
+        )
+      } finally {
+        await Promise.all([bus, ...dbs].map((p) => p.end()))
+      }
+    },
     /**
      * SPEC §2's invariants over the asset service's own tables (MARKET included, every trade's
      * legs balanced, 0 ≤ usable ≤ size): the violations, none when everything is conserved.
