@@ -131,7 +131,11 @@ export async function startPlatform(t: TestContext, o: PlatformOptions = {}) {
       const dbs = TOPOLOGY.map((s) => new pg.Pool({ connectionString: databaseUrl(serverUrl, `${prefix}_${s.database}`), max: 1 }))
       const snapshot = async () => {
         const outboxes = await Promise.all(
-          dbs.map(async (db) => (await db.query("SELECT CASE WHEN to_regclass('outbox') IS NULL THEN 0 ELSE (SELECT count(*) FROM outbox) END::int AS n")).rows[0].n as number),
+          dbs.map(
+            async (db) =>
+              (await db.query("SELECT CASE WHEN to_regclass('outbox') IS NULL THEN 0 ELSE (SELECT count(*) FROM outbox) END::int AS n"))
+                .rows[0].n as number,
+          ),
         )
         const { rows } = await bus.query<{ behind: number; records: number }>(
           `SELECT (SELECT count(*) FROM bus_partitions p JOIN (SELECT DISTINCT group_id, topic FROM bus_offsets) g ON g.topic = p.topic
