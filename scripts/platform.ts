@@ -43,6 +43,8 @@ export interface StartOptions {
   databasePrefix?: string
   /** Extra environment per service name. */
   serviceEnv?: Record<string, Record<string, string>>
+  /** Extra node flags per service name (e.g. `--cpu-prof`, which NODE_OPTIONS does not accept). */
+  nodeFlags?: Record<string, string[]>
   /**
    * The development CA and the services' certificates for mutual TLS on gRPC, made on first
    * start and kept (default: `tls/` in logDir). Unused with GRPC_TLS=off.
@@ -164,13 +166,13 @@ export const SERVICE_NODE_FLAGS = ['--enable-source-maps', '--max-semi-space-siz
 export async function startService(
   spec: ServiceSpec,
   env: Record<string, string>,
-  opts: Pick<StartOptions, 'logDir' | 'readyTimeoutMs'>,
+  opts: Pick<StartOptions, 'logDir' | 'readyTimeoutMs' | 'nodeFlags'>,
 ): Promise<RunningService> {
   const main = compiledMain(spec.name)
   if (!existsSync(main)) throw new Error(`${spec.name} is not built (no ${main}): run npm run build`)
   // The compiled JavaScript, no TypeScript loader: what ships. A test run's NODE_OPTIONS ask for
   // the packages' TypeScript sources (--conditions=source), which plain node cannot load.
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, main], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...(opts.nodeFlags?.[spec.name] ?? []), main], {
     cwd: ROOT,
     env: { ...env, NODE_OPTIONS: withoutSourceCondition(env.NODE_OPTIONS) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -21,10 +21,13 @@
 //   GROWTH (1.5), MAX_RATE (2000/s), P99_MS (250), WAIT (2 s), CUSTOMERS (at least this many; 0),
 //   PGBENCH_SECONDS (5), PGBENCH_CLIENTS (16),
 //   STATEMENTS=1: also SQL statements per order per database (pg_stat_statements, preloaded).
+//   CPU_PROFILE=order,gateway: those services run with `node --cpu-prof`; their .cpuprofile files
+//   are written to CPU_PROFILE_DIR (default ./cpu-profiles) when the bench stops them (open in
+//   Chrome DevTools, or summarize with `npx tsx tests/bench/cpu-profile.ts <file>`).
 // Last line: orders_per_s=N p99_ms=L cpu_ms_per_order=C pgbench_tps=M ratio=R (medians over the runs).
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { createDb } from '@brokerage/platform/postgres'
 import { freePort } from '@brokerage/platform/testing'
 import { existingServices, startServices, stopServices, type RunningService } from '../../scripts/platform.js'
@@ -55,6 +58,8 @@ const CUSTOMERS = Number(process.env.CUSTOMERS ?? 0)
 const PGBENCH_SECONDS = Number(process.env.PGBENCH_SECONDS ?? 5)
 const PGBENCH_CLIENTS = Number(process.env.PGBENCH_CLIENTS ?? 16)
 const STATEMENTS = process.env.STATEMENTS === '1'
+const CPU_PROFILE = (process.env.CPU_PROFILE ?? '').split(',').filter(Boolean)
+const CPU_PROFILE_DIR = resolve(process.env.CPU_PROFILE_DIR ?? 'cpu-profiles')
 const DB_PREFIX = 'bench'
 
 interface Step {
@@ -84,7 +89,20 @@ let services: RunningService[] = []
 try {
   const ports: Record<string, { http: number; grpc: number }> = {}
   for (const s of existingServices()) ports[s.name] = { http: await freePort(), grpc: await freePort() }
-  services = await startServices({ serverUrl: server.url, logDir, ports, databasePrefix: DB_PREFIX, env: { LOG_LEVEL: 'warn' } })
+  const nodeFlags = Object.fromEntries(
+    CPU_PROFILE.map((name) => [
+      name,
+      ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`, `--cpu-prof-name=${name}.${Date.now()}.cpuprofile`],
+    ]),
+  )
+  services = await startServices({
+    serverUrl: server.url,
+    logDir,
+    ports,
+    databasePrefix: DB_PREFIX,
+    env: { LOG_LEVEL: 'warn' },
+    nodeFlags,
+  })
   const url = services.find((s) => s.spec.name === 'gateway')!.httpUrl
 
   let statementsOn = false
