@@ -65,6 +65,7 @@ export function existingServices(only?: string[]): ServiceSpec[] {
 export function serviceEnv(spec: ServiceSpec, opts: StartOptions, addresses: Map<string, string>): Record<string, string> {
   const ports = opts.ports?.[spec.name] ?? {}
   const env: Record<string, string> = {
+    ...spec.processEnv,
     ...(Object.fromEntries(Object.entries({ ...process.env, ...opts.env }).filter(([, v]) => v !== undefined)) as Record<string, string>),
     SERVICE_NAME: spec.name,
     DATABASE_URL: databaseUrl(opts.serverUrl, dbName(opts, spec.database)),

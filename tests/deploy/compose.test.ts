@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import { parse } from 'yaml'
+import { serviceEnv } from '../../scripts/platform.js'
 import { TOPOLOGY } from '../../scripts/topology.js'
 import { repoPath, serviceVariables } from './service-env.js'
 
@@ -40,6 +41,15 @@ test('when compose is resolved, then every service of the topology is there with
     assert.deepEqual(missing, [], `${spec.name} reads these variables, absent from its compose environment`)
     assert.equal(env.SERVICE, spec.name)
     assert.equal(env.NODE_ENV, 'production')
+    const started = serviceEnv(
+      spec,
+      { serverUrl: 'postgres://localhost/postgres', logDir: '/nonexistent', env: { GRPC_TLS: 'off' } },
+      new Map(),
+    )
+    for (const [name, value] of Object.entries(spec.processEnv ?? {})) {
+      assert.equal(started[name], value, `npm start runs ${spec.name} with ${name}=${value}`)
+      assert.equal(String(env[name]), value, `${spec.name} runs with ${name}=${value} as npm start runs it`)
+    }
     assert.ok(service.healthcheck?.test.join(' ').includes('healthcheck.mjs'), `${spec.name} has the image's health check`)
   }
   const ours = Object.entries(compose.services).filter(([, s]) => s.image === compose.services['gateway']!.image)

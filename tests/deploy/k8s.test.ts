@@ -103,7 +103,12 @@ for (const overlay of ['dev', 'prod']) {
       const reads = new Set(variables.get(spec.name))
       for (const e of c.env as { name: string }[]) {
         const name = e.name.replace(/_FILE$/, '')
-        assert.ok(reads.has(name) || e.name === 'SERVICE', `${spec.name} is given ${e.name}, which its code does not read`)
+        const forProcess = e.name in (spec.processEnv ?? {})
+        assert.ok(reads.has(name) || forProcess || e.name === 'SERVICE', `${spec.name} is given ${e.name}, which its code does not read`)
+      }
+      for (const [name, value] of Object.entries(spec.processEnv ?? {})) {
+        const given = (c.env as { name: string; value?: string }[]).find((e) => e.name === name)
+        assert.equal(given?.value, value, `${spec.name} runs with ${name}=${value} as npm start runs it`)
       }
       const ports = Object.fromEntries((c.ports as { name: string; containerPort: number }[]).map((p) => [p.name, p.containerPort]))
       assert.equal(ports.http, spec.httpPort)
