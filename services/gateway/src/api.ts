@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, FastifySchemaCompiler } from 'fastify'
 import type { HttpServer } from '@brokerage/platform'
 import type { IdempotencyStore } from './idempotency.js'
 import { authentication } from './plugins/authentication.js'
@@ -13,7 +13,7 @@ import { marketRoutes } from './routes/markets.js'
 import { notificationRoutes } from './routes/notifications.js'
 import { orderRoutes } from './routes/orders.js'
 import type { TokenVerifier } from './tokens.js'
-import { createValidatorCompiler } from './validation.js'
+import { createSerializerCompiler, createValidatorCompiler } from './validation.js'
 
 export interface ApiDeps extends RouteDeps {
   verify: TokenVerifier
@@ -27,10 +27,17 @@ export interface ApiDeps extends RouteDeps {
  * validation, the idempotency key (preHandler), then the handler, whose scoping checks
  * answer 404 for another customer's data. `versionPrefix` is the version the routes are
  * (/api/v1), also when an alias serves them: idempotency keys treat both paths as one resource.
+ * `validator`, `serializer`: an alias passes the version's, so each schema is compiled once for both.
  */
-export function apiPlugin(deps: ApiDeps, versionPrefix: string): FastifyPluginAsync {
+export function apiPlugin(
+  deps: ApiDeps,
+  versionPrefix: string,
+  validator: FastifySchemaCompiler<object> = createValidatorCompiler(),
+  serializer = createSerializerCompiler(),
+): FastifyPluginAsync {
   return async (api) => {
-    api.setValidatorCompiler(createValidatorCompiler())
+    api.setValidatorCompiler(validator)
+    api.setSerializerCompiler(serializer)
     // JSON only: fastify would also parse text/plain, which no route takes (415 instead).
     api.removeContentTypeParser('text/plain')
 
@@ -57,13 +64,17 @@ export const API_PREFIX = `/api/${API_VERSION}`
  * /api/v2 beside this one, with /api moved to it only once v1's clients had been given notice.
  */
 export async function registerApi(app: HttpServer, deps: ApiDeps): Promise<void> {
-  await app.register(apiPlugin(deps, API_PREFIX), { prefix: API_PREFIX })
+  // Both prefixes' routes share their schemas: Ajv keeps what it compiled by schema object, the
+  // serializer compiler likewise.
+  const validator = createValidatorCompiler()
+  const serializer = createSerializerCompiler()
+  await app.register(apiPlugin(deps, API_PREFIX, validator, serializer), { prefix: API_PREFIX })
   await app.register(
     async (alias) => {
       alias.addHook('onRoute', (route) => {
         route.schema = { ...route.schema, hide: true }
       })
-      await alias.register(apiPlugin(deps, API_PREFIX))
+      await alias.register(apiPlugin(deps, API_PREFIX, validator, serializer))
     },
     { prefix: '/api' },
   )

@@ -111,13 +111,18 @@ if redis.call('HEXISTS', KEYS[1], 'status') == 0 then redis.call('DEL', KEYS[1])
 return 0
 `
 
+// Replies of a Redis that cannot serve yet (loading after a restart, a replica until a failover
+// promotes it, a script still running): like an outage, not a fault of the request.
+const NOT_SERVING = /^(LOADING|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|BUSY)\b/
+
 /**
- * Redis cannot be reached (a Redis answer, ReplyError, is ours to fix: it stays a 500). Nothing ran:
- * the client may retry the same request with the same key.
+ * Redis cannot be reached or cannot serve yet (any other Redis answer, ReplyError, is ours to fix:
+ * it stays a 500). Nothing ran: the client may retry the same request with the same key.
  */
 function unreachable(err: unknown): never {
   // By name, not instanceof: ioredis is loaded only when Redis is configured (app.ts).
-  if ((err as Error | undefined)?.name === 'ReplyError') throw err
+  const e = err as Error | undefined
+  if (e?.name === 'ReplyError' && !NOT_SERVING.test(e.message)) throw err
   throw new AppError('UNAVAILABLE', 'Idempotency keys cannot be checked right now; retry with the same key', {
     cause: err,
     retryAfterSeconds: 5,

@@ -1,6 +1,7 @@
 // Its own file (so its own process): initTracing registers globals once per process.
 import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
+import { TLSSocket } from 'node:tls'
 import type { GetOrderBookRequest__Output, OrderBook__Output } from '@brokerage/contracts/grpc'
 import { AppError } from '../errors.js'
 import { eventually, failure } from '../testing.js'
@@ -176,6 +177,25 @@ test('when only the gateway may call a service, then the gateway is served and a
   const err = await failure(clientWith(identity('asset')).call('ListMarkets', {}))
   assert.deepEqual({ code: err.code, message: err.message }, { code: 'FORBIDDEN', message: 'asset may not call processor' })
   assert.equal(await counterValue(metrics, 'grpc_callers_refused_total'), 1)
+})
+
+test('when an allowed caller makes several calls on one connection, then the server reads its certificate once', async (t) => {
+  // A spy on the server's side of the sockets: Node builds the certificate (and hashes it) on every read.
+  const original = TLSSocket.prototype.getPeerCertificate
+  let serverReads = 0
+  TLSSocket.prototype.getPeerCertificate = function (this: TLSSocket & { server?: unknown }, ...args: [boolean?]) {
+    if (this.server) serverReads++
+    return original.apply(this, args as [true])
+  } as TLSSocket['getPeerCertificate']
+  t.after(() => (TLSSocket.prototype.getPeerCertificate = original))
+  const { clientWith } = await serve(t, {}, { ...testGrpcTls(), allowedCallers: ['gateway'] })
+  const gateway = clientWith(identity('gateway'))
+  for (let i = 0; i < 5; i++) assert.equal((await gateway.call('ListMarkets', {})).markets.length, 1)
+  assert.equal(serverReads, 1)
+  // Another connection is another caller: its own certificate decides.
+  const err = await failure(clientWith(identity('asset')).call('ListMarkets', {}))
+  assert.equal(err.code, 'FORBIDDEN')
+  assert.equal(serverReads, 2)
 })
 
 test('when a server is given no TLS settings, then it refuses to listen rather than serve plaintext', async () => {

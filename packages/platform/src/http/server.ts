@@ -59,8 +59,10 @@ export function createHttpServer(opts: HttpServerOptions) {
     // LogController: the top-level disableRequestLogging option is deprecated, FSTDEP023.)
     logController: new LogController({ disableRequestLogging: true }),
     // request.log needs no reqId binding: the log scope's mixin adds requestId, and
-    // binding it too would write the key twice.
-    childLoggerFactory: (logger, _bindings, childOpts) => logger.child({}, childOpts),
+    // binding it too would write the key twice. With no route-level level or serializers
+    // a child would be the logger itself, made anew for every request: the logger is used.
+    childLoggerFactory: (logger, _bindings, childOpts) =>
+      childOpts.level === undefined && childOpts.serializers === undefined ? logger : logger.child({}, childOpts),
     // Report every invalid field at once, not just the first.
     ajv: { customOptions: { allErrors: true } },
   })

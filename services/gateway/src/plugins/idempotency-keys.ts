@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { AppError } from '@brokerage/platform'
 import { fingerprintOf, type IdempotencyStore } from '../idempotency.js'
@@ -20,10 +20,25 @@ const REPLAYED_HEADERS = ['content-type', 'preference-applied', 'location']
 export const idempotencyKeys = fp<{ store: IdempotencyStore; versionPrefix: string }>(
   async (api, { store, versionPrefix }) => {
     const canonicalUrl = (url: string) => (url.startsWith(`${api.prefix}/`) ? versionPrefix + url.slice(api.prefix.length) : url)
-    api.addHook('preHandler', async (req, reply) => {
+    // Callback-style with the keyless request passed on at once: most requests carry no key,
+    // and an async hook would cost each of them a promise and a microtask.
+    api.addHook('preHandler', (req, reply, done) => {
       const auth = requestAuth(req)
       const header = req.headers['idempotency-key']
-      if (req.method !== 'POST' || !auth || header === undefined) return
+      if (req.method !== 'POST' || !auth || header === undefined) return done()
+      // As fastify runs an async hook: on to the next once settled (a replay has been sent by then).
+      claim(req, reply, auth, header).then(
+        () => done(),
+        (err: Error) => done(err),
+      )
+    })
+
+    async function claim(
+      req: FastifyRequest,
+      reply: FastifyReply,
+      auth: NonNullable<ReturnType<typeof requestAuth>>,
+      header: string | string[],
+    ) {
       if (typeof header !== 'string' || !IDEMPOTENCY_KEY.test(header)) {
         throw new AppError('VALIDATION_FAILED', 'Request validation failed', {
           details: [{ field: 'headers.idempotency-key', message: 'must be 1 to 255 printable ASCII characters, sent once' }],
@@ -44,13 +59,17 @@ export const idempotencyKeys = fp<{ store: IdempotencyStore; versionPrefix: stri
             retryAfterSeconds: 1,
           })
       }
-    })
+    }
 
-    api.addHook('onSend', async (req, reply, payload) => {
+    api.addHook('onSend', (req, reply, payload, done) => {
       const auth = requestAuth(req)
       const owned = auth?.idempotency
-      if (!auth || !owned) return payload
+      if (!auth || !owned) return done(null, payload)
       auth.idempotency = undefined
+      remember(req, reply, owned, payload).then(() => done(null, payload))
+    })
+
+    async function remember(req: FastifyRequest, reply: FastifyReply, owned: { principal: string; key: string }, payload: unknown) {
       try {
         if (reply.statusCode >= 500) await store.release(owned.principal, owned.key)
         else await store.complete(owned.principal, owned.key, reply.statusCode, bodyText(payload), replayedHeaders(reply))
@@ -58,8 +77,7 @@ export const idempotencyKeys = fp<{ store: IdempotencyStore; versionPrefix: stri
         // The response itself is fine; a retry will find the key in flight until it is abandoned.
         req.log.warn({ err }, 'could not store the idempotent response')
       }
-      return payload
-    })
+    }
   },
   { name: 'idempotency-keys', dependencies: ['authentication'] },
 )

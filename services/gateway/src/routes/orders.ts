@@ -231,11 +231,19 @@ const schemas = {
   },
 }
 
+const SIMPLE_WAIT = /^wait=(\d{1,6})$/i
+const clampWait = (n: number) => (n < 1 ? 0 : Math.min(n, MAX_WAIT_SECONDS))
+
 /**
  * `Prefer: wait=N` (RFC 7240) in whole seconds, at most MAX_WAIT_SECONDS; 0 when absent.
  * Like any preference it is a hint: one the server cannot honour is ignored, not refused.
  */
 export function preferredWait(header: string | string[] | undefined): number {
+  // What clients send: `wait=N` alone, answered without splitting (this runs on every order).
+  if (typeof header === 'string') {
+    const m = SIMPLE_WAIT.exec(header)
+    if (m) return clampWait(Number(m[1]))
+  }
   const values = Array.isArray(header) ? header : header === undefined ? [] : [header]
   for (const pref of values.flatMap((v) => v.split(','))) {
     const [k, v] = pref
@@ -243,8 +251,7 @@ export function preferredWait(header: string | string[] | undefined): number {
       .split('=', 2)
       .map((s) => s.trim().replace(/^"(.*)"$/, '$1'))
     if (k?.toLowerCase() !== 'wait' || v === undefined || !/^\d{1,6}$/.test(v)) continue
-    const n = Number(v)
-    return n < 1 ? 0 : Math.min(n, MAX_WAIT_SECONDS)
+    return clampWait(Number(v))
   }
   return 0
 }
