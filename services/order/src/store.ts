@@ -1,4 +1,5 @@
-import type { Queryable } from '@brokerage/platform'
+import type { CustomerStatus } from '@brokerage/contracts'
+import type { OutboxRows, Queryable } from '@brokerage/platform'
 import type { CancelReason, OrderStatus, Side, Tier } from './domain.js'
 
 // SQL of the order service's own tables. Every function takes the connection it runs on,
@@ -66,13 +67,18 @@ const orderColumns = (from = '') =>
   ${from}created_at AS "createdAt", ${from}updated_at AS "updatedAt"`
 const ORDER_COLUMNS = orderColumns()
 
-/** A new order as the request gives it; tier, and status when the customer is suspended, come from the replica. */
-export type OrderDraft = Pick<OrderRow, 'id' | 'customerId' | 'assetName' | 'side' | 'size' | 'price' | 'correlationId' | 'createdAt'> & {
-  status: OrderStatus
-  rejectionReason: string | null
-}
+export type Placement =
+  | { kind: 'placed' }
+  | { kind: 'key-taken' }
+  | { kind: 'no-customer' }
+  /** The replica's customer is not the one the row and its events were built for: nothing was written. */
+  | { kind: 'customer-differs'; customer: CustomerGuess }
 
-export type Placement = { kind: 'placed'; order: OrderRow } | { kind: 'key-taken' } | { kind: 'no-customer' }
+/** What a placement's row and events assume of its customer; the statement checks it against the replica. */
+export interface CustomerGuess {
+  tier: Tier
+  suspended: boolean
+}
 
 /** One status change: the row's new status and its history entry. Ids are distinct within one call. */
 export interface StatusMove {
@@ -103,44 +109,48 @@ function inOrderOf<T extends { id: string }>(ids: string[], rows: T[]): T[] {
 export function createOrderStore() {
   return {
     /**
-     * Places an order in one statement: claims the idempotency key (if any), reads the
-     * customer from the replica, inserts the order and its first history entry. Nothing is
-     * written unless the key was free and the customer is known.
+     * Places an order in one autocommit statement: claims the idempotency key (if any), reads
+     * the customer from the replica, inserts the order, its first history entry and its outbox
+     * rows. The row and its events are built beforehand for `customer`; nothing is written
+     * unless the replica agrees with it, the customer is known and the key was free.
      *
-     * The customer row is share-locked: a suspension (which updates it) waits for this order
-     * to commit and then cancels it with the others, or goes first and this order is stored
-     * with `ifSuspended`. A concurrent first use of the same key holds its row until it
-     * commits; the claim waits for it and then finds it taken (key-taken).
+     * The customer row is share-locked: a suspension (which updates it) waits for this
+     * statement and then cancels the order with the others, or goes first and this statement
+     * finds the customer differs. A concurrent first use of the same key holds its row until
+     * it commits; the claim waits for it and then finds it taken (key-taken).
      */
     async place(
       db: Queryable,
-      o: OrderDraft,
-      opts: { ifSuspended: { status: OrderStatus; rejectionReason: string }; idempotency?: { key: string; request: string } },
+      o: OrderRow,
+      customer: CustomerGuess,
+      opts: { events: OutboxRows; idempotency?: { key: string; request: string } },
     ): Promise<Placement> {
-      const { rows } = await db.query<OrderRow & { claimed: boolean }>(
-        `WITH claim AS (
+      const { rows } = await db.query<{ placed: boolean; tier: Tier | null; status: CustomerStatus | null }>(
+        `WITH customer AS (
+           SELECT tier, status FROM customers WHERE customer_id = $2::uuid AND registered FOR SHARE
+         ),
+         fits AS (
+           SELECT FROM customer WHERE tier = $7::text AND (status = 'SUSPENDED') = $15::boolean
+         ),
+         claim AS (
            INSERT INTO idempotency_keys (customer_id, key, request, order_id, created_at)
-           SELECT $2::uuid, $13::text, $14::text, $1::uuid, $10::timestamptz WHERE $13::text IS NOT NULL
+           SELECT $2::uuid, $13::text, $14::text, $1::uuid, $11::timestamptz FROM fits WHERE $13::text IS NOT NULL
            ON CONFLICT DO NOTHING
            RETURNING order_id
          ),
-         customer AS (
-           SELECT tier, status FROM customers WHERE customer_id = $2::uuid AND registered FOR SHARE
-         ),
          placed AS (
            INSERT INTO orders (id, customer_id, asset_name, side, size, price, tier, status, rejection_reason, correlation_id, created_at, updated_at)
-           SELECT $1::uuid, $2::uuid, $3::text, $4::text, $5::bigint, $6::bigint, c.tier,
-             CASE WHEN c.status = 'SUSPENDED' THEN $11::text ELSE $7::text END,
-             CASE WHEN c.status = 'SUSPENDED' THEN $12::text ELSE $8::text END,
-             $9::text, $10::timestamptz, $10::timestamptz
-           FROM customer c
-           WHERE $13::text IS NULL OR EXISTS (SELECT FROM claim)
-           RETURNING *
+           SELECT $1::uuid, $2::uuid, $3::text, $4::text, $5::bigint, $6::bigint, $7::text, $8::text, $9::text, $10::text, $11::timestamptz, $12::timestamptz
+           FROM fits WHERE $13::text IS NULL OR EXISTS (SELECT FROM claim)
+           RETURNING id, status, created_at, rejection_reason
          ),
          history AS (
            INSERT INTO order_status_history (order_id, status, at, reason) SELECT id, status, created_at, rejection_reason FROM placed
+         ),
+         events AS (
+           ${opts.events.insert(16, 'EXISTS (SELECT FROM placed)')}
          )
-         SELECT EXISTS (SELECT FROM claim) AS claimed, ${orderColumns('placed.')} FROM (SELECT) AS one LEFT JOIN placed ON true`,
+         SELECT EXISTS (SELECT FROM placed) AS placed, (SELECT tier FROM customer), (SELECT status FROM customer)`,
         [
           o.id,
           o.customerId,
@@ -148,19 +158,26 @@ export function createOrderStore() {
           o.side,
           o.size,
           o.price,
+          o.tier,
           o.status,
           o.rejectionReason,
           o.correlationId,
           o.createdAt,
-          opts.ifSuspended.status,
-          opts.ifSuspended.rejectionReason,
+          o.updatedAt,
           opts.idempotency?.key ?? null,
           opts.idempotency?.request ?? null,
+          customer.suspended,
+          ...opts.events.params,
         ],
       )
-      const { claimed, ...order } = rows[0]!
-      if (order.id) return { kind: 'placed', order }
-      return opts.idempotency && !claimed ? { kind: 'key-taken' } : { kind: 'no-customer' }
+      const r = rows[0]!
+      if (r.placed) return { kind: 'placed' }
+      if (!r.tier) return { kind: 'no-customer' }
+      if (r.tier !== customer.tier || (r.status === 'SUSPENDED') !== customer.suspended) {
+        return { kind: 'customer-differs', customer: { tier: r.tier, suspended: r.status === 'SUSPENDED' } }
+      }
+      // The customer fits and nothing was placed: only the claim can have failed.
+      return { kind: 'key-taken' }
     },
 
     /** What a taken idempotency key answers: the request it was first used with and that request's order. */

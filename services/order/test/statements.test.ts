@@ -11,7 +11,8 @@ import { startOrder } from './helpers.js'
 // The statements each use case sends to PostgreSQL, counted on a pool of its own (the
 // service's relay and consumer share the service's pool and would blur the count). Each
 // statement costs a round trip and about 0.35 ms of CPU (BENCHMARKS.md), so these are
-// budgets: placing an order was 7 statements (8 with a key), confirming one 6 and a wake-up.
+// budgets: placing an order was 7 statements (8 with a key), then 4 (BEGIN, placement, outbox
+// insert, COMMIT), now 1; confirming one was 6 and a wake-up.
 
 function countedOrders(t: TestContext, databaseUrl: string) {
   const db = createDb({ url: databaseUrl })
@@ -41,7 +42,7 @@ function countedOrders(t: TestContext, databaseUrl: string) {
 
 const order = (customerId: string) => ({ customerId, assetName: 'THYAO', side: 'BUY' as const, size: 1, price: 100 })
 
-test('when an order is placed, then it takes BEGIN, one statement, the outbox insert and COMMIT, with or without an idempotency key', async (t) => {
+test('when an order is placed, then it takes one statement, with or without an idempotency key, and a replay one more', async (t) => {
   const h = await startOrder(t)
   const { orders, sent } = countedOrders(t, h.databaseUrl)
   const customerId = await h.customer()
@@ -54,12 +55,60 @@ test('when an order is placed, then it takes BEGIN, one statement, the outbox in
   const replayStatements = sent()
 
   assert.equal(plain.order.status, 'PENDING')
-  assert.equal(plainStatements.length, 4, plainStatements.join('\n'))
-  assert.equal(keyedStatements.length, 4, keyedStatements.join('\n'))
+  assert.equal(plainStatements.length, 1, plainStatements.join('\n'))
+  assert.equal(keyedStatements.length, 1, keyedStatements.join('\n'))
   assert.deepEqual([replay.replayed, replay.order.id], [true, keyed.order.id])
-  assert.equal(replayStatements.length, 4, `a replay reads the first order once: ${replayStatements.join('\n')}`)
+  assert.equal(replayStatements.length, 2, `a replay reads the first order once: ${replayStatements.join('\n')}`)
   // What it answered is what was stored, though nothing read it back.
   assert.deepEqual(plain.order, await orders.read(plain.order.id))
+  // The events were written by the same statement.
+  assert.equal((await h.next('OrderCreated', plain.order.id)).data.tier, 'STANDARD')
+  assert.equal((await h.next('OrderCreated', keyed.order.id)).data.createdAt, keyed.order.createdAt.toISOString())
+})
+
+test('when the customer changed since its last order, then the next order and its event follow the replica, at one more statement', async (t) => {
+  const h = await startOrder(t)
+  const { orders, sent } = countedOrders(t, h.databaseUrl)
+  const customerId = await h.customer({ tier: 'VIP' })
+
+  const first = await orders.create(order(customerId))
+  const firstStatements = sent()
+  const second = await orders.create(order(customerId))
+  const secondStatements = sent()
+  await h.send('CustomerTierChanged', { customerId, previousTier: 'VIP', tier: 'PREMIUM', changedAt: new Date().toISOString() })
+  const third = await orders.create(order(customerId))
+  const thirdStatements = sent()
+  // What each answered is what was stored (read before the suspension below cancels them).
+  for (const { order: o } of [first, second, third]) assert.deepEqual(o, await orders.read(o.id))
+  sent()
+  await h.send('CustomerStatusChanged', { customerId, previousStatus: 'ACTIVE', status: 'SUSPENDED', changedAt: new Date().toISOString() })
+  const fourth = await orders.create(order(customerId))
+  const fourthStatements = sent()
+
+  assert.deepEqual(
+    [first, second, third, fourth].map(({ order: o }) => [o.tier, o.status]),
+    [
+      ['VIP', 'PENDING'],
+      ['VIP', 'PENDING'],
+      ['PREMIUM', 'PENDING'],
+      ['PREMIUM', 'REJECTED'],
+    ],
+  )
+  assert.deepEqual(
+    [firstStatements, secondStatements, thirdStatements, fourthStatements].map((s) => s.length),
+    [2, 1, 2, 2],
+    'a guess the replica refuses writes nothing and costs one statement',
+  )
+  assert.deepEqual(fourth.order, await orders.read(fourth.order.id))
+  assert.equal((await h.next('OrderCreated', first.order.id)).data.tier, 'VIP')
+  assert.equal((await h.next('OrderCreated', third.order.id)).data.tier, 'PREMIUM')
+  assert.equal((await h.next('OrderRejected', fourth.order.id)).data.reason, 'CUSTOMER_SUSPENDED')
+  assert.deepEqual(await h.emitted('OrderCreated', fourth.order.id), [])
+  const { rows } = await h.db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM order_status_history WHERE order_id = ANY($1::uuid[]) AND event_id IS NULL',
+    [[first, second, third, fourth].map((o) => o.order.id)],
+  )
+  assert.equal(rows[0]!.n, 4, "one placement entry per order (the suspension's cancels carry its event), none from a refused guess")
 })
 
 test('when reservations are answered, then each order is locked, moved in one statement and its event written, however many come at once', async (t) => {
