@@ -26,25 +26,27 @@ function countedOrders(t: TestContext, databaseUrl: string) {
       return query(...args)
     }
   })
+  // The relay, as the service's own leading one: counts the wake-ups a use case sends it.
+  const relay = { wakes: 0, isLeader: () => true, wake: () => relay.wakes++ }
   const orders = createOrders({
     db,
     store: createOrderStore(),
     replica: createCustomerReplica(),
-    outbox: createOutbox(createEventCodec()),
+    outbox: createOutbox(createEventCodec(), { db, localRelay: () => relay }),
     wakeUp: { changed() {} },
     now: () => new Date(),
     log: createLogger({ service: 'order-test', level: 'silent' }),
   })
   /** The statements sent since the last call. */
   const sent = () => statements.splice(0)
-  return { db, orders, sent }
+  return { db, orders, sent, relay }
 }
 
 const order = (customerId: string) => ({ customerId, assetName: 'THYAO', side: 'BUY' as const, size: 1, price: 100 })
 
 test('when an order is placed, then it takes one statement, with or without an idempotency key, and a replay one more', async (t) => {
   const h = await startOrder(t)
-  const { orders, sent } = countedOrders(t, h.databaseUrl)
+  const { orders, sent, relay } = countedOrders(t, h.databaseUrl)
   const customerId = await h.customer()
 
   const plain = await orders.create(order(customerId))
@@ -59,6 +61,7 @@ test('when an order is placed, then it takes one statement, with or without an i
   assert.equal(keyedStatements.length, 1, keyedStatements.join('\n'))
   assert.deepEqual([replay.replayed, replay.order.id], [true, keyed.order.id])
   assert.equal(replayStatements.length, 2, `a replay reads the first order once: ${replayStatements.join('\n')}`)
+  assert.equal(relay.wakes, 2, 'the relay is woken after each placement that wrote events, not after the replay')
   // What it answered is what was stored, though nothing read it back.
   assert.deepEqual(plain.order, await orders.read(plain.order.id))
   // The events were written by the same statement.
