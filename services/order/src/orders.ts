@@ -99,11 +99,12 @@ export function createOrders(deps: Deps) {
   const customers = customerGuesses()
 
   /**
-   * Status changes, any number at once: rows and history in one statement, the events in
-   * one outbox insert, one wake-up after commit. Returns the rows as written.
+   * Status changes, any number at once: rows, history and events in one statement, one
+   * wake-up after commit. Returns the rows as written.
    */
   async function moveAll(tx: Queryable, moves: Move[]): Promise<OrderRow[]> {
     if (!moves.length) return []
+    const events = await outbox.rows(...(moves.flatMap((m) => m.events) as EventEnvelope[]))
     const rows = await store.move(
       tx,
       moves.map((m) => ({
@@ -114,8 +115,9 @@ export function createOrders(deps: Deps) {
         cause: m.cause,
         reason: m.reason,
       })),
+      events,
     )
-    await outbox.add(tx, ...(moves.flatMap((m) => m.events) as EventEnvelope[]))
+    outbox.written(tx)
     wakeUp.changed(tx, rows)
     for (const m of moves) {
       if (m.order.status === 'PENDING' && m.to !== 'PENDING') {
@@ -156,12 +158,15 @@ export function createOrders(deps: Deps) {
     }
     const written = new Map<string, OrderRow>()
     for (const row of await moveAll(tx, cancelNow)) written.set(row.id, row)
-    const requested = await store.setCancelRequests(
-      tx,
-      asked.map((o) => ({ id: o.id, request: { at, reason }, at, status: o.status, cause, reason: 'CANCEL_REQUESTED' })),
-    )
-    for (const row of requested) written.set(row.id, row)
-    await outbox.add(tx, ...(asked.map((o) => orderEvents.cancelRequested(o, reason, at, flow)) as EventEnvelope[]))
+    if (asked.length) {
+      const requested = await store.setCancelRequests(
+        tx,
+        asked.map((o) => ({ id: o.id, request: { at, reason }, at, status: o.status, cause, reason: 'CANCEL_REQUESTED' })),
+        await outbox.rows(...(asked.map((o) => orderEvents.cancelRequested(o, reason, at, flow)) as EventEnvelope[])),
+      )
+      outbox.written(tx)
+      for (const row of requested) written.set(row.id, row)
+    }
     return decisions.map(({ order, decision }) => ({ decision, order: written.get(order.id) ?? order }))
   }
 

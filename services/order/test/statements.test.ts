@@ -114,7 +114,7 @@ test('when the customer changed since its last order, then the next order and it
   assert.equal(rows[0]!.n, 4, "one placement entry per order (the suspension's cancels carry its event), none from a refused guess")
 })
 
-test('when reservations are answered, then each order is locked, moved in one statement and its event written, however many come at once', async (t) => {
+test('when reservations are answered, then the orders are locked, then moved with their events in one statement, however many come at once', async (t) => {
   const h = await startOrder(t)
   const { db, orders, sent } = countedOrders(t, h.databaseUrl)
   const customerId = await h.customer()
@@ -135,7 +135,7 @@ test('when reservations are answered, then each order is locked, moved in one st
   )
   const three = sent()
 
-  assert.equal(single.length, 5, `BEGIN, lock, move, outbox, COMMIT: ${single.join('\n')}`)
+  assert.equal(single.length, 4, `BEGIN, lock, move with its events, COMMIT: ${single.join('\n')}`)
   assert.deepEqual(three, single, 'three orders cost what one does')
   for (const o of placed) assert.equal((await orders.read(o.id)).status, 'CONFIRMED')
 })
@@ -150,7 +150,7 @@ test('when a PENDING order is cancelled, then the answer is the row as written, 
   const cancelled = await orders.cancel(placed.id, undefined)
   const statements = sent()
 
-  assert.equal(statements.length, 5, `BEGIN, lock, move, outbox, COMMIT: ${statements.join('\n')}`)
+  assert.equal(statements.length, 4, `BEGIN, lock, move with its event, COMMIT: ${statements.join('\n')}`)
   assert.equal(cancelled.status, 'CANCELED')
   assert.deepEqual(cancelled, await orders.read(placed.id))
 })

@@ -69,6 +69,10 @@ export function createOutbox(codec: EventCodec, opts: OutboxOptions = {}) {
     if (relay?.isLeader()) relay.wake()
     else notify()
   }
+  function written(tx?: Queryable): void {
+    if (!tx) wake()
+    else opts.db?.afterCommit(tx, wake)
+  }
   async function rows(given: EventEnvelope[]): Promise<OutboxRows> {
     // The trace continues through the broker: the envelope carries the current span.
     const traceparent = currentTraceparent()
@@ -89,16 +93,19 @@ export function createOutbox(codec: EventCodec, opts: OutboxOptions = {}) {
       if (!given.length) return
       const r = await rows(given)
       await tx.query(r.insert(1), r.params)
-      opts.db?.afterCommit(tx, wake)
+      written(tx)
     },
     /**
-     * The rows of `given`, encoded (a schema violation throws here, before anything is sent), for
-     * a caller's own autocommit statement; once that statement succeeded, call `written()`.
-     * Inside a transaction, use `add`.
+     * The rows of `given`, encoded (a schema violation throws here, before anything is sent),
+     * for the caller to write in a statement of its own (`insert` as one of its CTEs), so the
+     * state change and its events cost one round trip. Then call `written`.
      */
     rows: (...given: EventEnvelope[]): Promise<OutboxRows> => rows(given),
-    /** Wakes the relay: after an autocommit statement that wrote rows from `rows` succeeded (what `add` does at commit). */
-    written: (): void => wake(),
+    /**
+     * Rows from `rows` were written: in `tx`'s transaction, the relay is woken at its commit
+     * (as `add` does); without `tx`, by an autocommit statement that succeeded, it is woken now.
+     */
+    written,
   }
 }
 
