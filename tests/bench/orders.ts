@@ -87,6 +87,7 @@ const logDir = await mkdtemp(join(tmpdir(), 'bench-orders-logs-'))
 const admin = createDb({ url: server.url, max: 1, applicationName: 'bench' })
 let services: RunningService[] = []
 try {
+  // The gateway's ops port too: its fixed default collides with another bench on the machine.
   const ports: Record<string, { http: number; grpc: number; ops: number }> = {}
   for (const s of existingServices()) ports[s.name] = { http: await freePort(), grpc: await freePort(), ops: await freePort() }
   const nodeFlags = Object.fromEntries(

@@ -15,11 +15,12 @@ import {
 } from './domain.js'
 import { orderEvents, type Flow } from './events.js'
 import type { StatusWakeUp } from './status-listener.js'
-import type { Cause, HistoryRow, OrderDraft, OrderFilter, OrderRow, OrderStore } from './store.js'
+import type { Cause, CustomerGuess, HistoryRow, OrderFilter, OrderRow, OrderStore } from './store.js'
 
 // The order service's use cases: each loads what it needs, asks domain.ts what to do,
 // and writes the order row, its history, the events and the waiters' wake-up in one
-// transaction. Request methods open their own; reactions run in the consumer's.
+// transaction. Request methods open their own (placing an order is a single statement);
+// reactions run in the consumer's.
 
 export interface NewOrder {
   customerId: string
@@ -69,15 +70,41 @@ const fingerprint = (o: NewOrder) => JSON.stringify([o.customerId, o.assetName, 
 /** A suspended customer's order is stored, REJECTED, so the answer and OrderRejected say why. */
 const IF_SUSPENDED = { status: 'REJECTED', rejectionReason: 'CUSTOMER_SUSPENDED' } as const
 
+/** A placement runs again only when its customer changed since the last statement; this many times in a row is a storm. */
+const MAX_PLACEMENT_ATTEMPTS = 4
+
+/**
+ * Each customer's tier and suspension as placements last found them in the replica: what the
+ * next placement builds its row and event for (the statement checks). Bounded: forgetting
+ * costs a customer's next order one more statement.
+ */
+function customerGuesses(limit = 100_000) {
+  const known = new Map<string, CustomerGuess>()
+  // Most customers are STANDARD and active; a wrong guess is corrected by the first statement.
+  const fallback: CustomerGuess = { tier: 'STANDARD', suspended: false }
+  return {
+    guess: (customerId: string): CustomerGuess => known.get(customerId) ?? fallback,
+    found(customerId: string, c: CustomerGuess): CustomerGuess {
+      if (known.get(customerId) !== c) {
+        if (known.size >= limit) known.clear()
+        known.set(customerId, c)
+      }
+      return c
+    },
+  }
+}
+
 export function createOrders(deps: Deps) {
   const { db, store, replica, directory, outbox, wakeUp, now, log } = deps
+  const customers = customerGuesses()
 
   /**
-   * Status changes, any number at once: rows and history in one statement, the events in
-   * one outbox insert, one wake-up after commit. Returns the rows as written.
+   * Status changes, any number at once: rows, history and events in one statement, one
+   * wake-up after commit. Returns the rows as written.
    */
   async function moveAll(tx: Queryable, moves: Move[]): Promise<OrderRow[]> {
     if (!moves.length) return []
+    const events = await outbox.rows(...(moves.flatMap((m) => m.events) as EventEnvelope[]))
     const rows = await store.move(
       tx,
       moves.map((m) => ({
@@ -88,8 +115,9 @@ export function createOrders(deps: Deps) {
         cause: m.cause,
         reason: m.reason,
       })),
+      events,
     )
-    await outbox.add(tx, ...(moves.flatMap((m) => m.events) as EventEnvelope[]))
+    outbox.written(tx)
     wakeUp.changed(tx, rows)
     for (const m of moves) {
       if (m.order.status === 'PENDING' && m.to !== 'PENDING') {
@@ -130,27 +158,30 @@ export function createOrders(deps: Deps) {
     }
     const written = new Map<string, OrderRow>()
     for (const row of await moveAll(tx, cancelNow)) written.set(row.id, row)
-    const requested = await store.setCancelRequests(
-      tx,
-      asked.map((o) => ({ id: o.id, request: { at, reason }, at, status: o.status, cause, reason: 'CANCEL_REQUESTED' })),
-    )
-    for (const row of requested) written.set(row.id, row)
-    await outbox.add(tx, ...(asked.map((o) => orderEvents.cancelRequested(o, reason, at, flow)) as EventEnvelope[]))
+    if (asked.length) {
+      const requested = await store.setCancelRequests(
+        tx,
+        asked.map((o) => ({ id: o.id, request: { at, reason }, at, status: o.status, cause, reason: 'CANCEL_REQUESTED' })),
+        await outbox.rows(...(asked.map((o) => orderEvents.cancelRequested(o, reason, at, flow)) as EventEnvelope[])),
+      )
+      outbox.written(tx)
+      for (const row of requested) written.set(row.id, row)
+    }
     return decisions.map(({ order, decision }) => ({ decision, order: written.get(order.id) ?? order }))
   }
 
   /**
    * A customer the replica has not seen may just have been created (CustomerCreated not
-   * consumed yet): the customer service decides, and its answer goes into the replica in
-   * this transaction, so a suspension consumed meanwhile waits for this order and cancels it.
-   * False when the customer service does not know the customer either.
+   * consumed yet): the customer service decides, and its answer goes into the replica (newest
+   * field wins, so a suspension consumed meanwhile is kept, and the placement sees it).
+   * Null when the customer service does not know the customer either.
    */
-  async function catchUp(tx: Queryable, customerId: string): Promise<boolean> {
+  async function catchUp(customerId: string): Promise<CustomerGuess | null> {
     const found = await directory?.lookup(customerId)
-    if (!found) return false
+    if (!found) return null
     log.info({ customerId }, 'customer not in the replica yet; taken from the customer service')
-    await replica.learned(tx, found.facts, found.asOf)
-    return true
+    await replica.learned(db, found.facts, found.asOf)
+    return { tier: found.facts.tier, suspended: found.facts.status === 'SUSPENDED' }
   }
 
   /**
@@ -198,28 +229,47 @@ export function createOrders(deps: Deps) {
 
   return {
     /**
-     * Places an order: on the common path BEGIN, one statement (key, replica, order,
-     * history), the outbox insert, COMMIT. A taken key costs one more read; a customer the
-     * replica misses, the customer service's answer and the statement again.
+     * Places an order in one autocommit statement (key, replica, order, history, outbox rows).
+     * Its row and event are built first, for the customer as the last placement found it; if
+     * the replica says otherwise (a first order here, a tier or status changed since), nothing
+     * is written and the statement runs again for what it says. A taken key costs one more read;
+     * a customer the replica misses, the customer service's answer and the statement again.
      */
     async create(req: NewOrder & { idempotencyKey?: string; requestId?: string }): Promise<{ order: OrderRow; replayed: boolean }> {
-      return db.tx(async (tx) => {
-        const draft: OrderDraft = {
-          id: randomUUID(),
-          customerId: req.customerId,
-          assetName: req.assetName,
-          side: req.side,
-          size: req.size,
-          price: req.price,
-          status: 'PENDING',
-          rejectionReason: null,
-          correlationId: req.requestId ?? null,
-          createdAt: now(),
+      const createdAt = now()
+      const base = {
+        id: randomUUID(),
+        customerId: req.customerId,
+        assetName: req.assetName,
+        side: req.side,
+        size: req.size,
+        price: req.price,
+        filledSize: 0,
+        cancelRequestedAt: null,
+        cancelReason: null,
+        correlationId: req.requestId ?? null,
+        createdAt,
+        updatedAt: new Date(createdAt),
+      }
+      const idempotency = req.idempotencyKey ? { key: req.idempotencyKey, request: fingerprint(req) } : undefined
+      const flow = { correlationId: req.requestId }
+      let customer = customers.guess(req.customerId)
+      let caughtUp = false
+      for (let attempt = 1; ; attempt++) {
+        const order: OrderRow = customer.suspended
+          ? { ...base, tier: customer.tier, ...IF_SUSPENDED }
+          : { ...base, tier: customer.tier, status: 'PENDING', rejectionReason: null }
+        const event = customer.suspended
+          ? orderEvents.rejected(order, IF_SUSPENDED.rejectionReason, createdAt, flow)
+          : orderEvents.created(order, flow)
+        const placed = await store.place(db, order, customer, { events: await outbox.rows(event as EventEnvelope), idempotency })
+        if (placed.kind === 'placed') {
+          customers.found(req.customerId, customer)
+          outbox.written()
+          return { order, replayed: false }
         }
-        const idempotency = req.idempotencyKey ? { key: req.idempotencyKey, request: fingerprint(req) } : undefined
-        let placed = await store.place(tx, draft, { ifSuspended: IF_SUSPENDED, idempotency })
         if (placed.kind === 'key-taken') {
-          const earlier = await store.replay(tx, req.customerId, idempotency!.key)
+          const earlier = await store.replay(db, req.customerId, idempotency!.key)
           if (earlier.request !== idempotency!.request) {
             throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this idempotency key was used with a different request', {
               details: [{ field: 'idempotency_key', message: 'already used with a different request' }],
@@ -227,20 +277,16 @@ export function createOrders(deps: Deps) {
           }
           return { order: earlier.order, replayed: true }
         }
-        // The key (if any) is already claimed by this transaction: the second try places without it.
-        if (placed.kind === 'no-customer' && (await catchUp(tx, req.customerId))) {
-          placed = await store.place(tx, draft, { ifSuspended: IF_SUSPENDED })
+        // Each further attempt follows a change to this customer between two statements.
+        if (attempt === MAX_PLACEMENT_ATTEMPTS) throw new AppError('UNAVAILABLE', 'the customer kept changing; try again')
+        if (placed.kind === 'customer-differs') customer = customers.found(req.customerId, placed.customer)
+        else {
+          const found = caughtUp ? null : await catchUp(req.customerId)
+          if (!found) throw new AppError('NOT_FOUND', 'customer not found')
+          caughtUp = true
+          customer = customers.found(req.customerId, found)
         }
-        if (placed.kind !== 'placed') throw new AppError('NOT_FOUND', 'customer not found')
-        const { order } = placed
-        const flow = { correlationId: req.requestId }
-        const event =
-          order.status === 'REJECTED'
-            ? orderEvents.rejected(order, IF_SUSPENDED.rejectionReason, order.createdAt, flow)
-            : orderEvents.created(order, flow)
-        await outbox.add(tx, event as EventEnvelope)
-        return { order, replayed: false }
-      })
+      }
     },
 
     async get(id: string): Promise<{ order: OrderRow; history: HistoryRow[] }> {

@@ -1,4 +1,5 @@
-import type { Queryable } from '@brokerage/platform'
+import type { CustomerStatus } from '@brokerage/contracts'
+import type { OutboxRows, Queryable } from '@brokerage/platform'
 import type { CancelReason, OrderStatus, Side, Tier } from './domain.js'
 
 // SQL of the order service's own tables. Every function takes the connection it runs on,
@@ -66,13 +67,18 @@ const orderColumns = (from = '') =>
   ${from}created_at AS "createdAt", ${from}updated_at AS "updatedAt"`
 const ORDER_COLUMNS = orderColumns()
 
-/** A new order as the request gives it; tier, and status when the customer is suspended, come from the replica. */
-export type OrderDraft = Pick<OrderRow, 'id' | 'customerId' | 'assetName' | 'side' | 'size' | 'price' | 'correlationId' | 'createdAt'> & {
-  status: OrderStatus
-  rejectionReason: string | null
-}
+export type Placement =
+  | { kind: 'placed' }
+  | { kind: 'key-taken' }
+  | { kind: 'no-customer' }
+  /** The replica's customer is not the one the row and its events were built for: nothing was written. */
+  | { kind: 'customer-differs'; customer: CustomerGuess }
 
-export type Placement = { kind: 'placed'; order: OrderRow } | { kind: 'key-taken' } | { kind: 'no-customer' }
+/** What a placement's row and events assume of its customer; the statement checks it against the replica. */
+export interface CustomerGuess {
+  tier: Tier
+  suspended: boolean
+}
 
 /** One status change: the row's new status and its history entry. Ids are distinct within one call. */
 export interface StatusMove {
@@ -94,6 +100,19 @@ export interface CancelRequestChange {
   reason: string | null
 }
 
+/**
+ * Runs a statement of the saga's hot path as a prepared statement, named after its text:
+ * PostgreSQL parses and plans it once per connection, not on every call, which halved the
+ * orders database's CPU per placement (BENCHMARKS.md). Each name must always carry the same
+ * text. Every Queryable here is a pg pool or client, and those take a named query.
+ */
+function prepared<R extends object>(db: Queryable, name: string, text: string, values: unknown[]) {
+  const named = db as unknown as {
+    query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>
+  }
+  return named.query({ name, text, values })
+}
+
 /** Puts rows back in the order of the ids asked for (RETURNING gives them in no particular order). */
 function inOrderOf<T extends { id: string }>(ids: string[], rows: T[]): T[] {
   const byId = new Map(rows.map((r) => [r.id, r]))
@@ -103,44 +122,50 @@ function inOrderOf<T extends { id: string }>(ids: string[], rows: T[]): T[] {
 export function createOrderStore() {
   return {
     /**
-     * Places an order in one statement: claims the idempotency key (if any), reads the
-     * customer from the replica, inserts the order and its first history entry. Nothing is
-     * written unless the key was free and the customer is known.
+     * Places an order in one autocommit statement: claims the idempotency key (if any), reads
+     * the customer from the replica, inserts the order, its first history entry and its outbox
+     * rows. The row and its events are built beforehand for `customer`; nothing is written
+     * unless the replica agrees with it, the customer is known and the key was free.
      *
-     * The customer row is share-locked: a suspension (which updates it) waits for this order
-     * to commit and then cancels it with the others, or goes first and this order is stored
-     * with `ifSuspended`. A concurrent first use of the same key holds its row until it
-     * commits; the claim waits for it and then finds it taken (key-taken).
+     * The customer row is share-locked: a suspension (which updates it) waits for this
+     * statement and then cancels the order with the others, or goes first and this statement
+     * finds the customer differs. A concurrent first use of the same key holds its row until
+     * it commits; the claim waits for it and then finds it taken (key-taken).
      */
     async place(
       db: Queryable,
-      o: OrderDraft,
-      opts: { ifSuspended: { status: OrderStatus; rejectionReason: string }; idempotency?: { key: string; request: string } },
+      o: OrderRow,
+      customer: CustomerGuess,
+      opts: { events: OutboxRows; idempotency?: { key: string; request: string } },
     ): Promise<Placement> {
-      const { rows } = await db.query<OrderRow & { claimed: boolean }>(
-        `WITH claim AS (
+      const { rows } = await prepared<{ placed: boolean; tier: Tier | null; status: CustomerStatus | null }>(
+        db,
+        'order.place',
+        `WITH customer AS (
+           SELECT tier, status FROM customers WHERE customer_id = $2::uuid AND registered FOR SHARE
+         ),
+         fits AS (
+           SELECT FROM customer WHERE tier = $7::text AND (status = 'SUSPENDED') = $15::boolean
+         ),
+         claim AS (
            INSERT INTO idempotency_keys (customer_id, key, request, order_id, created_at)
-           SELECT $2::uuid, $13::text, $14::text, $1::uuid, $10::timestamptz WHERE $13::text IS NOT NULL
+           SELECT $2::uuid, $13::text, $14::text, $1::uuid, $11::timestamptz FROM fits WHERE $13::text IS NOT NULL
            ON CONFLICT DO NOTHING
            RETURNING order_id
          ),
-         customer AS (
-           SELECT tier, status FROM customers WHERE customer_id = $2::uuid AND registered FOR SHARE
-         ),
          placed AS (
            INSERT INTO orders (id, customer_id, asset_name, side, size, price, tier, status, rejection_reason, correlation_id, created_at, updated_at)
-           SELECT $1::uuid, $2::uuid, $3::text, $4::text, $5::bigint, $6::bigint, c.tier,
-             CASE WHEN c.status = 'SUSPENDED' THEN $11::text ELSE $7::text END,
-             CASE WHEN c.status = 'SUSPENDED' THEN $12::text ELSE $8::text END,
-             $9::text, $10::timestamptz, $10::timestamptz
-           FROM customer c
-           WHERE $13::text IS NULL OR EXISTS (SELECT FROM claim)
-           RETURNING *
+           SELECT $1::uuid, $2::uuid, $3::text, $4::text, $5::bigint, $6::bigint, $7::text, $8::text, $9::text, $10::text, $11::timestamptz, $12::timestamptz
+           FROM fits WHERE $13::text IS NULL OR EXISTS (SELECT FROM claim)
+           RETURNING id, status, created_at, rejection_reason
          ),
          history AS (
            INSERT INTO order_status_history (order_id, status, at, reason) SELECT id, status, created_at, rejection_reason FROM placed
+         ),
+         events AS (
+           ${opts.events.insert(16, 'EXISTS (SELECT FROM placed)')}
          )
-         SELECT EXISTS (SELECT FROM claim) AS claimed, ${orderColumns('placed.')} FROM (SELECT) AS one LEFT JOIN placed ON true`,
+         SELECT EXISTS (SELECT FROM placed) AS placed, (SELECT tier FROM customer), (SELECT status FROM customer)`,
         [
           o.id,
           o.customerId,
@@ -148,19 +173,26 @@ export function createOrderStore() {
           o.side,
           o.size,
           o.price,
+          o.tier,
           o.status,
           o.rejectionReason,
           o.correlationId,
           o.createdAt,
-          opts.ifSuspended.status,
-          opts.ifSuspended.rejectionReason,
+          o.updatedAt,
           opts.idempotency?.key ?? null,
           opts.idempotency?.request ?? null,
+          customer.suspended,
+          ...opts.events.params,
         ],
       )
-      const { claimed, ...order } = rows[0]!
-      if (order.id) return { kind: 'placed', order }
-      return opts.idempotency && !claimed ? { kind: 'key-taken' } : { kind: 'no-customer' }
+      const r = rows[0]!
+      if (r.placed) return { kind: 'placed' }
+      if (!r.tier) return { kind: 'no-customer' }
+      if (r.tier !== customer.tier || (r.status === 'SUSPENDED') !== customer.suspended) {
+        return { kind: 'customer-differs', customer: { tier: r.tier, suspended: r.status === 'SUSPENDED' } }
+      }
+      // The customer fits and nothing was placed: only the claim can have failed.
+      return { kind: 'key-taken' }
     },
 
     /** What a taken idempotency key answers: the request it was first used with and that request's order. */
@@ -175,24 +207,37 @@ export function createOrderStore() {
     },
 
     async get(db: Queryable, id: string, opts: { lock?: boolean } = {}): Promise<OrderRow | null> {
-      const { rows } = await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1${opts.lock ? ' FOR UPDATE' : ''}`, [id])
+      const { rows } = await prepared<OrderRow>(
+        db,
+        opts.lock ? 'order.get.lock' : 'order.get',
+        `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1${opts.lock ? ' FOR UPDATE' : ''}`,
+        [id],
+      )
       return rows[0] ?? null
     },
 
     /** Locks the orders (in id order, so two callers never deadlock); unknown ids are left out. */
     async lockAll(db: Queryable, ids: string[]): Promise<OrderRow[]> {
       if (!ids.length) return []
-      const { rows } = await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
-        ids,
-      ])
+      const { rows } = await prepared<OrderRow>(
+        db,
+        'order.lockAll',
+        `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+        [ids],
+      )
       return rows
     },
 
-    /** Status changes and their history entries, any number in one statement; returns the rows as written, in the order given. */
-    async move(db: Queryable, moves: StatusMove[]): Promise<OrderRow[]> {
+    /**
+     * Status changes, their history entries and the events they emit (`outbox.rows`, if any),
+     * any number in one statement; returns the rows as written, in the order given.
+     */
+    async move(db: Queryable, moves: StatusMove[], events?: OutboxRows): Promise<OrderRow[]> {
       if (!moves.length) return []
       // Leaving the book ends any cancel in flight.
-      const { rows } = await db.query<OrderRow>(
+      const { rows } = await prepared<OrderRow>(
+        db,
+        events ? 'order.move.events' : 'order.move',
         `WITH m AS (
            SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::uuid[], $6::text[], $7::text[])
              WITH ORDINALITY AS m (id, status, at, rejection_reason, event_id, event_type, reason, n)
@@ -206,7 +251,7 @@ export function createOrderStore() {
          history AS (
            INSERT INTO order_status_history (order_id, status, at, event_id, event_type, reason)
            SELECT id, status, at, event_id, event_type, reason FROM m ORDER BY n
-         )
+         )${events ? `, events AS (${events.insert(8)})` : ''}
          SELECT ${ORDER_COLUMNS} FROM moved`,
         [
           moves.map((m) => m.id),
@@ -216,6 +261,7 @@ export function createOrderStore() {
           moves.map((m) => m.cause?.eventId ?? null),
           moves.map((m) => m.cause?.eventType ?? null),
           moves.map((m) => m.reason),
+          ...(events?.params ?? []),
         ],
       )
       return inOrderOf(
@@ -224,10 +270,15 @@ export function createOrderStore() {
       )
     },
 
-    /** Cancel requests set or ended, with their history entries, in one statement; returns the rows as written, in the order given. */
-    async setCancelRequests(db: Queryable, changes: CancelRequestChange[]): Promise<OrderRow[]> {
+    /**
+     * Cancel requests set or ended, with their history entries and the events they emit (if
+     * any), in one statement; returns the rows as written, in the order given.
+     */
+    async setCancelRequests(db: Queryable, changes: CancelRequestChange[], events?: OutboxRows): Promise<OrderRow[]> {
       if (!changes.length) return []
-      const { rows } = await db.query<OrderRow>(
+      const { rows } = await prepared<OrderRow>(
+        db,
+        events ? 'order.cancelRequests.events' : 'order.cancelRequests',
         `WITH c AS (
            SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::timestamptz[], $5::text[], $6::uuid[], $7::text[], $8::text[])
              WITH ORDINALITY AS c (id, requested_at, cancel_reason, at, status, event_id, event_type, reason, n)
@@ -240,7 +291,7 @@ export function createOrderStore() {
          history AS (
            INSERT INTO order_status_history (order_id, status, at, event_id, event_type, reason)
            SELECT id, status, at, event_id, event_type, reason FROM c ORDER BY n
-         )
+         )${events ? `, events AS (${events.insert(9)})` : ''}
          SELECT ${ORDER_COLUMNS} FROM changed`,
         [
           changes.map((c) => c.id),
@@ -251,6 +302,7 @@ export function createOrderStore() {
           changes.map((c) => c.cause?.eventId ?? null),
           changes.map((c) => c.cause?.eventType ?? null),
           changes.map((c) => c.reason),
+          ...(events?.params ?? []),
         ],
       )
       return inOrderOf(

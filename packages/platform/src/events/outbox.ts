@@ -43,6 +43,25 @@ export interface OutboxOptions {
   localRelay?: () => { isLeader(): boolean; wake(): void } | undefined
 }
 
+/**
+ * Encoded outbox rows for a statement of the caller's own: a placement that writes its row and
+ * its events in one autocommit statement, without BEGIN/COMMIT. The one way to build an outbox
+ * row, `add` included.
+ */
+export interface OutboxRows {
+  /** The four column arrays, to go at the positions `insert` is given. */
+  params: [topics: string[], keys: string[], values: Buffer[], headers: string[]]
+  /**
+   * The INSERT (a CTE of the caller's statement) that writes the rows from the parameters
+   * `$at` … `$at+3`; `when`, a condition, writes them only if it holds (e.g. "the order was inserted").
+   */
+  insert(at: number, when?: string): string
+}
+
+const insertRows = (at: number, when?: string) =>
+  `INSERT INTO outbox (topic, key, value, headers)
+   SELECT * FROM unnest($${at}::text[], $${at + 1}::text[], $${at + 2}::bytea[], $${at + 3}::jsonb[])${when ? ` WHERE ${when}` : ''}`
+
 export function createOutbox(codec: EventCodec, opts: OutboxOptions = {}) {
   const notify = opts.db ? createWakeUp(opts.db) : () => {}
   const wake = () => {
@@ -50,20 +69,43 @@ export function createOutbox(codec: EventCodec, opts: OutboxOptions = {}) {
     if (relay?.isLeader()) relay.wake()
     else notify()
   }
+  function written(tx?: Queryable): void {
+    if (!tx) wake()
+    else opts.db?.afterCommit(tx, wake)
+  }
+  async function rows(given: EventEnvelope[]): Promise<OutboxRows> {
+    // The trace continues through the broker: the envelope carries the current span.
+    const traceparent = currentTraceparent()
+    const events = given.map((e) => (e.traceparent || !traceparent ? e : { ...e, traceparent }))
+    const encoded = await Promise.all(events.map((e) => codec.encode(e)))
+    return {
+      params: [
+        events.map((e) => codec.topicOf(e.type)),
+        events.map((e) => e.key),
+        encoded,
+        events.map((e) => JSON.stringify(headersOf(e))),
+      ],
+      insert: insertRows,
+    }
+  }
   return {
     async add(tx: Queryable, ...given: EventEnvelope[]): Promise<void> {
       if (!given.length) return
-      // The trace continues through the broker: the envelope carries the current span.
-      const traceparent = currentTraceparent()
-      const events = given.map((e) => (e.traceparent || !traceparent ? e : { ...e, traceparent }))
-      const encoded = await Promise.all(events.map((e) => codec.encode(e)))
-      await tx.query(
-        `INSERT INTO outbox (topic, key, value, headers)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::jsonb[])`,
-        [events.map((e) => codec.topicOf(e.type)), events.map((e) => e.key), encoded, events.map((e) => JSON.stringify(headersOf(e)))],
-      )
-      opts.db?.afterCommit(tx, wake)
+      const r = await rows(given)
+      await tx.query(r.insert(1), r.params)
+      written(tx)
     },
+    /**
+     * The rows of `given`, encoded (a schema violation throws here, before anything is sent),
+     * for the caller to write in a statement of its own (`insert` as one of its CTEs), so the
+     * state change and its events cost one round trip. Then call `written`.
+     */
+    rows: (...given: EventEnvelope[]): Promise<OutboxRows> => rows(given),
+    /**
+     * Rows from `rows` were written: in `tx`'s transaction, the relay is woken at its commit
+     * (as `add` does); without `tx`, by an autocommit statement that succeeded, it is woken now.
+     */
+    written,
   }
 }
 
