@@ -33,6 +33,18 @@ interface LegRow {
   orderSize: number
 }
 
+/** A leg as recordTrades stores it. */
+export interface NewLeg {
+  trade_id: string
+  order_id: string
+  customer_id: string
+  asset_name: string
+  side: 'BUY' | 'SELL'
+  size: number
+  price: number
+  order_size: number
+}
+
 const LEG_COLUMNS = `trade_id AS "tradeId", order_id AS "orderId", customer_id AS "customerId", asset_name AS "assetName",
   side, size, price, order_size AS "orderSize"`
 
@@ -99,22 +111,19 @@ export function createSettlementSaga(deps: { db: Db; outbox: Outbox; now: () => 
   }
 
   return {
-    /** Starts following the trades the engine just made, in the transaction that emits them. */
-    async recordTrades(tx: Queryable, events: readonly EngineEvent[], changed: Changes, at: Date): Promise<void> {
-      const trades = events.filter((e) => e.type === 'OrderMatched')
-      if (!trades.length) return
-      const sizes = new Map<string, number>()
-      for (const o of changed.added) sizes.set(o.orderId, o.size)
-      for (const o of changed.updated) sizes.set(o.orderId, o.size)
-      const legs = []
-      for (const { data: t } of trades) {
+    /** The legs of the trades a command just made, to be recorded with recordTrades. */
+    legsOf(events: readonly EngineEvent[], changed: Changes): NewLeg[] {
+      const legs: NewLeg[] = []
+      for (const e of events) {
+        if (e.type !== 'OrderMatched') continue
+        const t = e.data
         for (const [side, leg] of [
           ['BUY', t.buy],
           ['SELL', t.sell],
         ] as const) {
           if (!leg) continue
-          const orderSize = sizes.get(leg.orderId)
-          if (orderSize === undefined) throw new Error(`trade ${t.tradeId}: order ${leg.orderId} is not among the changed orders`)
+          const order = changed.added.find((o) => o.orderId === leg.orderId) ?? changed.updated.find((o) => o.orderId === leg.orderId)
+          if (!order) throw new Error(`trade ${t.tradeId}: order ${leg.orderId} is not among the changed orders`)
           legs.push({
             trade_id: t.tradeId,
             order_id: leg.orderId,
@@ -123,17 +132,23 @@ export function createSettlementSaga(deps: { db: Db; outbox: Outbox; now: () => 
             side,
             size: t.size,
             price: t.price,
-            order_size: orderSize,
+            order_size: order.size,
           })
         }
       }
+      return legs
+    },
+
+    /** Starts following the trades the engine just made (one statement for a batch's), in the transaction that emits them. */
+    async recordTrades(tx: Queryable, legs: readonly NewLeg[], at: Date): Promise<void> {
+      if (!legs.length) return
       await tx.query(
         `INSERT INTO settlement_legs (trade_id, order_id, customer_id, asset_name, side, size, price, order_size, status, matched_at)
          SELECT l.trade_id, l.order_id, l.customer_id, l.asset_name, l.side, l.size, l.price, l.order_size, 'PENDING', $2
-         FROM unnest($1::jsonb[]) j, jsonb_to_record(j) AS l(trade_id uuid, order_id uuid, customer_id uuid, asset_name text,
+         FROM jsonb_to_recordset($1::jsonb) AS l(trade_id uuid, order_id uuid, customer_id uuid, asset_name text,
            side text, size bigint, price bigint, order_size bigint)
          ON CONFLICT DO NOTHING`,
-        [legs, at],
+        [JSON.stringify(legs), at],
       )
     },
 
