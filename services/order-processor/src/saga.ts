@@ -45,8 +45,9 @@ export interface NewLeg {
   order_size: number
 }
 
-const LEG_COLUMNS = `trade_id AS "tradeId", order_id AS "orderId", customer_id AS "customerId", asset_name AS "assetName",
-  side, size, price, order_size AS "orderSize"`
+const legColumns = (t = '') => `${t}trade_id AS "tradeId", ${t}order_id AS "orderId", ${t}customer_id AS "customerId",
+  ${t}asset_name AS "assetName", ${t}side AS side, ${t}size AS size, ${t}price AS price, ${t}order_size AS "orderSize"`
+const LEG_COLUMNS = legColumns()
 
 export const SAGA_TOPICS = ['asset.events']
 
@@ -153,48 +154,68 @@ export function createSettlementSaga(deps: { db: Db; outbox: Outbox; now: () => 
     },
 
     handlers: defineHandlers({
-      AssetTransferred: async (event, { tx }) => {
-        const d = event.data
-        const { rows } = await tx.query<LegRow & { status: string; matchedAt: Date }>(
-          `SELECT ${LEG_COLUMNS}, status, matched_at AS "matchedAt" FROM settlement_legs WHERE trade_id = $1 AND order_id = $2 FOR UPDATE`,
-          [d.tradeId, d.orderId],
-        )
-        const found = rows[0]
-        const leg = found?.status === 'SETTLED' ? undefined : found
-        if (!leg) {
-          log.warn({ tradeId: d.tradeId, orderId: d.orderId }, 'AssetTransferred for a leg settled already or never made here; ignored')
-          return
-        }
-        await tx.query(`UPDATE settlement_legs SET status = 'SETTLED', closed_at = $3 WHERE trade_id = $1 AND order_id = $2`, [
-          d.tradeId,
-          d.orderId,
-          now(),
-        ])
-        if (leg.status === 'FAILED')
-          log.warn({ tradeId: d.tradeId, orderId: d.orderId }, 'a leg given up on settled after all; its fill is recorded')
-        const filled = await filledSize(tx, leg.orderId)
-        const at = now()
-        // A leg failed before already ended its saga; its late settlement only records the fill.
-        if (leg.status === 'PENDING') ended(tx, leg, at, 'SETTLED')
-        await outbox.add(
-          tx,
-          newEnvelope(
-            'SettlementCompleted',
-            {
-              tradeId: leg.tradeId,
-              orderId: leg.orderId,
-              customerId: leg.customerId,
-              assetName: leg.assetName,
-              side: leg.side,
-              size: leg.size,
-              price: leg.price,
-              filledSize: filled,
-              remainingSize: leg.orderSize - filled,
-              settledAt: at.toISOString(),
-            },
-            { causedBy: event, now: at },
-          ) as EventEnvelope,
-        )
+      // Set-based: a run of settlements is one statement (lock the legs in key order, settle
+      // those not settled yet, each with what its order had filled before the statement) and
+      // the outbox, however long the run. Fills of one order add up in run order.
+      AssetTransferred: {
+        batch: async (events, { tx }) => {
+          const at = now()
+          const { rows } = await tx.query<LegRow & { was: 'PENDING' | 'FAILED'; matchedAt: Date; filledBefore: number }>(
+            `WITH locked AS (
+               SELECT l.trade_id, l.order_id, l.status FROM settlement_legs l
+               JOIN (SELECT DISTINCT * FROM unnest($1::uuid[], $2::uuid[]) AS g(trade_id, order_id)) g USING (trade_id, order_id)
+               ORDER BY l.trade_id, l.order_id
+               FOR UPDATE OF l
+             )
+             UPDATE settlement_legs l SET status = 'SETTLED', closed_at = $3
+             FROM locked k
+             WHERE l.trade_id = k.trade_id AND l.order_id = k.order_id AND k.status <> 'SETTLED'
+             RETURNING ${legColumns('l.')}, k.status AS was,
+               l.matched_at AS "matchedAt",
+               (SELECT coalesce(sum(s.size), 0) FROM settlement_legs s WHERE s.order_id = l.order_id AND s.status = 'SETTLED')::bigint
+                 AS "filledBefore"`,
+            [events.map((e) => e.data.tradeId), events.map((e) => e.data.orderId), at],
+          )
+          const settled = new Map(rows.map((r) => [`${r.tradeId}/${r.orderId}`, r]))
+          const filled = new Map(rows.map((r) => [r.orderId, r.filledBefore]))
+          const out: EventEnvelope[] = []
+          for (const event of events) {
+            const d = event.data
+            const key = `${d.tradeId.toLowerCase()}/${d.orderId.toLowerCase()}`
+            const leg = settled.get(key)
+            // Taken once: a second AssetTransferred of the same leg in the run finds it settled.
+            settled.delete(key)
+            if (!leg) {
+              log.warn({ tradeId: d.tradeId, orderId: d.orderId }, 'AssetTransferred for a leg settled already or never made here; ignored')
+              continue
+            }
+            if (leg.was === 'FAILED')
+              log.warn({ tradeId: d.tradeId, orderId: d.orderId }, 'a leg given up on settled after all; its fill is recorded')
+            const filledSize = filled.get(leg.orderId)! + leg.size
+            filled.set(leg.orderId, filledSize)
+            // A leg failed before already ended its saga; its late settlement only records the fill.
+            if (leg.was === 'PENDING') ended(tx, leg, at, 'SETTLED')
+            out.push(
+              newEnvelope(
+                'SettlementCompleted',
+                {
+                  tradeId: leg.tradeId,
+                  orderId: leg.orderId,
+                  customerId: leg.customerId,
+                  assetName: leg.assetName,
+                  side: leg.side,
+                  size: leg.size,
+                  price: leg.price,
+                  filledSize,
+                  remainingSize: leg.orderSize - filledSize,
+                  settledAt: at.toISOString(),
+                },
+                { causedBy: event, now: at },
+              ) as EventEnvelope,
+            )
+          }
+          await outbox.add(tx, ...out)
+        },
       },
 
       AssetTransferFailed: async (event, { tx }) => {

@@ -28,7 +28,7 @@ async function setup(t: TestContext) {
   const log = captureLogs({ level: 'silent' }).log
   const books = createBookStore({ afterCommit: db.afterCommit })
   const saga = createSettlementSaga({ db, outbox, now, log })
-  return { db, books, handlers: createEngineHandlers({ books, saga, outbox, now }) }
+  return { db, books, saga, handlers: createEngineHandlers({ books, saga, outbox, now }) }
 }
 
 /** Runs a run of commands of one type through its handler in one transaction, as a consumer batch does; returns the statements run. */
@@ -145,4 +145,44 @@ test('when cancels come before and after their orders in one transaction, then e
     '10 resting + 10 early + 2 repeated answers',
   )
   assert.equal((await assertStoredAsHeld(db, books, 'THYAO')).orders.size, 0)
+})
+
+test('when a run of settlements comes (one order filled by two trades in it, one leg twice, one unknown), then it costs one statement and the outbox, and each fill adds up', async (t) => {
+  const { db, saga, handlers } = await setup(t)
+  await run(db, handlers, commands('MarketSettingsChanged', [crossing('THYAO')]))
+  // One ask of 6 taken by two bids of 3 (two trades), then an ask of 2 taken by a bid of 2.
+  const ask = confirmedOrder({ side: 'SELL', price: 100, size: 6 })
+  const bids = [confirmedOrder({ price: 100, size: 3 }), confirmedOrder({ price: 100, size: 3 })]
+  const small = [confirmedOrder({ side: 'SELL', price: 100, size: 2 }), confirmedOrder({ price: 100, size: 2 })]
+  await run(db, handlers, commands('OrderConfirmed', [ask, ...bids, ...small]))
+  const { rows: legs } = await db.query<EventData<'AssetTransferred'>>(
+    `SELECT trade_id AS "tradeId", order_id AS "orderId", customer_id AS "customerId", asset_name AS "assetName", side, size, price
+     FROM settlement_legs ORDER BY matched_at, trade_id, side`,
+  )
+  assert.equal(legs.length, 6)
+  await db.query('DELETE FROM outbox')
+  const transferred = (l: EventData<'AssetTransferred'>): EventData<'AssetTransferred'> => ({
+    ...l,
+    changes: [{ assetName: 'THYAO', sizeDelta: l.side === 'BUY' ? l.size : -l.size, usableSizeDelta: 0 }],
+    transferredAt: new Date().toISOString(),
+  })
+  const unknown = { ...legs[0]!, tradeId: confirmedOrder().orderId }
+  const statements = await run(db, saga.handlers, commands('AssetTransferred', [...legs, legs[0]!, unknown].map(transferred)))
+  assert.equal(statements.length, 2, `settle, outbox: ${statements.join('\n')}`)
+
+  const { rows } = await db.query<{ value: Buffer }>('SELECT value FROM outbox ORDER BY id')
+  const done = await Promise.all(rows.map(async (r) => (await codec.decode(r.value)) as AnyEnvelope))
+  const completed = done.map((e) => (e as { data: EventData<'SettlementCompleted'> }).data)
+  assert.deepEqual(
+    done.map((e) => e.type),
+    Array(6).fill('SettlementCompleted'),
+    'one answer per leg: the repeated leg and the unknown one are not answered',
+  )
+  const of = (orderId: string) => completed.filter((c) => c.orderId === orderId).map((c) => [c.filledSize, c.remainingSize])
+  assert.deepEqual(of(ask.orderId), [
+    [3, 3],
+    [6, 0],
+  ])
+  for (const o of [...bids, ...small]) assert.deepEqual(of(o.orderId), [[o.size, 0]])
+  assert.equal((await db.query("SELECT 1 FROM settlement_legs WHERE status = 'SETTLED'")).rowCount, 6)
 })
