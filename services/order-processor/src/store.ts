@@ -88,37 +88,38 @@ export function createBookStore(deps: { afterCommit?: (tx: Queryable, fn: () => 
   return {
     /**
      * Locks the books of a batch of commands (creating those used the first time, in name
-     * order so that two lockers cannot deadlock) and counts the batch about to be applied, in
+     * order so that two lockers cannot deadlock) and counts the commands about to be applied, in
      * one statement that also returns the stored rows of the commands' orders that no longer
      * rest (the engine's `closed` contract), each put in the book of the command that names it.
      * Returns the books to apply the commands to, by asset.
      */
     async lock(tx: Queryable, commands: ReadonlyArray<{ assetName: string; orderId?: string }>): Promise<Map<string, Book>> {
-      const assetNames = [...new Set(commands.map((c) => c.assetName))].sort()
+      // The version counts the commands applied to a book (migration 002): a book created here
+      // starts at the count less one, as if each command had locked it in turn.
+      const counts = new Map<string, number>()
+      for (const c of commands) counts.set(c.assetName, (counts.get(c.assetName) ?? 0) + 1)
+      const assetNames = [...counts.keys()].sort()
       const orderIds = [...new Set(commands.flatMap((c) => (c.orderId ? [c.orderId] : [])))]
       const { rows } = await tx.query<BookHeader & { assetName: string; version: number; txid: number; closed: OrderRow[] | null }>(
         `WITH b AS (
-           INSERT INTO books (asset_name) SELECT a FROM unnest($1::text[]) a ORDER BY a
-           ON CONFLICT (asset_name) DO UPDATE SET version = books.version + 1
+           INSERT INTO books (asset_name, version) SELECT a, n - 1 FROM unnest($1::text[], $2::int[]) AS x(a, n) ORDER BY a
+           ON CONFLICT (asset_name) DO UPDATE SET version = books.version + excluded.version + 1
            RETURNING asset_name, crossing, next_seq, trade_seq, version
          )
          SELECT asset_name AS "assetName", crossing, next_seq AS "nextSeq", trade_seq AS "tradeSeq", version, txid_current() AS txid,
-           (SELECT json_agg(json_build_object(${ORDER_JSON})) FROM book_orders WHERE order_id = ANY($2::uuid[]) AND NOT resting) AS closed
+           (SELECT json_agg(json_build_object(${ORDER_JSON})) FROM book_orders WHERE order_id = ANY($3::uuid[]) AND NOT resting) AS closed
          FROM b`,
-        [assetNames, orderIds],
+        [assetNames, assetNames.map((a) => counts.get(a)!), orderIds],
       )
       const locked = new Map<string, Book>()
       for (const row of rows) {
         const held = books.get(row.assetName)
-        // A book is inserted at version 0 and every later lock moves it on by one, so the copy
-        // here is current only if it was left at the version just before this one.
-        const current = held && row.version > 0 && held.version === row.version - 1 && (held.txid === null || held.txid === row.txid)
-        // Version 0: the statement just created the book, so no stored row can belong to it yet.
-        const book = current
-          ? held.book
-          : row.version === 0
-            ? bookOf({ ...row, orders: [] })
-            : await loadBook(tx, row.assetName, row)
+        const n = counts.get(row.assetName)!
+        // Created by this statement (a book that existed is at n or more now): no stored row can belong to it yet.
+        const created = row.version === n - 1
+        // The copy here is current only if it was left at the version just before these n commands.
+        const current = held && !created && held.version === row.version - n && (held.txid === null || held.txid === row.txid)
+        const book = current ? held.book : created ? bookOf({ ...row, orders: [] }) : await loadBook(tx, row.assetName, row)
         const entry: Held = { version: row.version, book, txid: row.txid }
         books.set(row.assetName, entry)
         deps.afterCommit?.(tx, () => {

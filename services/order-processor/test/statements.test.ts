@@ -95,6 +95,18 @@ test('when runs of 1 and of 60 OrderConfirmed over three assets are applied, the
   )
   assert.deepEqual(one.length, 2, one.join('\n'))
   assert.deepEqual(many, one, 'a run of 60 over three books: the same statements as a run of one')
+  const { rows: versions } = await db.query<{ asset_name: string; version: number }>(
+    'SELECT asset_name, version FROM books ORDER BY asset_name',
+  )
+  assert.deepEqual(
+    versions.map((v) => [v.asset_name, v.version]),
+    [
+      ['AKBNK', 20],
+      ['GARAN', 19],
+      ['THYAO', 19],
+    ],
+    'a book’s version counts the commands applied to it (from 0 at its first), batched or not',
+  )
   for (const a of assets) assert.equal((await assertStoredAsHeld(db, books, a)).orders.size, a === 'AKBNK' ? 21 : 20)
 })
 
