@@ -21,6 +21,7 @@
 //   GROWTH (1.5), MAX_RATE (2000/s), P99_MS (250), WAIT (2 s), CUSTOMERS (at least this many; 0),
 //   PGBENCH_SECONDS (5), PGBENCH_CLIENTS (16),
 //   STATEMENTS=1: also SQL statements per order per database (pg_stat_statements, preloaded).
+//   STATEMENTS_DB=processor,assets: with STATEMENTS=1, every statement of those databases, not only the top 25.
 //   CPU_PROFILE=order,gateway: those services run with `node --cpu-prof`; their .cpuprofile files
 //   are written to CPU_PROFILE_DIR (default ./cpu-profiles) when the bench stops them (open in
 //   Chrome DevTools, or summarize with `npx tsx tests/bench/cpu-profile.ts <file>`).
@@ -398,7 +399,8 @@ try {
     console.log(
       `\ntop statements of the last run's highest passing step (${fmt(last.rate)}/s): calls/order, rows/call, database, statement`,
     )
-    for (const r of last.statements.slice(0, 25))
+    const only = process.env.STATEMENTS_DB?.split(',').map((d) => `_${d}`)
+    for (const r of only ? last.statements.filter((r) => only.some((d) => r.datname.endsWith(d))) : last.statements.slice(0, 25))
       console.log(
         `${fmt(perOrder(last, r.calls), 2).padStart(7)} ${fmt(r.rows / r.calls, 2).padStart(7)}  ${r.datname.slice(DB_PREFIX.length + 1).padEnd(22)} ${r.query.replace(/\s+/g, ' ').slice(0, 110)}`,
       )

@@ -19,6 +19,7 @@ import {
   type OrderReservations,
   type Tombstone,
 } from './reservations.js'
+import { together } from './statement.js'
 
 // Every balance change is a reaction to one of these events. The consumer runs each
 // event's effect once, in one transaction with its inbox row (a set-based handler gets a
@@ -135,14 +136,16 @@ export function createHandlers(deps: HandlerDeps) {
     // customer's second order in a run sees what the first one holds.
     OrderCreated: {
       batch: async (events, { tx }) => {
-        const known = await orders.lockMany(
-          tx,
-          events.map((e) => e.data.orderId),
-        )
-        const outcomes = new Map([...known].map(([key, r]) => [key, r.outcome]))
         const needs = events.map((e) => orderNeed(e.data))
         const accounts = events.map((e, i) => ({ customerId: e.data.customerId, assetName: needs[i]!.assetName }))
-        const balances = await ledger.lockMany(tx, accounts)
+        // Reservations then balances, each in key order (as every other locker takes them), in one statement.
+        const locked = await together(tx, {
+          reservations: orders.parts.lock(events.map((e) => e.data.orderId)),
+          balances: ledger.lockPart(accounts),
+        })
+        const known = orders.reservationsOf(locked.reservations)
+        const outcomes = new Map([...known].map(([key, r]) => [key, r.outcome]))
+        const balances = ledger.balancesOf(locked.balances)
         const usable = new Map([...balances].map(([key, b]) => [key, b.usableSize]))
         const holds: Array<BalanceChange & { cause: Cause }> = []
         const answers: Array<{ order: CreatedOrder; answer: CreatedAnswer }> = []
@@ -193,8 +196,8 @@ export function createHandlers(deps: HandlerDeps) {
             }),
           )
         }
-        await ledger.changeMany(tx, holds)
-        await orders.recordCreatedMany(tx, answers)
+        const written = await together(tx, { ...ledger.changeParts(holds), created: orders.parts.created(answers) })
+        if (holds.length) ledger.checkChanged(holds, written.balances)
         await outbox.add(tx, ...out)
       },
     },
@@ -216,7 +219,7 @@ export function createHandlers(deps: HandlerDeps) {
     },
   })
 
-  /** Cancels and rejects of a run, in order: one lock, then one statement per table for all of them. */
+  /** Cancels and rejects of a run, in order: one lock, then one statement for all their writes. */
   async function closeOrders(
     tx: Queryable,
     closes: Array<
@@ -291,9 +294,14 @@ export function createHandlers(deps: HandlerDeps) {
         }),
       )
     }
-    await orders.tombstoneMany(tx, tombstones)
-    await orders.releaseMany(tx, releases)
-    await ledger.changeMany(tx, changes)
+    // One statement: tombstones are new rows, releases change rows stored before (a release of a
+    // tombstone written in this run is 0 and changes nothing), balances another table.
+    const written = await together(tx, {
+      tombstones: orders.parts.tombstones(tombstones),
+      releases: orders.parts.releases(releases),
+      ...ledger.changeParts(changes),
+    })
+    if (changes.length) ledger.checkChanged(changes, written.balances)
     await outbox.add(tx, ...out)
   }
 }

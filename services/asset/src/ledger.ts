@@ -1,5 +1,6 @@
 import type { Queryable } from '@brokerage/platform/postgres'
 import { MARKET_CUSTOMER_ID } from './accounts.js'
+import { together, type Part } from './statement.js'
 
 // Balances and their journal. Every write to `balances` goes through `changeMany` (or
 // `credit`/`hold`), which writes the journal rows in the same statement sequence, so a balance is always the sum
@@ -59,13 +60,8 @@ async function usable(tx: Queryable, account: { customerId: string; assetName: s
 /** One key per balance row (ids compared in PostgreSQL's lower-case form). */
 export const accountKey = (a: { customerId: string; assetName: string }) => `${a.customerId.toLowerCase()}\u0000${a.assetName}`
 
-/**
- * Applies signed changes to balance rows that exist (the caller has locked or created
- * them), each with its journal row: one statement for all the balances, one for all the
- * journal, whatever the number of changes. Changes to one row add up.
- */
-async function changeMany(tx: Queryable, changes: Array<BalanceChange & { cause: Cause }>): Promise<void> {
-  if (!changes.length) return
+/** Changes to one row add up: one sum per account. */
+function sumsOf(changes: ReadonlyArray<BalanceChange>): BalanceChange[] {
   const byAccount = new Map<string, BalanceChange>()
   for (const c of changes) {
     const key = accountKey(c)
@@ -76,39 +72,82 @@ async function changeMany(tx: Queryable, changes: Array<BalanceChange & { cause:
     } else
       byAccount.set(key, { customerId: c.customerId, assetName: c.assetName, sizeDelta: c.sizeDelta, usableSizeDelta: c.usableSizeDelta })
   }
-  const sums = [...byAccount.values()]
-  const { rowCount } = await tx.query(
-    `UPDATE balances b SET size = b.size + c.size_delta, usable_size = b.usable_size + c.usable_size_delta, updated_at = now()
-     FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[]) AS c(customer_id, asset_name, size_delta, usable_size_delta)
-     WHERE b.customer_id = c.customer_id AND b.asset_name = c.asset_name`,
-    [sums.map((c) => c.customerId), sums.map((c) => c.assetName), sums.map((c) => c.sizeDelta), sums.map((c) => c.usableSizeDelta)],
-  )
-  if (rowCount !== sums.length) throw new Error(`balance change for ${sums.length - (rowCount ?? 0)} account(s) without a balance row`)
-  await tx.query(
-    `INSERT INTO journal (customer_id, asset_name, size_delta, usable_size_delta, cause_event_id, cause_event_type, reference_id)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::uuid[], $6::text[], $7::uuid[])`,
-    [
-      changes.map((c) => c.customerId),
-      changes.map((c) => c.assetName),
-      changes.map((c) => c.sizeDelta),
-      changes.map((c) => c.usableSizeDelta),
-      changes.map((c) => c.cause.eventId),
-      changes.map((c) => c.cause.eventType),
-      changes.map((c) => c.cause.referenceId),
-    ],
-  )
+  return [...byAccount.values()]
 }
 
+/**
+ * Signed changes to balance rows that exist (the caller has locked or created them), each with
+ * its journal row, as statement parts (see together): `balances` returns the rows it changed,
+ * which `checkChanged` compares with the changes. Null parts when there is nothing to change.
+ */
+function changeParts(changes: ReadonlyArray<BalanceChange & { cause: Cause }>): { balances: Part | null; journal: Part | null } {
+  if (!changes.length) return { balances: null, journal: null }
+  const sums = sumsOf(changes)
+  return {
+    balances: {
+      sql: `UPDATE balances b SET size = b.size + c.size_delta, usable_size = b.usable_size + c.usable_size_delta, updated_at = now()
+            FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[]) AS c(customer_id, asset_name, size_delta, usable_size_delta)
+            WHERE b.customer_id = c.customer_id AND b.asset_name = c.asset_name
+            RETURNING 1`,
+      values: [
+        sums.map((c) => c.customerId),
+        sums.map((c) => c.assetName),
+        sums.map((c) => c.sizeDelta),
+        sums.map((c) => c.usableSizeDelta),
+      ],
+      rows: true,
+    },
+    journal: {
+      sql: `INSERT INTO journal (customer_id, asset_name, size_delta, usable_size_delta, cause_event_id, cause_event_type, reference_id)
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::uuid[], $6::text[], $7::uuid[])`,
+      values: [
+        changes.map((c) => c.customerId),
+        changes.map((c) => c.assetName),
+        changes.map((c) => c.sizeDelta),
+        changes.map((c) => c.usableSizeDelta),
+        changes.map((c) => c.cause.eventId),
+        changes.map((c) => c.cause.eventType),
+        changes.map((c) => c.cause.referenceId),
+      ],
+    },
+  }
+}
+
+/** Throws (failing the transaction) if a change of changeParts found no balance row. */
+function checkChanged(changes: ReadonlyArray<BalanceChange>, changedRows: readonly unknown[]): void {
+  const expected = sumsOf(changes).length
+  if (changedRows.length !== expected)
+    throw new Error(`balance change for ${expected - changedRows.length} account(s) without a balance row`)
+}
+
+/**
+ * Applies signed changes to balance rows that exist (the caller has locked or created
+ * them), each with its journal row: one statement whatever the number of changes.
+ */
+async function changeMany(tx: Queryable, changes: Array<BalanceChange & { cause: Cause }>): Promise<void> {
+  const written = await together(tx, changeParts(changes))
+  if (changes.length) checkChanged(changes, written.balances)
+}
+
+/** The balance rows of these accounts, locked in key order, as a statement part (see together and balancesOf). */
+function lockPart(accounts: ReadonlyArray<{ customerId: string; assetName: string }>): Part | null {
+  if (!accounts.length) return null
+  return {
+    sql: `SELECT customer_id, asset_name, size, usable_size FROM balances
+          WHERE (customer_id, asset_name) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))
+          ORDER BY customer_id, asset_name
+          FOR UPDATE`,
+    values: [accounts.map((a) => a.customerId), accounts.map((a) => a.assetName)],
+    rows: true,
+  }
+}
+
+/** The rows of lockPart by accountKey; accounts without a row are absent. */
+const balancesOf = (rows: readonly unknown[]): Map<string, Balance> =>
+  new Map((rows as BalanceRow[]).map((r) => [accountKey({ customerId: r.customer_id, assetName: r.asset_name }), toBalance(r)]))
+
 async function lockMany(tx: Queryable, accounts: Array<{ customerId: string; assetName: string }>): Promise<Map<string, Balance>> {
-  if (!accounts.length) return new Map()
-  const { rows } = await tx.query<BalanceRow>(
-    `SELECT customer_id, asset_name, size, usable_size FROM balances
-     WHERE (customer_id, asset_name) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))
-     ORDER BY customer_id, asset_name
-     FOR UPDATE`,
-    [accounts.map((a) => a.customerId), accounts.map((a) => a.assetName)],
-  )
-  return new Map(rows.map((r) => [accountKey({ customerId: r.customer_id, assetName: r.asset_name }), toBalance(r)]))
+  return balancesOf((await together(tx, { locked: lockPart(accounts) })).locked)
 }
 
 async function changeAll(tx: Queryable, given: BalanceChange[], cause: Cause): Promise<void> {
@@ -149,6 +188,10 @@ export function createLedger() {
     changeAll,
 
     changeMany,
+    changeParts,
+    checkChanged,
+    lockPart,
+    balancesOf,
 
     /**
      * Locks the balance rows of these accounts, in key order (so two transactions locking

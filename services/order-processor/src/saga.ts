@@ -33,8 +33,21 @@ interface LegRow {
   orderSize: number
 }
 
-const LEG_COLUMNS = `trade_id AS "tradeId", order_id AS "orderId", customer_id AS "customerId", asset_name AS "assetName",
-  side, size, price, order_size AS "orderSize"`
+/** A leg as recordTrades stores it. */
+export interface NewLeg {
+  trade_id: string
+  order_id: string
+  customer_id: string
+  asset_name: string
+  side: 'BUY' | 'SELL'
+  size: number
+  price: number
+  order_size: number
+}
+
+const legColumns = (t = '') => `${t}trade_id AS "tradeId", ${t}order_id AS "orderId", ${t}customer_id AS "customerId",
+  ${t}asset_name AS "assetName", ${t}side AS side, ${t}size AS size, ${t}price AS price, ${t}order_size AS "orderSize"`
+const LEG_COLUMNS = legColumns()
 
 export const SAGA_TOPICS = ['asset.events']
 
@@ -99,22 +112,19 @@ export function createSettlementSaga(deps: { db: Db; outbox: Outbox; now: () => 
   }
 
   return {
-    /** Starts following the trades the engine just made, in the transaction that emits them. */
-    async recordTrades(tx: Queryable, events: readonly EngineEvent[], changed: Changes, at: Date): Promise<void> {
-      const trades = events.filter((e) => e.type === 'OrderMatched')
-      if (!trades.length) return
-      const sizes = new Map<string, number>()
-      for (const o of changed.added) sizes.set(o.orderId, o.size)
-      for (const o of changed.updated) sizes.set(o.orderId, o.size)
-      const legs = []
-      for (const { data: t } of trades) {
+    /** The legs of the trades a command just made, to be recorded with recordTrades. */
+    legsOf(events: readonly EngineEvent[], changed: Changes): NewLeg[] {
+      const legs: NewLeg[] = []
+      for (const e of events) {
+        if (e.type !== 'OrderMatched') continue
+        const t = e.data
         for (const [side, leg] of [
           ['BUY', t.buy],
           ['SELL', t.sell],
         ] as const) {
           if (!leg) continue
-          const orderSize = sizes.get(leg.orderId)
-          if (orderSize === undefined) throw new Error(`trade ${t.tradeId}: order ${leg.orderId} is not among the changed orders`)
+          const order = changed.added.find((o) => o.orderId === leg.orderId) ?? changed.updated.find((o) => o.orderId === leg.orderId)
+          if (!order) throw new Error(`trade ${t.tradeId}: order ${leg.orderId} is not among the changed orders`)
           legs.push({
             trade_id: t.tradeId,
             order_id: leg.orderId,
@@ -123,63 +133,89 @@ export function createSettlementSaga(deps: { db: Db; outbox: Outbox; now: () => 
             side,
             size: t.size,
             price: t.price,
-            order_size: orderSize,
+            order_size: order.size,
           })
         }
       }
+      return legs
+    },
+
+    /** Starts following the trades the engine just made (one statement for a batch's), in the transaction that emits them. */
+    async recordTrades(tx: Queryable, legs: readonly NewLeg[], at: Date): Promise<void> {
+      if (!legs.length) return
       await tx.query(
         `INSERT INTO settlement_legs (trade_id, order_id, customer_id, asset_name, side, size, price, order_size, status, matched_at)
          SELECT l.trade_id, l.order_id, l.customer_id, l.asset_name, l.side, l.size, l.price, l.order_size, 'PENDING', $2
-         FROM unnest($1::jsonb[]) j, jsonb_to_record(j) AS l(trade_id uuid, order_id uuid, customer_id uuid, asset_name text,
+         FROM jsonb_to_recordset($1::jsonb) AS l(trade_id uuid, order_id uuid, customer_id uuid, asset_name text,
            side text, size bigint, price bigint, order_size bigint)
          ON CONFLICT DO NOTHING`,
-        [legs, at],
+        [JSON.stringify(legs), at],
       )
     },
 
     handlers: defineHandlers({
-      AssetTransferred: async (event, { tx }) => {
-        const d = event.data
-        const { rows } = await tx.query<LegRow & { status: string; matchedAt: Date }>(
-          `SELECT ${LEG_COLUMNS}, status, matched_at AS "matchedAt" FROM settlement_legs WHERE trade_id = $1 AND order_id = $2 FOR UPDATE`,
-          [d.tradeId, d.orderId],
-        )
-        const found = rows[0]
-        const leg = found?.status === 'SETTLED' ? undefined : found
-        if (!leg) {
-          log.warn({ tradeId: d.tradeId, orderId: d.orderId }, 'AssetTransferred for a leg settled already or never made here; ignored')
-          return
-        }
-        await tx.query(`UPDATE settlement_legs SET status = 'SETTLED', closed_at = $3 WHERE trade_id = $1 AND order_id = $2`, [
-          d.tradeId,
-          d.orderId,
-          now(),
-        ])
-        if (leg.status === 'FAILED')
-          log.warn({ tradeId: d.tradeId, orderId: d.orderId }, 'a leg given up on settled after all; its fill is recorded')
-        const filled = await filledSize(tx, leg.orderId)
-        const at = now()
-        // A leg failed before already ended its saga; its late settlement only records the fill.
-        if (leg.status === 'PENDING') ended(tx, leg, at, 'SETTLED')
-        await outbox.add(
-          tx,
-          newEnvelope(
-            'SettlementCompleted',
-            {
-              tradeId: leg.tradeId,
-              orderId: leg.orderId,
-              customerId: leg.customerId,
-              assetName: leg.assetName,
-              side: leg.side,
-              size: leg.size,
-              price: leg.price,
-              filledSize: filled,
-              remainingSize: leg.orderSize - filled,
-              settledAt: at.toISOString(),
-            },
-            { causedBy: event, now: at },
-          ) as EventEnvelope,
-        )
+      // Set-based: a run of settlements is one statement (lock the legs in key order, settle
+      // those not settled yet, each with what its order had filled before the statement) and
+      // the outbox, however long the run. Fills of one order add up in run order.
+      AssetTransferred: {
+        batch: async (events, { tx }) => {
+          const at = now()
+          const { rows } = await tx.query<LegRow & { was: 'PENDING' | 'FAILED'; matchedAt: Date; filledBefore: number }>(
+            `WITH locked AS (
+               SELECT l.trade_id, l.order_id, l.status FROM settlement_legs l
+               JOIN (SELECT DISTINCT * FROM unnest($1::uuid[], $2::uuid[]) AS g(trade_id, order_id)) g USING (trade_id, order_id)
+               ORDER BY l.trade_id, l.order_id
+               FOR UPDATE OF l
+             )
+             UPDATE settlement_legs l SET status = 'SETTLED', closed_at = $3
+             FROM locked k
+             WHERE l.trade_id = k.trade_id AND l.order_id = k.order_id AND k.status <> 'SETTLED'
+             RETURNING ${legColumns('l.')}, k.status AS was,
+               l.matched_at AS "matchedAt",
+               (SELECT coalesce(sum(s.size), 0) FROM settlement_legs s WHERE s.order_id = l.order_id AND s.status = 'SETTLED')::bigint
+                 AS "filledBefore"`,
+            [events.map((e) => e.data.tradeId), events.map((e) => e.data.orderId), at],
+          )
+          const settled = new Map(rows.map((r) => [`${r.tradeId}/${r.orderId}`, r]))
+          const filled = new Map(rows.map((r) => [r.orderId, r.filledBefore]))
+          const out: EventEnvelope[] = []
+          for (const event of events) {
+            const d = event.data
+            const key = `${d.tradeId.toLowerCase()}/${d.orderId.toLowerCase()}`
+            const leg = settled.get(key)
+            // Taken once: a second AssetTransferred of the same leg in the run finds it settled.
+            settled.delete(key)
+            if (!leg) {
+              log.warn({ tradeId: d.tradeId, orderId: d.orderId }, 'AssetTransferred for a leg settled already or never made here; ignored')
+              continue
+            }
+            if (leg.was === 'FAILED')
+              log.warn({ tradeId: d.tradeId, orderId: d.orderId }, 'a leg given up on settled after all; its fill is recorded')
+            const filledSize = filled.get(leg.orderId)! + leg.size
+            filled.set(leg.orderId, filledSize)
+            // A leg failed before already ended its saga; its late settlement only records the fill.
+            if (leg.was === 'PENDING') ended(tx, leg, at, 'SETTLED')
+            out.push(
+              newEnvelope(
+                'SettlementCompleted',
+                {
+                  tradeId: leg.tradeId,
+                  orderId: leg.orderId,
+                  customerId: leg.customerId,
+                  assetName: leg.assetName,
+                  side: leg.side,
+                  size: leg.size,
+                  price: leg.price,
+                  filledSize,
+                  remainingSize: leg.orderSize - filledSize,
+                  settledAt: at.toISOString(),
+                },
+                { causedBy: event, now: at },
+              ) as EventEnvelope,
+            )
+          }
+          await outbox.add(tx, ...out)
+        },
       },
 
       AssetTransferFailed: async (event, { tx }) => {

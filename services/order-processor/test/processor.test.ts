@@ -202,12 +202,12 @@ test('when a transaction that changed a book rolls back and another writer then 
   const at = new Date().toISOString()
   const mine = order({ price: 100 })
   await h.db.tx(async (tx) => {
-    const book = await books.lock(tx, 'THYAO')
+    const book = (await books.lock(tx, [{ assetName: 'THYAO' }])).get('THYAO')!
     apply(book, { type: 'MarketSettingsChanged', data: { assetName: 'THYAO', crossing: false, changedBy: 'admin', changedAt: at } }, at)
   })
   await h.db
     .tx(async (tx) => {
-      const book = await books.lock(tx, 'THYAO', mine.orderId)
+      const book = (await books.lock(tx, [{ assetName: 'THYAO', orderId: mine.orderId }])).get('THYAO')!
       apply(book, { type: 'OrderConfirmed', data: mine }, at)
       throw new Error('rolled back after the engine changed the book in memory')
     })
@@ -222,7 +222,7 @@ test('when a transaction that changed a book rolls back and another writer then 
   await h.db.query(`UPDATE books SET version = version + 1 WHERE asset_name = 'THYAO'`)
 
   const seen = await h.db.tx(async (tx) => {
-    const book = await books.lock(tx, 'THYAO')
+    const book = (await books.lock(tx, [{ assetName: 'THYAO' }])).get('THYAO')!
     return [...book.orders.keys()]
   })
   assert.deepEqual(seen, [theirs.orderId], 'the book as stored: their order, not the rolled-back one')
