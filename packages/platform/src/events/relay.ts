@@ -1,7 +1,9 @@
 import pg from 'pg'
-import { closeClient, type Db } from '../postgres/db.js'
+import { closeClient, type Db, type Queryable } from '../postgres/db.js'
 import type { MessageBus } from '../messaging/port.js'
 import { OUTBOX_CHANNEL } from './outbox.js'
+
+type OutboxRow = { id: string; topic: string; key: string; value: Buffer; headers: Record<string, string> }
 
 export interface RelayOptions {
   db: Db
@@ -87,13 +89,8 @@ export function startRelay(opts: RelayOptions) {
     // One snapshot for both parts: the rows being deleted are still visible to the SELECT, so
     // they are left out by id (not by `id > last`, which would skip a row that got a lower id
     // but committed later).
-    const { rows } = await (control ?? opts.db).query<{
-      id: string
-      topic: string
-      key: string
-      value: Buffer
-      headers: Record<string, string>
-    }>(
+    const queryable: Queryable = control ?? opts.db
+    const { rows } = await queryable.query<OutboxRow>(
       // Ordered by the bigint column itself: `ORDER BY id` would sort the text alias ("10" < "9").
       `WITH done AS (DELETE FROM outbox WHERE id = ANY($2::bigint[]))
        SELECT id::text AS id, topic, key, value, headers FROM outbox WHERE id <> ALL($2::bigint[]) ORDER BY outbox.id LIMIT $1`,
@@ -139,11 +136,13 @@ export function startRelay(opts: RelayOptions) {
       }
     }
     leaderNow = false
-    if (control) {
+    // Set by the connection's handlers, which the compiler's flow analysis does not follow.
+    const last = control as pg.Client | null
+    if (last) {
       // What this relay published last leaves the outbox before it goes.
       if (published.length)
-        await control.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [published]).catch((err: unknown) => opts.onError?.(err))
-      await closeClient(control)
+        await last.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [published]).catch((err: unknown) => opts.onError?.(err))
+      await closeClient(last)
     }
   })()
 
