@@ -5,8 +5,9 @@ import pg from 'pg'
 import { newEnvelope } from '@brokerage/contracts'
 import { createDb, migrate } from '../src/postgres/index.js'
 import type { OutgoingRecord } from '../src/messaging/port.js'
+import { createPgLogBus } from '../src/messaging/pglog.js'
 import { createEventCodec, createOutbox, OUTBOX_MIGRATIONS, startRelay } from '../src/events/index.js'
-import { createTestDatabase, eventually, teardown } from '../src/testing.js'
+import { createCollector, createTestDatabase, eventually, teardown } from '../src/testing.js'
 
 // Round trips of the relay, the consumer and the pglog bus. On this platform every statement
 // costs a round trip, about 0.2 ms of PostgreSQL CPU and 0.15 ms of Node CPU (BENCHMARKS.md),
@@ -107,4 +108,34 @@ test('when an outbox row with a lower id commits after a higher one was publishe
   relay.wake()
   await eventually(() => published.length === 2, { what: 'the late commit to be published' })
   assert.deepEqual(published, [late.id, early.id])
+})
+
+test('when a pglog member fetches while handled offsets wait for their commit, then the fetch stores them in the same statement', async (t) => {
+  const bus = await createPgLogBus({ url: await createTestDatabase(t, 'bus') })
+  teardown(t).after(() => bus.close())
+  const sent = countStatements(t, ['bus-offsets'])
+  const handled = createCollector<string>()
+  // A commit interval far beyond the test: only a fetch can commit while the member runs.
+  const consumer = await bus.consume({
+    groupId: 'g',
+    topics: ['t'],
+    commitIntervalMs: 3_600_000,
+    handleBatch: async (b) => b.messages.forEach((m) => handled.push(m.value.toString())),
+  })
+  teardown(t).after(() => consumer.stop())
+  await consumer.ready()
+  await bus.publish([{ topic: 't', key: 'k', value: Buffer.from('a') }])
+  await handled.until((x) => x.includes('a'))
+  await bus.publish([{ topic: 't', key: 'k', value: Buffer.from('b') }])
+  await handled.until((x) => x.includes('b'))
+  const { rows } = await bus.db.query<{ committed: number }>('SELECT committed FROM bus_offsets WHERE group_id = $1', ['g'])
+  assert.deepEqual(
+    rows.map((r) => r.committed),
+    [1],
+    'the offset past "a", stored by the fetch that found "b"',
+  )
+  assert.deepEqual(
+    sent.filter((s) => s.includes('bus_offsets')).map((s) => s.slice(0, 42)),
+    ['WITH committed AS (INSERT INTO bus_offsets'],
+  )
 })

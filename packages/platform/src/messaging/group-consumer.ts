@@ -21,6 +21,15 @@ export interface GroupBackend {
   fetch(positions: Array<Assignment & { offset: number }>, maxPerPartition: number): Promise<Message[]>
   commit(offsets: Array<Assignment & { offset: number }>): Promise<void>
   /**
+   * Optional: a fetch that also commits offsets, in one round trip. The loop then sends
+   * handled offsets with the next fetch rather than on their own.
+   */
+  fetchAndCommit?(
+    positions: Array<Assignment & { offset: number }>,
+    maxPerPartition: number,
+    offsets: Array<Assignment & { offset: number }>,
+  ): Promise<Message[]>
+  /**
    * Registers the callback the backend calls when new data ('data') or a membership change
    * ('group') may be there. A 'data' wake-up names the partitions that got records; without
    * them, any partition may have.
@@ -104,6 +113,19 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
     if ((toCommit.get(key)?.offset ?? -1) < offset) toCommit.set(key, { topic: tp.topic, partition: tp.partition, offset })
     scheduleCommit()
   }
+  /** Everything queued, for one commit; the timer goes, as this commit carries what it was for. */
+  const takeQueued = () => {
+    const offsets = [...toCommit.values()]
+    toCommit.clear()
+    if (commitTimer) clearTimeout(commitTimer)
+    commitTimer = null
+    return offsets
+  }
+  /** Offsets whose commit failed, kept for the next attempt unless a newer offset of the partition came meanwhile. */
+  const requeue = (offsets: Array<Assignment & { offset: number }>) => {
+    for (const c of offsets) if ((toCommit.get(tpKey(c))?.offset ?? -1) < c.offset) toCommit.set(tpKey(c), c)
+    scheduleCommit()
+  }
   async function commitQueued() {
     const offsets = [...toCommit.values()]
     toCommit.clear()
@@ -111,7 +133,6 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
       if (offsets.length && !killed) await backend.commit(offsets)
       commitError = null
     } catch (err) {
-      // Kept for the next attempt unless a newer offset of the partition came meanwhile.
       for (const c of offsets) if ((toCommit.get(tpKey(c))?.offset ?? -1) < c.offset) toCommit.set(tpKey(c), c)
       commitError = err
       opts.onError?.(err, { topic: '', partition: -1, offset: -1 })
@@ -285,10 +306,18 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
         full.delete(key)
       }
       const fetchedAt = Date.now()
-      const messages = await backend.fetch(
-        ready.map(([, o]) => ({ ...o.tp, offset: o.position })),
-        maxBatch,
-      )
+      const positions = ready.map(([, o]) => ({ ...o.tp, offset: o.position }))
+      // Handled offsets waiting for their commit go with this fetch when the backend can carry
+      // them: under load a fetch comes before the commit interval is up, so commits cost nothing.
+      const carried = backend.fetchAndCommit && !committing && !killed && toCommit.size ? takeQueued() : null
+      let messages: Message[]
+      try {
+        messages = carried ? await backend.fetchAndCommit!(positions, maxBatch, carried) : await backend.fetch(positions, maxBatch)
+      } catch (err) {
+        if (carried) requeue(carried)
+        throw err
+      }
+      if (carried) commitError = null
       if (messages.length) lastRecordsAt = fetchedAt
       const byTp = new Map<string, Message[]>()
       for (const m of messages) {
