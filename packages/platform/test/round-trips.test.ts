@@ -6,6 +6,7 @@ import { newEnvelope } from '@brokerage/contracts'
 import { createDb, migrate } from '../src/postgres/index.js'
 import type { OutgoingRecord } from '../src/messaging/port.js'
 import { createPgLogBus } from '../src/messaging/pglog.js'
+import type { GroupConsumerOptions } from '../src/messaging/group-consumer.js'
 import { createEventCodec, createOutbox, OUTBOX_MIGRATIONS, startRelay } from '../src/events/index.js'
 import { createCollector, createTestDatabase, eventually, teardown } from '../src/testing.js'
 
@@ -116,12 +117,14 @@ test('when a pglog member fetches while handled offsets wait for their commit, t
   const sent = countStatements(t, ['bus-offsets'])
   const handled = createCollector<string>()
   // A commit interval far beyond the test: only a fetch can commit while the member runs.
-  const consumer = await bus.consume({
+  const options: GroupConsumerOptions = {
     groupId: 'g',
     topics: ['t'],
     commitIntervalMs: 3_600_000,
+    commitWithFetchAfterMs: 0,
     handleBatch: async (b) => b.messages.forEach((m) => handled.push(m.value.toString())),
-  })
+  }
+  const consumer = await bus.consume(options)
   teardown(t).after(() => consumer.stop())
   await consumer.ready()
   await bus.publish([{ topic: 't', key: 'k', value: Buffer.from('a') }])

@@ -13,7 +13,13 @@ type Offsets = Array<Assignment & { offset: number }>
  */
 function fakeBackend(
   t: TestContext,
-  o: { lingerMs?: number; together?: (batches: string[][]) => boolean; fetchCommits?: boolean; commitIntervalMs?: number } = {},
+  o: {
+    lingerMs?: number
+    together?: (batches: string[][]) => boolean
+    fetchCommits?: boolean
+    commitIntervalMs?: number
+    commitWithFetchAfterMs?: number
+  } = {},
 ) {
   const logs: Message[][] = [[], [], [], []]
   const fetches = createCollector<number[]>()
@@ -76,6 +82,7 @@ function fakeBackend(
     rebalanceIntervalMs: 3_600_000,
     lingerMs: o.lingerMs,
     commitIntervalMs: o.commitIntervalMs,
+    commitWithFetchAfterMs: o.commitWithFetchAfterMs,
     handleBatch: async (b) => {
       batches.push(b.messages.map((m) => m.value.toString()))
       b.messages.forEach((m) => handled.push(m.value.toString()))
@@ -254,7 +261,7 @@ test('when handleBatches declines a fetch of several partitions, then each parti
 
 test('when records arrive while handled offsets wait for their commit, then the next fetch carries the commit and none is sent on its own', async (t) => {
   // A commit interval far beyond the test: only a fetch or the stop can commit.
-  const f = fakeBackend(t, { fetchCommits: true, commitIntervalMs: 3_600_000 })
+  const f = fakeBackend(t, { fetchCommits: true, commitIntervalMs: 3_600_000, commitWithFetchAfterMs: 0 })
   await f.consumer.ready()
   await f.fetches.until((x) => x.length === 1)
   f.append(0, 'a')
@@ -276,6 +283,24 @@ test('when records arrive while handled offsets wait for their commit, then the 
   assert.equal(f.commits.items.length, 0, 'no commit of its own while fetches carry them')
   // What the last batch handled has no fetch to ride on: the stop commits it.
   await f.consumer.stop()
+  assert.deepEqual(
+    f.commits.items.map((c) => c.map((o) => [o.partition, o.offset])),
+    [[[0, 2]]],
+  )
+})
+
+test('when records arrive before handled offsets have waited commitWithFetchAfterMs, then the fetch does not carry them', async (t) => {
+  const f = fakeBackend(t, { fetchCommits: true, commitIntervalMs: 3_600_000, commitWithFetchAfterMs: 3_600_000 })
+  await f.consumer.ready()
+  await f.fetches.until((x) => x.length === 1)
+  f.append(0, 'a')
+  f.wake([0])
+  await f.handled.until((x) => x.length === 1)
+  f.append(0, 'b')
+  f.wake([0])
+  await f.handled.until((x) => x.includes('b'))
+  await f.consumer.stop()
+  assert.equal(f.fetchCommits.items.length, 0)
   assert.deepEqual(
     f.commits.items.map((c) => c.map((o) => [o.partition, o.offset])),
     [[[0, 2]]],

@@ -48,6 +48,12 @@ export interface GroupConsumerOptions extends ConsumeOptions {
    * in that window only redelivers what the inboxes absorb; a rebalance or stop commits first.
    */
   commitIntervalMs?: number
+  /**
+   * On a backend that can commit with a fetch: how long handled offsets wait before a fetch
+   * carries them (default half the commit interval). Sooner would write offsets on nearly
+   * every fetch; this keeps the commits as rare as the interval makes them, minus their round trips.
+   */
+  commitWithFetchAfterMs?: number
   onError?: (err: unknown, ctx: { topic: string; partition: number; offset: number }) => void
 }
 
@@ -66,6 +72,7 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
   const rebalanceIntervalMs = opts.rebalanceIntervalMs ?? 500
   const pollIntervalMs = opts.pollIntervalMs ?? 1000
   const commitIntervalMs = opts.commitIntervalMs ?? 100
+  const commitWithFetchAfterMs = opts.commitWithFetchAfterMs ?? commitIntervalMs / 2
   const lingerMs = opts.lingerMs ?? 0
   // When the last fetch that returned records started; a wake-up soon after it means load.
   let lastRecordsAt = -Infinity
@@ -108,8 +115,11 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
     }, commitIntervalMs)
     commitTimer.unref()
   }
+  // When the oldest offset in toCommit was queued (-Infinity: offsets a failed commit gave back).
+  let queuedAt = Infinity
   const queueCommit = (tp: Assignment, offset: number) => {
     const key = tpKey(tp)
+    if (!toCommit.size) queuedAt = Date.now()
     if ((toCommit.get(key)?.offset ?? -1) < offset) toCommit.set(key, { topic: tp.topic, partition: tp.partition, offset })
     scheduleCommit()
   }
@@ -124,7 +134,7 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
   /** Offsets whose commit failed, kept for the next attempt unless a newer offset of the partition came meanwhile. */
   const requeue = (offsets: Array<Assignment & { offset: number }>) => {
     for (const c of offsets) if ((toCommit.get(tpKey(c))?.offset ?? -1) < c.offset) toCommit.set(tpKey(c), c)
-    scheduleCommit()
+    queuedAt = -Infinity
   }
   async function commitQueued() {
     const offsets = [...toCommit.values()]
@@ -133,7 +143,7 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
       if (offsets.length && !killed) await backend.commit(offsets)
       commitError = null
     } catch (err) {
-      for (const c of offsets) if ((toCommit.get(tpKey(c))?.offset ?? -1) < c.offset) toCommit.set(tpKey(c), c)
+      requeue(offsets)
       commitError = err
       opts.onError?.(err, { topic: '', partition: -1, offset: -1 })
     } finally {
@@ -309,12 +319,18 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
       const positions = ready.map(([, o]) => ({ ...o.tp, offset: o.position }))
       // Handled offsets waiting for their commit go with this fetch when the backend can carry
       // them: under load a fetch comes before the commit interval is up, so commits cost nothing.
-      const carried = backend.fetchAndCommit && !committing && !killed && toCommit.size ? takeQueued() : null
+      const carried =
+        backend.fetchAndCommit && !committing && !killed && toCommit.size && fetchedAt - queuedAt >= commitWithFetchAfterMs
+          ? takeQueued()
+          : null
       let messages: Message[]
       try {
         messages = carried ? await backend.fetchAndCommit!(positions, maxBatch, carried) : await backend.fetch(positions, maxBatch)
       } catch (err) {
-        if (carried) requeue(carried)
+        if (carried) {
+          requeue(carried)
+          scheduleCommit()
+        }
         throw err
       }
       if (carried) commitError = null
