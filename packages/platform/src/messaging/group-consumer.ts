@@ -123,9 +123,12 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
     if ((toCommit.get(key)?.offset ?? -1) < offset) toCommit.set(key, { topic: tp.topic, partition: tp.partition, offset })
     scheduleCommit()
   }
+  // In one order, so that statements committing overlapping partitions lock their rows alike.
+  const sortedQueue = () =>
+    [...toCommit.values()].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1))
   /** Everything queued, for one commit; the timer goes, as this commit carries what it was for. */
   const takeQueued = () => {
-    const offsets = [...toCommit.values()]
+    const offsets = sortedQueue()
     toCommit.clear()
     if (commitTimer) clearTimeout(commitTimer)
     commitTimer = null
@@ -137,7 +140,7 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
     queuedAt = -Infinity
   }
   async function commitQueued() {
-    const offsets = [...toCommit.values()]
+    const offsets = sortedQueue()
     toCommit.clear()
     try {
       if (offsets.length && !killed) await backend.commit(offsets)
@@ -324,16 +327,26 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
           ? takeQueued()
           : null
       let messages: Message[]
-      try {
-        messages = carried ? await backend.fetchAndCommit!(positions, maxBatch, carried) : await backend.fetch(positions, maxBatch)
-      } catch (err) {
-        if (carried) {
-          requeue(carried)
-          scheduleCommit()
-        }
-        throw err
-      }
-      if (carried) commitError = null
+      if (carried) {
+        const fetching = backend.fetchAndCommit!(positions, maxBatch, carried)
+        // It counts as the commit in flight: a commit falling due meanwhile waits for it, so two
+        // statements of one member never lock the same offset rows at once (they could deadlock).
+        committing = fetching
+          .then(
+            () => {
+              commitError = null
+            },
+            (err: unknown) => {
+              requeue(carried)
+              commitError = err
+            },
+          )
+          .finally(() => {
+            committing = null
+            scheduleCommit()
+          })
+        messages = await fetching
+      } else messages = await backend.fetch(positions, maxBatch)
       if (messages.length) lastRecordsAt = fetchedAt
       const byTp = new Map<string, Message[]>()
       for (const m of messages) {
