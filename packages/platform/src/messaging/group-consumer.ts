@@ -46,13 +46,11 @@ export interface GroupConsumerOptions extends ConsumeOptions {
   /**
    * How long a handled offset may wait to be committed with others (default 100 ms). A crash
    * in that window only redelivers what the inboxes absorb; a rebalance or stop commits first.
+   * On a backend that commits with a fetch, the first fetch after this long carries them, and
+   * only if none comes by twice this long do they go in a commit of their own.
    */
   commitIntervalMs?: number
-  /**
-   * On a backend that can commit with a fetch: how long handled offsets wait before a fetch
-   * carries them (default half the commit interval). Sooner would write offsets on nearly
-   * every fetch; this keeps the commits as rare as the interval makes them, minus their round trips.
-   */
+  /** When a fetch may carry handled offsets, if not after commitIntervalMs (tests). */
   commitWithFetchAfterMs?: number
   onError?: (err: unknown, ctx: { topic: string; partition: number; offset: number }) => void
 }
@@ -72,7 +70,9 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
   const rebalanceIntervalMs = opts.rebalanceIntervalMs ?? 500
   const pollIntervalMs = opts.pollIntervalMs ?? 1000
   const commitIntervalMs = opts.commitIntervalMs ?? 100
-  const commitWithFetchAfterMs = opts.commitWithFetchAfterMs ?? commitIntervalMs / 2
+  const commitWithFetchAfterMs = opts.commitWithFetchAfterMs ?? commitIntervalMs
+  // Commits as rare as the interval makes them, and under load a fetch comes first and carries them.
+  const commitTimerMs = backend.fetchAndCommit ? 2 * commitIntervalMs : commitIntervalMs
   const lingerMs = opts.lingerMs ?? 0
   // When the last fetch that returned records started; a wake-up soon after it means load.
   let lastRecordsAt = -Infinity
@@ -112,7 +112,7 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
     commitTimer = setTimeout(() => {
       commitTimer = null
       committing = commitQueued()
-    }, commitIntervalMs)
+    }, commitTimerMs)
     commitTimer.unref()
   }
   // When the oldest offset in toCommit was queued (-Infinity: offsets a failed commit gave back).
