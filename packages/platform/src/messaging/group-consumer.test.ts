@@ -11,11 +11,21 @@ type Offsets = Array<Assignment & { offset: number }>
  * it, so a test sees every fetch and commit. Polls and rebalances are an hour apart: only
  * wake-ups move the loop.
  */
-function fakeBackend(t: TestContext, o: { lingerMs?: number; together?: (batches: string[][]) => boolean } = {}) {
+function fakeBackend(
+  t: TestContext,
+  o: {
+    lingerMs?: number
+    together?: (batches: string[][]) => boolean
+    fetchCommits?: boolean
+    commitIntervalMs?: number
+    commitWithFetchAfterMs?: number
+  } = {},
+) {
   const logs: Message[][] = [[], [], [], []]
   const fetches = createCollector<number[]>()
   const commits = createCollector<Offsets>()
   const commitsStarted = createCollector<Offsets>()
+  const fetchCommits = createCollector<Offsets>()
   let commitGate: Promise<void> = Promise.resolve()
   let wakeFn: (reason: 'data' | 'group', partitions?: Assignment[]) => void = () => {}
   const backend: GroupBackend = {
@@ -43,6 +53,14 @@ function fakeBackend(t: TestContext, o: { lingerMs?: number; together?: (batches
       await commitGate
       commits.push(offsets)
     },
+    ...(o.fetchCommits
+      ? {
+          async fetchAndCommit(positions: Offsets, max: number, offsets: Offsets) {
+            fetchCommits.push(offsets)
+            return backend.fetch(positions, max)
+          },
+        }
+      : {}),
     onWake(fn) {
       wakeFn = fn
     },
@@ -63,6 +81,8 @@ function fakeBackend(t: TestContext, o: { lingerMs?: number; together?: (batches
     pollIntervalMs: 3_600_000,
     rebalanceIntervalMs: 3_600_000,
     lingerMs: o.lingerMs,
+    commitIntervalMs: o.commitIntervalMs,
+    commitWithFetchAfterMs: o.commitWithFetchAfterMs,
     handleBatch: async (b) => {
       batches.push(b.messages.map((m) => m.value.toString()))
       b.messages.forEach((m) => handled.push(m.value.toString()))
@@ -83,6 +103,7 @@ function fakeBackend(t: TestContext, o: { lingerMs?: number; together?: (batches
     fetches,
     commits,
     commitsStarted,
+    fetchCommits,
     handled,
     batches,
     calls,
@@ -236,4 +257,52 @@ test('when handleBatches declines a fetch of several partitions, then each parti
   assert.equal(f.calls.items.length, 1)
   assert.deepEqual([...f.batches.items].sort(), [['p0'], ['p2']])
   assert.deepEqual([...f.handled.items].sort(), ['p0', 'p2'])
+})
+
+test('when records arrive while handled offsets wait for their commit, then the next fetch carries the commit and none is sent on its own', async (t) => {
+  // A commit interval far beyond the test: only a fetch or the stop can commit.
+  const f = fakeBackend(t, { fetchCommits: true, commitIntervalMs: 3_600_000, commitWithFetchAfterMs: 0 })
+  await f.consumer.ready()
+  await f.fetches.until((x) => x.length === 1)
+  f.append(0, 'a')
+  f.append(1, 'b')
+  f.wake([0, 1])
+  await f.handled.until((x) => x.length === 2)
+  f.append(0, 'c')
+  f.wake([0])
+  await f.handled.until((x) => x.includes('c'))
+  assert.deepEqual(
+    f.fetchCommits.items.map((c) => c.map((o) => [o.partition, o.offset])),
+    [
+      [
+        [0, 1],
+        [1, 1],
+      ],
+    ],
+  )
+  assert.equal(f.commits.items.length, 0, 'no commit of its own while fetches carry them')
+  // What the last batch handled has no fetch to ride on: the stop commits it.
+  await f.consumer.stop()
+  assert.deepEqual(
+    f.commits.items.map((c) => c.map((o) => [o.partition, o.offset])),
+    [[[0, 2]]],
+  )
+})
+
+test('when records arrive before handled offsets have waited commitWithFetchAfterMs, then the fetch does not carry them', async (t) => {
+  const f = fakeBackend(t, { fetchCommits: true, commitIntervalMs: 3_600_000, commitWithFetchAfterMs: 3_600_000 })
+  await f.consumer.ready()
+  await f.fetches.until((x) => x.length === 1)
+  f.append(0, 'a')
+  f.wake([0])
+  await f.handled.until((x) => x.length === 1)
+  f.append(0, 'b')
+  f.wake([0])
+  await f.handled.until((x) => x.includes('b'))
+  await f.consumer.stop()
+  assert.equal(f.fetchCommits.items.length, 0)
+  assert.deepEqual(
+    f.commits.items.map((c) => c.map((o) => [o.partition, o.offset])),
+    [[[0, 2]]],
+  )
 })

@@ -21,6 +21,15 @@ export interface GroupBackend {
   fetch(positions: Array<Assignment & { offset: number }>, maxPerPartition: number): Promise<Message[]>
   commit(offsets: Array<Assignment & { offset: number }>): Promise<void>
   /**
+   * Optional: a fetch that also commits offsets, in one round trip. The loop then sends
+   * handled offsets with the next fetch rather than on their own.
+   */
+  fetchAndCommit?(
+    positions: Array<Assignment & { offset: number }>,
+    maxPerPartition: number,
+    offsets: Array<Assignment & { offset: number }>,
+  ): Promise<Message[]>
+  /**
    * Registers the callback the backend calls when new data ('data') or a membership change
    * ('group') may be there. A 'data' wake-up names the partitions that got records; without
    * them, any partition may have.
@@ -37,8 +46,12 @@ export interface GroupConsumerOptions extends ConsumeOptions {
   /**
    * How long a handled offset may wait to be committed with others (default 100 ms). A crash
    * in that window only redelivers what the inboxes absorb; a rebalance or stop commits first.
+   * On a backend that commits with a fetch, the first fetch after this long carries them, and
+   * only if none comes by twice this long do they go in a commit of their own.
    */
   commitIntervalMs?: number
+  /** When a fetch may carry handled offsets, if not after commitIntervalMs (tests). */
+  commitWithFetchAfterMs?: number
   onError?: (err: unknown, ctx: { topic: string; partition: number; offset: number }) => void
 }
 
@@ -57,6 +70,9 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
   const rebalanceIntervalMs = opts.rebalanceIntervalMs ?? 500
   const pollIntervalMs = opts.pollIntervalMs ?? 1000
   const commitIntervalMs = opts.commitIntervalMs ?? 100
+  const commitWithFetchAfterMs = opts.commitWithFetchAfterMs ?? commitIntervalMs
+  // Commits as rare as the interval makes them, and under load a fetch comes first and carries them.
+  const commitTimerMs = backend.fetchAndCommit ? 2 * commitIntervalMs : commitIntervalMs
   const lingerMs = opts.lingerMs ?? 0
   // When the last fetch that returned records started; a wake-up soon after it means load.
   let lastRecordsAt = -Infinity
@@ -96,23 +112,41 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
     commitTimer = setTimeout(() => {
       commitTimer = null
       committing = commitQueued()
-    }, commitIntervalMs)
+    }, commitTimerMs)
     commitTimer.unref()
   }
+  // When the oldest offset in toCommit was queued (-Infinity: offsets a failed commit gave back).
+  let queuedAt = Infinity
   const queueCommit = (tp: Assignment, offset: number) => {
     const key = tpKey(tp)
+    if (!toCommit.size) queuedAt = Date.now()
     if ((toCommit.get(key)?.offset ?? -1) < offset) toCommit.set(key, { topic: tp.topic, partition: tp.partition, offset })
     scheduleCommit()
   }
+  // In one order, so that statements committing overlapping partitions lock their rows alike.
+  const sortedQueue = () =>
+    [...toCommit.values()].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1))
+  /** Everything queued, for one commit; the timer goes, as this commit carries what it was for. */
+  const takeQueued = () => {
+    const offsets = sortedQueue()
+    toCommit.clear()
+    if (commitTimer) clearTimeout(commitTimer)
+    commitTimer = null
+    return offsets
+  }
+  /** Offsets whose commit failed, kept for the next attempt unless a newer offset of the partition came meanwhile. */
+  const requeue = (offsets: Array<Assignment & { offset: number }>) => {
+    for (const c of offsets) if ((toCommit.get(tpKey(c))?.offset ?? -1) < c.offset) toCommit.set(tpKey(c), c)
+    queuedAt = -Infinity
+  }
   async function commitQueued() {
-    const offsets = [...toCommit.values()]
+    const offsets = sortedQueue()
     toCommit.clear()
     try {
       if (offsets.length && !killed) await backend.commit(offsets)
       commitError = null
     } catch (err) {
-      // Kept for the next attempt unless a newer offset of the partition came meanwhile.
-      for (const c of offsets) if ((toCommit.get(tpKey(c))?.offset ?? -1) < c.offset) toCommit.set(tpKey(c), c)
+      requeue(offsets)
       commitError = err
       opts.onError?.(err, { topic: '', partition: -1, offset: -1 })
     } finally {
@@ -285,10 +319,34 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
         full.delete(key)
       }
       const fetchedAt = Date.now()
-      const messages = await backend.fetch(
-        ready.map(([, o]) => ({ ...o.tp, offset: o.position })),
-        maxBatch,
-      )
+      const positions = ready.map(([, o]) => ({ ...o.tp, offset: o.position }))
+      // Handled offsets waiting for their commit go with this fetch when the backend can carry
+      // them: under load a fetch comes before the commit interval is up, so commits cost nothing.
+      const carried =
+        backend.fetchAndCommit && !committing && !killed && toCommit.size && fetchedAt - queuedAt >= commitWithFetchAfterMs
+          ? takeQueued()
+          : null
+      let messages: Message[]
+      if (carried) {
+        const fetching = backend.fetchAndCommit!(positions, maxBatch, carried)
+        // It counts as the commit in flight: a commit falling due meanwhile waits for it, so two
+        // statements of one member never lock the same offset rows at once (they could deadlock).
+        committing = fetching
+          .then(
+            () => {
+              commitError = null
+            },
+            (err: unknown) => {
+              requeue(carried)
+              commitError = err
+            },
+          )
+          .finally(() => {
+            committing = null
+            scheduleCommit()
+          })
+        messages = await fetching
+      } else messages = await backend.fetch(positions, maxBatch)
       if (messages.length) lastRecordsAt = fetchedAt
       const byTp = new Map<string, Message[]>()
       for (const m of messages) {

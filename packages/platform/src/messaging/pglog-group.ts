@@ -37,6 +37,37 @@ export const toMessage = (r: LogRow): Message => ({
   timestamp: r.ts,
 })
 
+type Position = Assignment & { offset: number }
+
+/** The records past each position, at most `max` per partition ($1–$4). */
+const FETCH = `SELECT l.topic, l.partition, l."offset", l.key, l.value, l.headers, l.ts
+  FROM unnest($1::text[], $2::int[], $3::bigint[]) AS p(topic, partition, pos)
+  CROSS JOIN LATERAL (
+    SELECT * FROM bus_log l WHERE l.topic = p.topic AND l.partition = p.partition AND l."offset" >= p.pos
+    ORDER BY l."offset" LIMIT $4
+  ) l`
+const fetchParams = (positions: Position[], max: number) => [
+  positions.map((p) => p.topic),
+  positions.map((p) => p.partition),
+  positions.map((p) => p.offset),
+  max,
+]
+
+/** Stores committed offsets, never moving one back; its parameters (commitParams) start at $n. */
+const commitAt = (n: number) => `INSERT INTO bus_offsets AS stored (group_id, topic, partition, committed)
+  SELECT $${n}, * FROM unnest($${n + 1}::text[], $${n + 2}::int[], $${n + 3}::bigint[])
+  ON CONFLICT (group_id, topic, partition) DO UPDATE SET committed = EXCLUDED.committed, updated_at = now()
+  WHERE stored.committed < EXCLUDED.committed`
+const commitParams = (groupId: string, offsets: Position[]) => [
+  groupId,
+  offsets.map((c) => c.topic),
+  offsets.map((c) => c.partition),
+  offsets.map((c) => c.offset),
+]
+const COMMIT = commitAt(1)
+/** A fetch that commits in the same round trip: the two parts touch different tables. */
+const FETCH_AND_COMMIT = `WITH committed AS (${commitAt(5)}) ${FETCH}`
+
 export interface PgGroupBackendOptions {
   url: string
   groupId: string
@@ -156,28 +187,19 @@ export function createPgGroupBackend(o: PgGroupBackendOptions): GroupBackend {
       return new Map(rows.map((r) => [tpKey(r), r.next_offset]))
     },
     async fetch(positions, max) {
-      const { rows } = await db.query<LogRow>(
-        `SELECT l.topic, l.partition, l."offset", l.key, l.value, l.headers, l.ts
-         FROM unnest($1::text[], $2::int[], $3::bigint[]) AS p(topic, partition, pos)
-         CROSS JOIN LATERAL (
-           SELECT * FROM bus_log l WHERE l.topic = p.topic AND l.partition = p.partition AND l."offset" >= p.pos
-           ORDER BY l."offset" LIMIT $4
-         ) l`,
-        [positions.map((p) => p.topic), positions.map((p) => p.partition), positions.map((p) => p.offset), max],
-      )
+      const { rows } = await db.query<LogRow>(FETCH, fetchParams(positions, max))
       return rows.map(toMessage)
     },
     async commit(offsets) {
       // Commits go through their own pool, not the control connection, so a member whose
       // locks are gone (its connection dropped mid-batch) can still commit after its
       // successor did: only a newer offset may replace the stored one.
-      await offsetDb.query(
-        `INSERT INTO bus_offsets AS stored (group_id, topic, partition, committed)
-         SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bigint[])
-         ON CONFLICT (group_id, topic, partition) DO UPDATE SET committed = EXCLUDED.committed, updated_at = now()
-         WHERE stored.committed < EXCLUDED.committed`,
-        [groupId, offsets.map((c) => c.topic), offsets.map((c) => c.partition), offsets.map((c) => c.offset)],
-      )
+      await offsetDb.query(COMMIT, commitParams(groupId, offsets))
+    },
+    async fetchAndCommit(positions, max, offsets) {
+      // On the commit pool: the statement writes, and need not wait for the disk either.
+      const { rows } = await offsetDb.query<LogRow>(FETCH_AND_COMMIT, [...fetchParams(positions, max), ...commitParams(groupId, offsets)])
+      return rows.map(toMessage)
     },
     onWake(fn) {
       wakeFn = fn

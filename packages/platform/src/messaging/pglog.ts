@@ -66,8 +66,9 @@ export type PgLogBus = MessageBus & { db: Db }
 export async function createPgLogBus(opts: PgLogOptions): Promise<PgLogBus> {
   const db = createDb({ url: opts.url, max: opts.poolSize ?? 6, applicationName: 'bus' })
   // Offset commits need not wait for the disk: one lost in a crash only means redelivery,
-  // which the consumers' inboxes absorb. Appends (publish) stay fully durable.
-  const offsetDb = createDb({ url: opts.url, max: 2, applicationName: 'bus-offsets', options: '-c synchronous_commit=off' })
+  // which the consumers' inboxes absorb. Appends (publish) stay fully durable. Fetches that
+  // carry a commit run here too.
+  const offsetDb = createDb({ url: opts.url, max: 4, applicationName: 'bus-offsets', options: '-c synchronous_commit=off' })
   await migrate(db, 'bus', MIGRATIONS)
   const defaultPartitions = opts.defaultPartitions ?? DEFAULT_PARTITIONS
   const partitionCache = new Map<string, number>()
