@@ -460,3 +460,34 @@ test('when events of several partitions come in one fetch, then a set-based hand
   for (let i = 0; i < events.length; i += 2)
     assert.ok(applied.indexOf(events[i]!.id) < applied.indexOf(events[i + 1]!.id), 'a customer’s events keep their order')
 })
+
+test('when a fetch holds only events the group does not handle, then no transaction is opened and they count as skipped', async (t) => {
+  const { db, bus } = await setup(t)
+  // Deposits published before the consumer starts, so its first fetch reads them together.
+  const events = Array.from({ length: 6 }, () => deposit(1))
+  await bus.publish(
+    await Promise.all(events.map(async (e) => ({ topic: 'customer.events', key: e.data.customerId, value: await codec.encode(e) }))),
+  )
+  const counting = countingStatements(db)
+  const outcomes = createCollector<string>()
+  const transactions: number[] = []
+  await startEventConsumer({
+    db: counting.db,
+    bus,
+    codec,
+    groupId: 'withdrawals-only',
+    topics: ['customer.events'],
+    retry: FAST,
+    handlers: defineHandlers({
+      WithdrawalRequested: async () => {
+        throw new Error('no withdrawal was published')
+      },
+    }),
+    onOutcome: ({ outcome }) => outcomes.push(outcome),
+    onTransaction: (n) => transactions.push(n),
+  })
+  await outcomes.until((o) => o.length === events.length, { what: 'every event seen' })
+  assert.deepEqual(outcomes.items, Array(events.length).fill('skipped'))
+  assert.deepEqual(counting.perTransaction, [], 'no transaction for events nobody here handles')
+  assert.deepEqual(transactions, [])
+})

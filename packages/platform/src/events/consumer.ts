@@ -135,35 +135,37 @@ export async function startEventConsumer(opts: EventConsumerOptions): Promise<Co
     const handled = events.filter(({ event }) => handlers[event.type])
     const outcomes: Array<{ type: string; outcome: 'ok' | 'duplicate' | 'skipped' }> = []
     try {
-      await opts.db.tx(async (tx) => {
-        const { rows } = handled.length
-          ? await tx.query<{ event_id: string }>(
-              'INSERT INTO inbox (group_id, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id',
-              [opts.groupId, handled.map(({ event }) => event.id)],
-            )
-          : { rows: [] }
-        const fresh = new Set(rows.map((r) => r.event_id))
-        const runs: Array<{ events: EventEnvelope[]; messages: Message[] }> = []
-        for (const { event, message } of events) {
-          if (!handlers[event.type]) outcomes.push({ type: event.type, outcome: 'skipped' })
-          else if (!fresh.delete(event.id)) outcomes.push({ type: event.type, outcome: 'duplicate' })
-          else {
-            // Skipped events, duplicates and poison have no effect, so the events around them still form one run.
-            const last = runs[runs.length - 1]
-            if (last && last.events[0]!.type === event.type) {
-              last.events.push(event)
-              last.messages.push(message)
-            } else runs.push({ events: [event], messages: [message] })
-            outcomes.push({ type: event.type, outcome: 'ok' })
+      // A batch of only events this group does not handle (a topic read for a few of its types)
+      // has nothing to write: no transaction, no connection taken from the pool.
+      if (!handled.length) for (const { event } of events) outcomes.push({ type: event.type, outcome: 'skipped' })
+      else
+        await opts.db.tx(async (tx) => {
+          const { rows } = await tx.query<{ event_id: string }>(
+            'INSERT INTO inbox (group_id, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id',
+            [opts.groupId, handled.map(({ event }) => event.id)],
+          )
+          const fresh = new Set(rows.map((r) => r.event_id))
+          const runs: Array<{ events: EventEnvelope[]; messages: Message[] }> = []
+          for (const { event, message } of events) {
+            if (!handlers[event.type]) outcomes.push({ type: event.type, outcome: 'skipped' })
+            else if (!fresh.delete(event.id)) outcomes.push({ type: event.type, outcome: 'duplicate' })
+            else {
+              // Skipped events, duplicates and poison have no effect, so the events around them still form one run.
+              const last = runs[runs.length - 1]
+              if (last && last.events[0]!.type === event.type) {
+                last.events.push(event)
+                last.messages.push(message)
+              } else runs.push({ events: [event], messages: [message] })
+              outcomes.push({ type: event.type, outcome: 'ok' })
+            }
           }
-        }
-        for (const run of runs) await applyRun(run.events, tx, run.messages)
-      })
+          for (const run of runs) await applyRun(run.events, tx, run.messages)
+        })
     } catch (err) {
       opts.onError?.(err, messages[0]!)
       return false
     }
-    opts.onTransaction?.(messages.length)
+    if (handled.length) opts.onTransaction?.(messages.length)
     try {
       if (poison.length) await opts.bus.publish(poison.map(({ err, message }) => deadLetter(message, err, opts.groupId, 1)))
     } catch (err) {
