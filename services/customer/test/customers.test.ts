@@ -32,7 +32,7 @@ test('CreateCustomer', async (t) => {
       const cred = await h.db.query('SELECT username, role, password_hash FROM credentials WHERE subject = $1', [c.id])
       assert.equal(cred.rows[0]!.username, email.toLowerCase())
       assert.equal(cred.rows[0]!.role, 'CUSTOMER')
-      assert.match(cred.rows[0]!.password_hash, /^scrypt\$ln=10,r=8,p=1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/)
+      assert.match(cred.rows[0]!.password_hash, /^scrypt\$ln=10,r=8,p=5\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/)
 
       const [created, ...more] = ofType(await h.published(), 'CustomerCreated', { customerId: c.id as string })
       assert.equal(more.length, 0)
