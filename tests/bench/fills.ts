@@ -19,10 +19,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createDb, databaseUrl } from '@brokerage/platform/postgres'
-import { freePort } from '@brokerage/platform/testing'
-import { existingServices, startServices, stopServices, type RunningService } from '../../scripts/platform.js'
+import { startServices, stopServices, type RunningService } from '../../scripts/platform.js'
 import { TOPOLOGY } from '../../scripts/topology.js'
-import { benchServer, call, fmt, percentile, pgbenchTps, pool, sleep, summary } from './harness.js'
+import { benchServer, call, fmt, percentile, pgbenchTps, pool, sleep, summary, servicePorts } from './harness.js'
 
 const RUNS = Number(process.env.RUNS ?? 3)
 const SECONDS = Number(process.env.SECONDS ?? 10)
@@ -60,8 +59,7 @@ const dbOf = (service: string) =>
   })
 const closers: Array<() => Promise<void>> = []
 try {
-  const ports: Record<string, { http: number; grpc: number }> = {}
-  for (const s of existingServices()) ports[s.name] = { http: await freePort(), grpc: await freePort() }
+  const ports = await servicePorts()
   services = await startServices({ serverUrl: server.url, logDir, ports, databasePrefix: DB_PREFIX, env: { LOG_LEVEL: 'warn' } })
   const url = services.find((s) => s.spec.name === 'gateway')!.httpUrl
   const orders = dbOf('order')

@@ -26,7 +26,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { freePort } from '@brokerage/platform/testing'
 import { ROOT, existingServices, startServices, stopServices, type RunningService } from '../../scripts/platform.js'
-import { benchServer, call, fmt, pool, sleep, summary } from './harness.js'
+import { benchServer, call, fmt, pool, sleep, summary, servicePorts } from './harness.js'
 
 const RUNS = Number(process.env.RUNS ?? 3)
 const RATE = Number(process.env.RATE ?? 50)
@@ -178,8 +178,7 @@ const runs: Run[] = []
 try {
   for (let run = 1; run <= RUNS; run++) {
     const logDir = await mkdtemp(join(tmpdir(), 'bench-footprint-logs-'))
-    const ports: Record<string, { http: number; grpc: number; ops: number }> = {}
-    for (const s of existingServices()) ports[s.name] = { http: await freePort(), grpc: await freePort(), ops: await freePort() }
+    const ports = await servicePorts()
     let services: RunningService[] = []
     try {
       const t0 = performance.now()

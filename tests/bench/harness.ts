@@ -10,10 +10,21 @@ import { promisify } from 'node:util'
 import { databaseUrl, ensureDatabase } from '@brokerage/platform/postgres'
 import { startEmbeddedPostgres } from '@brokerage/platform/postgres/embedded'
 import { freePort } from '@brokerage/platform/testing'
+import { existingServices } from '../../scripts/platform.js'
 
 const run = promisify(execFile)
 
 /** `settings`: extra server settings (-c name=value); ignored for a BENCH_DATABASE_URL server. */
+/**
+ * Free ports for every service (HTTP, gRPC and ops), so a bench never takes a topology default
+ * that another platform on the machine (a test run, another bench) already holds.
+ */
+export async function servicePorts(): Promise<Record<string, { http: number; grpc: number; ops: number }>> {
+  const ports: Record<string, { http: number; grpc: number; ops: number }> = {}
+  for (const s of existingServices()) ports[s.name] = { http: await freePort(), grpc: await freePort(), ops: await freePort() }
+  return ports
+}
+
 export async function benchServer(settings?: Record<string, string>) {
   if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: async () => {} }
   const dir = await mkdtemp(join(tmpdir(), 'brokerage-bench-pg-'))

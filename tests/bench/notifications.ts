@@ -31,11 +31,10 @@ import { newEnvelope } from '@brokerage/contracts'
 import { createEventCodec } from '@brokerage/platform'
 import { createPgLogBus } from '@brokerage/platform/messaging/pglog'
 import { databaseUrl } from '@brokerage/platform/postgres'
-import { freePort } from '@brokerage/platform/testing'
-import { existingServices, startServices, stopServices, type RunningService } from '../../scripts/platform.js'
+import { startServices, stopServices, type RunningService } from '../../scripts/platform.js'
 import { BUS_DATABASE } from '../../scripts/topology.js'
 import { openSocket, type LiveClient } from '../../services/gateway/src/live/testing.js'
-import { benchServer, call, fmt, percentile, pgbenchTps, pool, summary } from './harness.js'
+import { benchServer, call, fmt, percentile, pgbenchTps, pool, summary, servicePorts } from './harness.js'
 
 const RUNS = Number(process.env.RUNS ?? 3)
 const BURST = Number(process.env.BURST ?? 2000)
@@ -110,8 +109,7 @@ const sink = await startSink()
 let services: RunningService[] = []
 const closers: Array<() => Promise<void> | void> = []
 try {
-  const ports: Record<string, { http: number; grpc: number }> = {}
-  for (const s of existingServices()) ports[s.name] = { http: await freePort(), grpc: await freePort() }
+  const ports = await servicePorts()
   services = await startServices({
     serverUrl: server.url,
     logDir,

@@ -30,9 +30,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createDb } from '@brokerage/platform/postgres'
-import { freePort } from '@brokerage/platform/testing'
-import { existingServices, startServices, stopServices, type RunningService } from '../../scripts/platform.js'
-import { benchServer, call, fmt, percentile, pgbenchTps, pool, sleep, summary } from './harness.js'
+import { startServices, stopServices, type RunningService } from '../../scripts/platform.js'
+import { benchServer, call, fmt, percentile, pgbenchTps, pool, sleep, summary, servicePorts } from './harness.js'
 import {
   backendGroups,
   batchDelta,
@@ -88,9 +87,7 @@ const logDir = await mkdtemp(join(tmpdir(), 'bench-orders-logs-'))
 const admin = createDb({ url: server.url, max: 1, applicationName: 'bench' })
 let services: RunningService[] = []
 try {
-  // The gateway's ops port too: its fixed default collides with another bench on the machine.
-  const ports: Record<string, { http: number; grpc: number; ops: number }> = {}
-  for (const s of existingServices()) ports[s.name] = { http: await freePort(), grpc: await freePort(), ops: await freePort() }
+  const ports = await servicePorts()
   const nodeFlags = Object.fromEntries(
     CPU_PROFILE.map((name) => [
       name,
