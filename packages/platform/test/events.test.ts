@@ -33,6 +33,13 @@ async function setup(t: TestContext) {
   return { url, db, bus }
 }
 
+/** Publishes deposits to their topic, each keyed by its customer (as the customer service's outbox does). */
+async function publishDeposits(bus: Awaited<ReturnType<typeof createPgLogBus>>, events: ReturnType<typeof deposit>[]) {
+  await bus.publish(
+    await Promise.all(events.map(async (e) => ({ topic: 'customer.events', key: e.data.customerId, value: await codec.encode(e) }))),
+  )
+}
+
 async function readTopic(bus: Awaited<ReturnType<typeof createPgLogBus>>, topic: string) {
   const out: EventEnvelope[] = []
   for (let p = 0; p < (await bus.partitionsOf(topic)); p++)
@@ -183,9 +190,7 @@ for (const path of ['batch', 'one by one'] as const) {
     const customerId = randomUUID()
     const events = [deposit(1, customerId), { ...deposit(2, customerId), id: randomUUID().toUpperCase() }, deposit(3, customerId)]
     // One publish, one key: the three land in one partition and reach the consumer as one batch.
-    await bus.publish(
-      await Promise.all(events.map(async (e) => ({ topic: 'customer.events', key: customerId, value: await codec.encode(e) }))),
-    )
+    await publishDeposits(bus, events)
     await seen.until((ids) => ids.length === 3, { what: 'all three effects' })
     assert.deepEqual(
       seen.items,
@@ -410,9 +415,7 @@ for (const kind of ['set-based', 'per-event'] as const) {
     for (const n of [3, 40]) {
       const before = outcomes.items.length
       const events = Array.from({ length: n }, (_, i) => deposit(i + 1, customerId))
-      await bus.publish(
-        await Promise.all(events.map(async (e) => ({ topic: 'customer.events', key: customerId, value: await codec.encode(e) }))),
-      )
+      await publishDeposits(bus, events)
       await outcomes.until((o) => o.length === before + n, { what: `${n} events handled` })
     }
     assert.deepEqual(
@@ -433,9 +436,7 @@ test('when events of several partitions come in one fetch, then a set-based hand
   // Twelve customers spread over the partitions, two events each; published before the
   // consumer starts, so its first fetch reads them all at once.
   const events = Array.from({ length: 12 }, () => randomUUID()).flatMap((customerId) => [deposit(1, customerId), deposit(2, customerId)])
-  await bus.publish(
-    await Promise.all(events.map(async (e) => ({ topic: 'customer.events', key: e.data.customerId, value: await codec.encode(e) }))),
-  )
+  await publishDeposits(bus, events)
   const counting = countingStatements(db)
   const runs: string[][] = []
   const outcomes = createCollector<string>()
@@ -465,9 +466,7 @@ test('when a fetch holds only events the group does not handle, then no transact
   const { db, bus } = await setup(t)
   // Deposits published before the consumer starts, so its first fetch reads them together.
   const events = Array.from({ length: 6 }, () => deposit(1))
-  await bus.publish(
-    await Promise.all(events.map(async (e) => ({ topic: 'customer.events', key: e.data.customerId, value: await codec.encode(e) }))),
-  )
+  await publishDeposits(bus, events)
   const counting = countingStatements(db)
   const outcomes = createCollector<string>()
   const transactions: number[] = []
