@@ -196,6 +196,8 @@ for (const path of ['batch', 'one by one'] as const) {
       seen.items,
       events.map((e) => e.id.toLowerCase()),
     )
+    // The handler saw the third event inside its transaction; its commit may still be on the way.
+    await eventually(async () => (await db.query('SELECT count(*)::int AS n FROM inbox')).rows[0]!.n >= 3, { what: 'all three committed' })
     const { rows } = await db.query<{ amount: number }>('SELECT amount FROM effects ORDER BY amount')
     assert.deepEqual(
       rows.map((r) => r.amount),
