@@ -45,7 +45,8 @@ export async function pgbenchTps(serverUrl: string, opts: { seconds: number; cli
   await ensureDatabase(serverUrl, 'bench_pgbench')
   const u = new URL(databaseUrl(serverUrl, 'bench_pgbench'))
   const env = { ...process.env, PGPASSWORD: decodeURIComponent(u.password) }
-  const conn = ['-h', u.hostname, '-p', u.port, '-U', decodeURIComponent(u.username)]
+  // The same way in as the services (the socket folder when the URL names one), so the ratio compares like with like.
+  const conn = ['-h', u.searchParams.get('host') ?? u.hostname, '-p', u.port, '-U', decodeURIComponent(u.username)]
   // Initialised once per server: the tables take seconds to build and -N updates leave them usable.
   if (!pgbenchInitialised.has(serverUrl)) {
     try {
