@@ -116,11 +116,13 @@ test('when a pglog member fetches while handled offsets wait for their commit, t
   teardown(t).after(() => bus.close())
   const sent = countStatements(t, ['bus-offsets'])
   const handled = createCollector<string>()
-  // A commit interval far beyond the test: only a fetch can commit while the member runs.
+  // A commit interval far beyond the test: only a fetch can commit while the member runs. No
+  // periodic poll either: one after "b" was handled would store the offset past it before the read.
   const options: GroupConsumerOptions = {
     groupId: 'g',
     topics: ['t'],
     commitIntervalMs: 3_600_000,
+    pollIntervalMs: 3_600_000,
     commitWithFetchAfterMs: 0,
     handleBatch: async (b) => b.messages.forEach((m) => handled.push(m.value.toString())),
   }

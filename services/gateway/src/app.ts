@@ -6,7 +6,7 @@ import { createClients, type ResilienceOptions, type ServiceAddresses } from './
 import { registerDocs } from './docs.js'
 import { createIdempotencyStore, createRedisIdempotencyStore } from './idempotency.js'
 import { createLiveFeed, type LiveOptions } from './live/index.js'
-import { createRateLimiter, createRedisRateLimiter, createTierCache, LIMITS, withAddressLimit } from './rate-limit.js'
+import { createRateLimiter, createRedisRateLimiter, createTierCache, withConfiguredLimits } from './rate-limit.js'
 import { startSessions } from './sessions.js'
 import { createSignInThrottle } from './sign-in-throttle.js'
 import { securityHeaders } from './plugins/headers.js'
@@ -54,6 +54,8 @@ export interface GatewayOptions {
   redisUrl?: string
   /** Requests a minute per address for callers without a valid token (LIMITS.ANONYMOUS unless set). */
   perAddressLimit?: number
+  /** Requests a minute for brokers and admins (LIMITS.STAFF unless set). */
+  staffLimit?: number
   /** The live feed's limits (LIVE_DEFAULTS for any not given). */
   live?: Partial<LiveOptions>
   /** Deadlines and breakers of the calls to the services (DEFAULT_RESILIENCE for any not given). */
@@ -130,7 +132,7 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
     runtime.addReadyDetail(() => ({ redis: redis.status === 'ready' ? 'ok' : `unavailable (${redis.status})` }))
   }
   const localLimiter = createRateLimiter({ now })
-  const limiter = withAddressLimit(
+  const limiter = withConfiguredLimits(
     redis
       ? createRedisRateLimiter({
           redis,
@@ -138,7 +140,7 @@ export async function startGatewayService(opts: { config: ServiceConfig; gateway
           onError: (err) => runtime.log.warn({ err }, 'shared rate limit unavailable; this instance limits alone'),
         })
       : localLimiter,
-    gateway.perAddressLimit ?? LIMITS.ANONYMOUS,
+    { perAddress: gateway.perAddressLimit, staff: gateway.staffLimit },
   )
   const tiers = createTierCache({
     now,

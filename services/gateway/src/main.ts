@@ -32,6 +32,8 @@ const GATEWAY_ENV = {
   REDIS_URL: { type: 'url', secret: true },
   // Requests a minute per address for callers without a valid token; tests calling from one address raise it.
   RATE_LIMIT_PER_ADDRESS: { type: 'int', default: LIMITS.ANONYMOUS, min: 1 },
+  // Requests a minute for brokers and admins; tests driving a whole flow as admin raise it.
+  RATE_LIMIT_STAFF: { type: 'int', default: LIMITS.STAFF, min: 1 },
 } as const
 
 await runService('gateway', async () => {
@@ -68,6 +70,7 @@ await runService('gateway', async () => {
       oidcIssuerUrl: env.OIDC_ISSUER_URL,
       redisUrl: env.REDIS_URL,
       perAddressLimit: env.RATE_LIMIT_PER_ADDRESS,
+      staffLimit: env.RATE_LIMIT_STAFF,
       oidcClaims: {
         roles: env.OIDC_ROLES_CLAIMS.split(',')
           .map((c) => c.trim())

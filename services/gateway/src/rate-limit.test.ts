@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createRateLimiter, createTierCache, limitForTier, LIMITS, withAddressLimit } from './rate-limit.js'
+import { createRateLimiter, createTierCache, limitForTier, LIMITS, withConfiguredLimits } from './rate-limit.js'
 
 test('when a bucket is drained, then it refills continuously at limit per minute and never beyond the limit', () => {
   let now = 0
@@ -51,8 +51,18 @@ test('when a tier lookup fails, then STANDARD applies and the next request asks 
 })
 
 test('when the per-address limit is configured, then address keys get it and signed-in callers keep their own', () => {
-  const limiter = withAddressLimit(createRateLimiter({ now: () => 0 }), 3)
+  const limiter = withConfiguredLimits(createRateLimiter({ now: () => 0 }), { perAddress: 3 })
   for (let i = 0; i < 3; i++) assert.deepEqual(limiter.take('ip:10.0.0.1', LIMITS.ANONYMOUS), { allowed: true, limit: 3, remaining: 2 - i })
   assert.equal((limiter.take('ip:10.0.0.1', LIMITS.ANONYMOUS) as { allowed: boolean }).allowed, false)
   assert.deepEqual(limiter.take('customer:c1', LIMITS.VIP), { allowed: true, limit: 1000, remaining: 999 })
+})
+
+test('when the staff limit is configured, then brokers and admins get it, and customers and addresses keep their own', () => {
+  const limiter = withConfiguredLimits(createRateLimiter({ now: () => 0 }), { staff: 3 })
+  for (const key of ['ADMIN:admin', 'BROKER:b1']) {
+    for (let i = 0; i < 3; i++) assert.deepEqual(limiter.take(key, LIMITS.STAFF), { allowed: true, limit: 3, remaining: 2 - i })
+    assert.equal((limiter.take(key, LIMITS.STAFF) as { allowed: boolean }).allowed, false)
+  }
+  assert.deepEqual(limiter.take('CUSTOMER:c1', LIMITS.VIP), { allowed: true, limit: 1000, remaining: 999 })
+  assert.deepEqual(limiter.take('ip:10.0.0.1', LIMITS.ANONYMOUS), { allowed: true, limit: 100, remaining: 99 })
 })

@@ -135,14 +135,28 @@ export function createTierCache(opts: { fetchTier: (customerId: string) => Promi
   }
 }
 
+/** Limits an operator sets in place of the built-in ones (RATE_LIMIT_PER_ADDRESS, RATE_LIMIT_STAFF). */
+export interface ConfiguredLimits {
+  /** Requests a minute for address keys (`ip:…`, callers without a valid token); LIMITS.ANONYMOUS unless set. */
+  perAddress?: number
+  /** Requests a minute for brokers and admins (`BROKER:…`, `ADMIN:…`); LIMITS.STAFF unless set. */
+  staff?: number
+}
+
+// The keys principalKey() gives staff: every role but CUSTOMER, whose limit is its tier's.
+const STAFF_KEY = /^(BROKER|ADMIN):/
+
 /**
- * `limiter` with the limit of address keys (`ip:…`, callers without a valid token) set to
- * `perMinute` whatever limit is asked (RATE_LIMIT_PER_ADDRESS; LIMITS.ANONYMOUS unless set):
- * tests that call from one address raise it; signed-in callers keep their tier's limit.
+ * `limiter` with the configured limits in place of whatever limit is asked for those keys: tests
+ * that call from one address, or drive a whole flow as admin, raise them; customers keep their tier's.
  */
-export function withAddressLimit(limiter: RateLimiter, perMinute: number): RateLimiter {
-  if (perMinute === LIMITS.ANONYMOUS) return limiter
-  return { take: (key, limit) => limiter.take(key, key.startsWith('ip:') ? perMinute : limit) }
+export function withConfiguredLimits(limiter: RateLimiter, limits: ConfiguredLimits): RateLimiter {
+  const perAddress = limits.perAddress ?? LIMITS.ANONYMOUS
+  const staff = limits.staff ?? LIMITS.STAFF
+  if (perAddress === LIMITS.ANONYMOUS && staff === LIMITS.STAFF) return limiter
+  return {
+    take: (key, limit) => limiter.take(key, key.startsWith('ip:') ? perAddress : STAFF_KEY.test(key) ? staff : limit),
+  }
 }
 
 export function limitForTier(tier: string): number {
