@@ -211,7 +211,7 @@ const schema = {
   summary: 'Live feed over WebSocket (any signed-in user)',
   description: [
     'Upgrade to a WebSocket. The token goes in the Authorization header or, from a browser, in `access_token`;',
-    'without a valid one the upgrade answers 401 and no socket opens. Server messages are JSON:',
+    'without a valid one the upgrade answers 401 and no socket opens (503 if the gateway cannot read the bus for it). Server messages are JSON:',
     '`{type:"event", category:"order"|"trade"|"balance"|"notification", customerId, event, eventId, occurredAt, status?, data}`,',
     '`ready`, `subscribed`, `unsubscribed`, `error`. A customer is subscribed to themselves on connect; staff send',
     '`{"type":"subscribe","customerId":"<uuid>"}` (a broker: their assigned customers; an admin: anyone) or `"*"` for all.',
