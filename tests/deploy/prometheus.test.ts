@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { eventually, freePort } from '@brokerage/platform/testing'
 import { TOPOLOGY } from '../../scripts/topology.js'
+import { openSocket } from '../../services/gateway/src/live/testing.js'
 import { startPlatform } from '../e2e/harness.js'
 import { createCustomer, deposit, orderStatus } from '../e2e/helpers.js'
 import { repoPath } from './service-env.js'
@@ -34,6 +35,9 @@ test('when Prometheus scrapes the running platform, then every service is an up 
   const match = await p.api('POST', `/api/orders/${order.body.id}/match`, { token: admin })
   assert.equal(match.status, 202, JSON.stringify(match.body))
   await orderStatus(p, admin, order.body.id, ['MATCHED'])
+  // The gateway reads the bus (and has a consumer_lag) only while a live feed socket is open.
+  const live = await openSocket(p.wsUrl(), admin)
+  t.after(() => live.close())
 
   const dir = await mkdtemp(join(tmpdir(), 'brokerage-prometheus-'))
   t.after(() => rm(dir, { recursive: true, force: true }))
@@ -89,7 +93,7 @@ test('when Prometheus scrapes the running platform, then every service is an up 
   // The services' own label (set by every service's registry) names each one.
   assert.deepEqual(await servicesWith('outbox_backlog'), all)
   assert.deepEqual(await servicesWith('process_resident_memory_bytes'), all)
-  // Every service but the gateway consumes in a group of its own; the gateway's live feed too.
+  // Every service but the gateway consumes in a group of its own; the gateway's live feed too, with a socket open.
   assert.deepEqual(await servicesWith('consumer_lag'), all)
   // The gateway labels a request by its route's pattern: /api/v1/orders, or /api/orders through the unversioned alias.
   assert.ok((await servicesWith('http_request_duration_seconds_count{route=~"/api(/v1)?/orders"}')).includes('gateway'))

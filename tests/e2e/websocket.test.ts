@@ -1,10 +1,11 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
+import pg from 'pg'
 import { newEnvelope } from '@brokerage/contracts'
 import { createEventCodec } from '@brokerage/platform'
 import { createPgLogBus } from '@brokerage/platform/messaging/pglog'
-import { eventually } from '@brokerage/platform/testing'
+import { eventually, teardown } from '@brokerage/platform/testing'
 import { openSocket, refusal, type LiveClient, type Received } from '../../services/gateway/src/live/testing.js'
 import { startPlatform } from './harness.js'
 import { createCustomer, deposit } from './helpers.js'
@@ -36,6 +37,21 @@ test('the live feed end to end', async (t) => {
     assert.equal((await refusal(`${wsUrl}?access_token=${adaToken.slice(0, -3)}abc`)).status, 401)
   })
 
+  // The gateway's live feed groups, as the bus lists them.
+  const busDb = new pg.Pool({ connectionString: p.busUrl, max: 1 })
+  teardown(t).after(() => busDb.end())
+  const liveGroups = async () =>
+    (
+      await busDb.query<{ group_id: string }>(
+        `SELECT group_id FROM bus_members WHERE group_id LIKE 'gateway-live-%'
+         UNION SELECT group_id FROM bus_offsets WHERE group_id LIKE 'gateway-live-%'`,
+      )
+    ).rows.map((r) => r.group_id)
+
+  await t.test('when no socket has opened yet, then the gateway reads nothing of the bus (it has no consumer group)', async () => {
+    assert.deepEqual(await liveGroups(), [])
+  })
+
   const adaSocket = await openSocket(wsUrl, adaToken)
   const boSocket = await openSocket(`${wsUrl}?access_token=${boToken}`)
   const brokerSocket = await openSocket(wsUrl, brokerToken)
@@ -43,6 +59,7 @@ test('the live feed end to end', async (t) => {
   t.after(() => [adaSocket, boSocket, brokerSocket, adminSocket].forEach((s) => s.close()))
 
   await t.test('when a customer subscribes to another customer, then it is refused and the broker only gets theirs', async () => {
+    assert.equal((await liveGroups()).length, 1, 'the open sockets share one consumer')
     assert.deepEqual(adaSocket.ready.subscriptions, [ada.id])
     const refused = await adaSocket.request({ type: 'subscribe', customerId: bo.id })
     assert.deepEqual([refused.type, refused.code], ['error', 'NOT_FOUND'])

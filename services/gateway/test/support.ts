@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto'
 import type { TestContext } from 'node:test'
 import type * as pb from '@brokerage/contracts/grpc'
 import type { GrpcMethod, GrpcServiceName } from '@brokerage/contracts/grpc'
-import { AppError, createGrpcServer, createLogger, grpcService, type CallContext, type GrpcHandlers } from '@brokerage/platform'
+import {
+  AppError,
+  createGrpcServer,
+  createLogger,
+  grpcService,
+  type CallContext,
+  type GrpcHandlers,
+  type ServiceConfig,
+} from '@brokerage/platform'
 import { createTestDatabase, teardown, testGrpcTls, testServiceConfig } from '@brokerage/platform/testing'
 import { startGatewayService, type GatewayOptions } from '../src/app.js'
 import type { ServiceAddresses } from '../src/clients.js'
@@ -392,7 +400,14 @@ export interface RequestOptions {
  */
 export async function startGateway(
   t: TestContext,
-  opts: { world?: World; services?: ServiceAddresses; gateway?: Partial<GatewayOptions>; databaseUrl?: string } = {},
+  opts: {
+    world?: World
+    services?: ServiceAddresses
+    gateway?: Partial<GatewayOptions>
+    databaseUrl?: string
+    /** In-process memory unless given (the live feed's tests look at a real bus's consumer groups). */
+    bus?: ServiceConfig['bus']
+  } = {},
 ) {
   const world = opts.world ?? createWorld()
   const services = opts.services ?? allServices(await startStubServices(t, world))
@@ -400,7 +415,7 @@ export async function startGateway(
   const databaseUrl = opts.databaseUrl ?? (await createTestDatabase(teardown(t), 'gateway'))
   // The gateway publishes no events and serves no gRPC: an in-process bus, and no gRPC port.
   const gw = await startGatewayService({
-    config: testServiceConfig({ databaseUrl, bus: { kind: 'memory' }, grpcPort: undefined }),
+    config: testServiceConfig({ databaseUrl, bus: opts.bus ?? { kind: 'memory' }, grpcPort: undefined }),
     gateway: { services, admin: { username: 'admin', password: 'admin' }, now: clock.now, ...opts.gateway },
   })
   teardown(t).after(() => gw.stop())

@@ -3,7 +3,7 @@ import { createEventCodec, type ServiceRuntime } from '@brokerage/platform'
 import type { Access } from '../access.js'
 import type { RateLimiter } from '../rate-limit.js'
 import type { TokenVerifier } from '../tokens.js'
-import { startLiveFeed } from './feed.js'
+import { createLiveFeedReader } from './feed.js'
 import { createHub } from './hub.js'
 import { liveRoutes } from './routes.js'
 
@@ -14,6 +14,8 @@ export interface LiveOptions {
   heartbeatMs: number
   closeGraceMs: number
   maxClientMessageBytes: number
+  /** How long the bus consumer keeps reading after the last socket closed (a reconnect within it reuses it). */
+  feedLingerMs: number
 }
 
 export const LIVE_DEFAULTS: LiveOptions = {
@@ -21,12 +23,13 @@ export const LIVE_DEFAULTS: LiveOptions = {
   heartbeatMs: 30_000,
   closeGraceMs: 5_000,
   maxClientMessageBytes: 4096,
+  feedLingerMs: 30_000,
 }
 
 /**
- * The live feed at /api/v1/ws (alias /api/ws): the socket hub, its bus consumer (started here, so the gateway
- * serves only once it is reading), heartbeats and metrics. Returns the plugin to register
- * under /api.
+ * The live feed at /api/v1/ws (alias /api/ws): the socket hub, its bus consumer (started by the
+ * first socket, before its upgrade is answered; stopped a linger after the last one closed),
+ * heartbeats and metrics. Returns the plugin to register under /api.
  */
 export async function createLiveFeed(
   runtime: ServiceRuntime,
@@ -49,14 +52,23 @@ export async function createLiveFeed(
     { labels: {}, value: hub.connections.size },
   ])
 
-  const feed = await startLiveFeed({ bus: runtime.bus, codec: createEventCodec(), hub, log: runtime.log })
+  const feed = createLiveFeedReader({
+    bus: runtime.bus,
+    codec: createEventCodec(),
+    hub,
+    log: runtime.log,
+    lingerMs: options.feedLingerMs,
+  })
   runtime.onStop(() => feed.stop())
-  runtime.metrics.registerConsumerLag(async () =>
-    (await runtime.bus.lag(feed.groupId, feed.topics)).map((p) => ({
-      labels: { group: feed.groupId, topic: p.topic, partition: p.partition },
+  // No consumer while no socket is open: then there is no lag to show, and nothing is down.
+  runtime.metrics.registerConsumerLag(async () => {
+    const groupId = feed.groupId()
+    if (!groupId) return []
+    return (await runtime.bus.lag(groupId, feed.topics)).map((p) => ({
+      labels: { group: groupId, topic: p.topic, partition: p.partition },
       value: p.lag,
-    })),
-  )
+    }))
+  })
 
   const heartbeat = setInterval(() => hub.heartbeat(), options.heartbeatMs)
   heartbeat.unref()
@@ -64,9 +76,10 @@ export async function createLiveFeed(
 
   return {
     hub,
-    groupId: feed.groupId,
+    feed,
     plugin: liveRoutes({
       hub,
+      feed,
       verify: deps.verify,
       access: deps.access,
       limiter: deps.limiter,

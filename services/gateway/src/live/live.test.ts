@@ -1,10 +1,10 @@
-import { test } from 'node:test'
+import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import WebSocket from 'ws'
 import { newEnvelope, type AnyEnvelope } from '@brokerage/contracts'
-import { createEventCodec } from '@brokerage/platform'
-import { eventually, teardown } from '@brokerage/platform/testing'
+import { createDb, createEventCodec } from '@brokerage/platform'
+import { createTestDatabase, eventually, teardown } from '@brokerage/platform/testing'
 import { allServices, createWorld, ids, PASSWORD, startGateway, startStubServices, type TestGateway } from '../../test/support.js'
 import { openSocket, refusal, type LiveClient } from './testing.js'
 
@@ -295,4 +295,88 @@ test('when a session ends on any instance, then its sockets on every instance ar
   assert.equal(suspended.statusCode, 200, suspended.body)
   assert.equal(await closeCode(keptOnB), 1008)
   assert.equal(a.gw.live.hub.connections.size + b.gw.live.hub.connections.size, 0)
+})
+
+// The live feed's consumer on a real bus (pglog): the groups the gateway has there, as the bus's own tables list them.
+async function liveFeedOnBus(t: TestContext, feedLingerMs: number) {
+  const busUrl = await createTestDatabase(teardown(t), 'bus')
+  const gw = await startGateway(t, { bus: { kind: 'pglog', url: busUrl }, gateway: { live: { feedLingerMs } } })
+  const db = createDb({ url: busUrl, max: 1 })
+  teardown(t).after(() => db.close())
+  const groups = async () =>
+    (
+      await db.query<{ group_id: string }>(
+        `SELECT group_id FROM bus_members WHERE group_id LIKE 'gateway-live-%'
+         UNION SELECT group_id FROM bus_offsets WHERE group_id LIKE 'gateway-live-%'`,
+      )
+    ).rows.map((r) => r.group_id)
+  return { gw, groups, url: `ws://127.0.0.1:${gw.gw.runtime.ports.http}/api/v1/ws`, tokens: await gw.tokens() }
+}
+
+test('when no socket is open, then the gateway has no live feed consumer on the bus; the first socket starts one, which a socket opening within the linger keeps', async (t) => {
+  const { gw, groups, url, tokens } = await liveFeedOnBus(t, 60_000)
+  assert.deepEqual(await groups(), [], 'a gateway no one watches reads nothing')
+  const metrics = async () => (await fetch(`http://127.0.0.1:${gw.gw.runtime.ports.ops}/metrics`)).text()
+  assert.doesNotMatch(await metrics(), /consumer_lag\{[^}]*group="gateway-live-/)
+
+  const first = await openSocket(url, tokens.c1)
+  const started = await groups()
+  assert.equal(started.length, 1)
+  const right = released(ids.c1)
+  await publish(gw, right)
+  assert.equal((await first.received((m) => m.eventId === right.id)).customerId, ids.c1)
+  assert.match(await metrics(), new RegExp(`consumer_lag\\{[^}]*group="${started[0]}"`))
+
+  first.close()
+  await first.closed
+  await eventually(() => gw.gw.live.hub.connections.size === 0, { what: 'the socket to be gone' })
+  const second = await openSocket(url, tokens.c2)
+  t.after(() => second.close())
+  assert.deepEqual(await groups(), started, 'the lingering consumer is kept, not restarted')
+  const next = released(ids.c2)
+  await publish(gw, next)
+  await second.received((m) => m.eventId === next.id)
+})
+
+test('when the last socket has closed and the linger passed, then the consumer group is gone, and the next socket starts a new one that reads', async (t) => {
+  const { gw, groups, url, tokens } = await liveFeedOnBus(t, 50)
+  const [a, b] = await Promise.all([openSocket(url, tokens.c1), openSocket(url, tokens.admin)])
+  const [started] = await groups()
+  assert.ok(started, 'a socket is open: a consumer reads')
+  assert.equal((await groups()).length, 1, 'sockets opening together share one consumer')
+  a.close()
+  await eventually(() => gw.gw.live.hub.connections.size === 1, { what: 'the first socket to be gone' })
+  assert.deepEqual(await groups(), [started], 'one socket is still open')
+  b.close()
+  await eventually(async () => (await groups()).length === 0, { what: 'the live feed’s group to be deleted' })
+
+  const again = await openSocket(url, tokens.c1)
+  t.after(() => again.close())
+  const restarted = await groups()
+  assert.equal(restarted.length, 1)
+  assert.notEqual(restarted[0], started)
+  const e = released(ids.c1)
+  await publish(gw, e)
+  await again.received((m) => m.eventId === e.id)
+})
+
+test('when the live feed cannot start reading the bus, then the upgrade answers 503 in the API error shape, and a later socket opens', async (t) => {
+  const gw = await startGateway(t)
+  const tokens = await gw.tokens()
+  const url = `ws://127.0.0.1:${gw.gw.runtime.ports.http}/api/v1/ws`
+  // The bus refusing the group (a broker away, say) for a moment.
+  const bus = gw.gw.runtime.bus
+  const consume = bus.consume.bind(bus)
+  bus.consume = () => Promise.reject(new Error('the broker is away'))
+  const res = await refusal(url, { authorization: `Bearer ${tokens.c1}` })
+  assert.equal(res.status, 503)
+  assert.equal(JSON.parse(res.body).error.code, 'UNAVAILABLE')
+  assert.equal(gw.gw.live.hub.connections.size, 0)
+
+  bus.consume = consume
+  const s = await openSocket(url, tokens.c1)
+  t.after(() => s.close())
+  const e = released(ids.c1)
+  await publish(gw, e)
+  await s.received((m) => m.eventId === e.id)
 })

@@ -9,11 +9,14 @@ import { LIMITS, type RateLimiter } from '../rate-limit.js'
 import { principalOf, setPrincipal } from '../request-context.js'
 import { UUID_PATTERN } from '../schemas.js'
 import { unauthenticated, type TokenVerifier } from '../tokens.js'
+import type { LiveFeedReader } from './feed.js'
 import { CLOSE, type Connection, type Hub } from './hub.js'
 import { ALL, type ServerMessage } from './messages.js'
 
 export interface LiveRouteDeps {
   hub: Hub
+  /** Held by every socket, from before its upgrade is answered until its connection closes. */
+  feed: Pick<LiveFeedReader, 'hold'>
   verify: TokenVerifier
   access: Access
   limiter: RateLimiter
@@ -32,7 +35,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1
  * error shape and no socket is opened. An open socket is closed (1008) when its token expires or its session ends.
  */
 export function liveRoutes(deps: LiveRouteDeps): FastifyPluginAsync {
-  const { hub, verify, access, limiter } = deps
+  const { hub, feed, verify, access, limiter } = deps
   const tokens = new WeakMap<FastifyRequest, string>()
 
   return async (app) => {
@@ -78,8 +81,27 @@ export function liveRoutes(deps: LiveRouteDeps): FastifyPluginAsync {
             details: [{ field: 'upgrade', message: 'must be websocket' }],
           })
         },
+        preHandler: holdFeed,
         wsHandler: (socket, req) => onSocket(socket, req),
       })
+  }
+
+  /**
+   * An upgrade waits until the bus consumer reads (the first socket starts it), so that whatever
+   * happens once the socket is open reaches it; one that cannot start it is refused (503).
+   * The hold ends with the connection, which also covers an upgrade that never completes.
+   */
+  async function holdFeed(req: FastifyRequest): Promise<void> {
+    if (!req.ws) return
+    let release: () => void
+    try {
+      release = await feed.hold()
+    } catch (err) {
+      req.log.error({ err }, 'the live feed could not start reading the bus')
+      throw new AppError('UNAVAILABLE', 'The live feed is unavailable; try again later', { cause: err, retryAfterSeconds: 5 })
+    }
+    if (req.socket.destroyed) return release()
+    req.socket.once('close', release)
   }
 
   function onSocket(socket: WebSocket, req: FastifyRequest): void {
@@ -189,7 +211,7 @@ const schema = {
   summary: 'Live feed over WebSocket (any signed-in user)',
   description: [
     'Upgrade to a WebSocket. The token goes in the Authorization header or, from a browser, in `access_token`;',
-    'without a valid one the upgrade answers 401 and no socket opens. Server messages are JSON:',
+    'without a valid one the upgrade answers 401 and no socket opens (503 if the gateway cannot read the bus for it). Server messages are JSON:',
     '`{type:"event", category:"order"|"trade"|"balance"|"notification", customerId, event, eventId, occurredAt, status?, data}`,',
     '`ready`, `subscribed`, `unsubscribed`, `error`. A customer is subscribed to themselves on connect; staff send',
     '`{"type":"subscribe","customerId":"<uuid>"}` (a broker: their assigned customers; an admin: anyone) or `"*"` for all.',
