@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { createServer } from 'node:net'
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, type AddressInfo } from 'node:net'
 import pg from 'pg'
 import type { AnyEnvelope, Envelope, EventType } from '@brokerage/contracts'
 import { databaseUrl, ensureDatabase, createDb } from './postgres/db.js'
@@ -392,4 +393,44 @@ export function seededRandom(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
+}
+
+/** A Schema Registry on loopback speaking the two REST calls the client uses, counting requests. */
+export async function startSchemaRegistryStandIn(t: { after(fn: () => Promise<void>): void }) {
+  const schemas: string[] = []
+  const requests: string[] = []
+  const authorizations: Array<string | undefined> = []
+  let failNext = 0
+  const send = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/vnd.schemaregistry.v1+json' })
+    res.end(JSON.stringify(body))
+  }
+  const server = createHttpServer(async (req: IncomingMessage, res: ServerResponse) => {
+    let body = ''
+    for await (const chunk of req) body += chunk
+    requests.push(`${req.method} ${req.url}`)
+    authorizations.push(req.headers.authorization)
+    if (failNext > 0) {
+      failNext--
+      return send(res, 500, { error_code: 50001, message: 'store unavailable' })
+    }
+    const register = /^\/subjects\/([^/]+)\/versions$/.exec(req.url ?? '')
+    if (req.method === 'POST' && register) {
+      const { schema } = JSON.parse(body) as { schema: string }
+      JSON.parse(schema) // a real registry refuses a schema that is not JSON
+      let index = schemas.indexOf(schema)
+      if (index < 0) index = schemas.push(schema) - 1
+      return send(res, 200, { id: 100 + index })
+    }
+    const byId = /^\/schemas\/ids\/([0-9]+)$/.exec(req.url ?? '')
+    if (req.method === 'GET' && byId) {
+      const schema = schemas[Number(byId[1]) - 100]
+      return schema ? send(res, 200, { schema }) : send(res, 404, { error_code: 40403, message: 'Schema not found' })
+    }
+    send(res, 404, { error_code: 404, message: 'HTTP 404 Not Found' })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return { url, requests, authorizations, failNext: (n: number) => (failNext = n) }
 }

@@ -407,6 +407,8 @@ export async function startGateway(
     databaseUrl?: string
     /** In-process memory unless given (the live feed's tests look at a real bus's consumer groups). */
     bus?: ServiceConfig['bus']
+    /** A Confluent Schema Registry for the runtime's codec (SCHEMA_REGISTRY_URL). */
+    schemaRegistryUrl?: string
   } = {},
 ) {
   const world = opts.world ?? createWorld()
@@ -415,7 +417,12 @@ export async function startGateway(
   const databaseUrl = opts.databaseUrl ?? (await createTestDatabase(teardown(t), 'gateway'))
   // The gateway publishes no events and serves no gRPC: an in-process bus, and no gRPC port.
   const gw = await startGatewayService({
-    config: testServiceConfig({ databaseUrl, bus: opts.bus ?? { kind: 'memory' }, grpcPort: undefined }),
+    config: testServiceConfig({
+      databaseUrl,
+      bus: opts.bus ?? { kind: 'memory' },
+      grpcPort: undefined,
+      ...(opts.schemaRegistryUrl ? { schemaRegistryUrl: opts.schemaRegistryUrl } : {}),
+    }),
     gateway: { services, admin: { username: 'admin', password: 'admin' }, now: clock.now, ...opts.gateway },
   })
   teardown(t).after(() => gw.stop())

@@ -1,53 +1,11 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { createCodec, MalformedEventError, newEnvelope, topicOf, UnknownSchemaError } from '@brokerage/contracts'
 import { SAMPLE_DATA } from '@brokerage/contracts/testing'
 import { createConfluentRegistry, subjectOf } from './schema-registry.js'
 import { serviceConfigFromEnv } from '../service-config.js'
 import { createServiceRuntime } from '../service.js'
-import { createTestDatabase, eventually } from '../testing.js'
-
-/** A Schema Registry on loopback speaking the two REST calls the client uses, counting requests. */
-async function startRegistry(t: { after(fn: () => Promise<void>): void }) {
-  const schemas: string[] = []
-  const requests: string[] = []
-  const authorizations: Array<string | undefined> = []
-  let failNext = 0
-  const send = (res: ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/vnd.schemaregistry.v1+json' })
-    res.end(JSON.stringify(body))
-  }
-  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
-    let body = ''
-    for await (const chunk of req) body += chunk
-    requests.push(`${req.method} ${req.url}`)
-    authorizations.push(req.headers.authorization)
-    if (failNext > 0) {
-      failNext--
-      return send(res, 500, { error_code: 50001, message: 'store unavailable' })
-    }
-    const register = /^\/subjects\/([^/]+)\/versions$/.exec(req.url ?? '')
-    if (req.method === 'POST' && register) {
-      const { schema } = JSON.parse(body) as { schema: string }
-      JSON.parse(schema) // a real registry refuses a schema that is not JSON
-      let index = schemas.indexOf(schema)
-      if (index < 0) index = schemas.push(schema) - 1
-      return send(res, 200, { id: 100 + index })
-    }
-    const byId = /^\/schemas\/ids\/([0-9]+)$/.exec(req.url ?? '')
-    if (req.method === 'GET' && byId) {
-      const schema = schemas[Number(byId[1]) - 100]
-      return schema ? send(res, 200, { schema }) : send(res, 404, { error_code: 40403, message: 'Schema not found' })
-    }
-    send(res, 404, { error_code: 404, message: 'HTTP 404 Not Found' })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())))
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  return { url, requests, authorizations, failNext: (n: number) => (failNext = n) }
-}
+import { createTestDatabase, eventually, startSchemaRegistryStandIn as startRegistry } from '../testing.js'
 
 const order = () => newEnvelope('OrderCreated', SAMPLE_DATA.OrderCreated, { correlationId: 'req-1' })
 

@@ -1,5 +1,5 @@
 import { Counter } from 'prom-client'
-import { createEventCodec, type ServiceRuntime } from '@brokerage/platform'
+import type { ServiceRuntime } from '@brokerage/platform'
 import type { Access } from '../access.js'
 import type { RateLimiter } from '../rate-limit.js'
 import type { TokenVerifier } from '../tokens.js'
@@ -54,7 +54,8 @@ export async function createLiveFeed(
 
   const feed = createLiveFeedReader({
     bus: runtime.bus,
-    codec: createEventCodec(),
+    // The runtime's codec: with SCHEMA_REGISTRY_URL the services' frames carry that registry's ids.
+    codec: runtime.codec,
     hub,
     log: runtime.log,
     lingerMs: options.feedLingerMs,

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import WebSocket from 'ws'
 import { newEnvelope, type AnyEnvelope } from '@brokerage/contracts'
-import { createDb, createEventCodec } from '@brokerage/platform'
-import { createTestDatabase, eventually, teardown } from '@brokerage/platform/testing'
+import { createConfluentRegistry, createDb, createEventCodec } from '@brokerage/platform'
+import { createTestDatabase, eventually, startSchemaRegistryStandIn, teardown } from '@brokerage/platform/testing'
 import { allServices, createWorld, ids, PASSWORD, startGateway, startStubServices, type TestGateway } from '../../test/support.js'
 import { openSocket, refusal, type LiveClient } from './testing.js'
 
@@ -249,6 +249,18 @@ test('when a socket’s token expires, then the socket is closed with 1008', asy
   const gw = await startGateway(t, { gateway: { tokenTtlSeconds: 1 } })
   const s = await openSocket(`ws://127.0.0.1:${gw.gw.runtime.ports.http}/api/ws`, await gw.login('ada@example.com'))
   assert.equal(await s.closed, 1008)
+})
+
+test('when the services publish with a Schema Registry’s ids (SCHEMA_REGISTRY_URL), then the live feed reads them with the same registry', async (t) => {
+  const registry = await startSchemaRegistryStandIn(t)
+  const gw = await startGateway(t, { schemaRegistryUrl: registry.url })
+  const s = await openSocket(`ws://127.0.0.1:${gw.gw.runtime.ports.http}/api/ws`, await gw.login('ada@example.com'))
+  t.after(() => s.close())
+  // As a service configured with the same registry writes it: the frame names the registry's id, which the built-in ids do not know.
+  const services = createEventCodec(createConfluentRegistry({ url: registry.url }))
+  const event = released(ids.c1)
+  await gw.gw.runtime.bus.publish([{ topic: services.topicOf(event.type), key: event.key, value: await services.encode(event) }])
+  assert.equal((await s.received((m) => m.eventId === event.id)).customerId, ids.c1)
 })
 
 test('when a session ends on any instance, then its sockets on every instance are closed with 1008 and other sessions’ stay open', async (t) => {
