@@ -45,8 +45,16 @@ test('when CustomerCreated arrives, then the welcome mail reaches the SMTP serve
 
   const page = await (await fetch(h.mail.webUrl)).text()
   assert.match(page, /Welcome to Brokerage, Ada Lovelace/, 'the mail catcher lists the mail')
-  const metrics = await (await fetch(`http://127.0.0.1:${h.svc.runtime.ports.http}/metrics`)).text()
-  assert.match(metrics, /notification_deliveries_total\{[^}]*channel="EMAIL",outcome="sent"[^}]*\} 1\n/)
+  // The counters move just after SENT is stored: wait for them rather than read them once.
+  const sent = /notification_deliveries_total\{[^}]*channel="EMAIL",outcome="sent"[^}]*\} 1\n/
+  const metrics = await eventually(
+    async () => {
+      const text = await (await fetch(`http://127.0.0.1:${h.svc.runtime.ports.http}/metrics`)).text()
+      return sent.test(text) && text
+    },
+    { what: 'the sent e-mail counted in /metrics' },
+  )
+  assert.match(metrics, sent)
   assert.match(metrics, /notification_delivery_latency_seconds_count\{[^}]*channel="EMAIL"[^}]*\} 1\n/)
   assert.match(metrics, /notification_queue_depth/)
   const ready = await fetch(`http://127.0.0.1:${h.svc.runtime.ports.http}/health/ready`)
