@@ -85,3 +85,21 @@ test('when the UI is not built, then / says how to build it and the API still an
   assert.match(res.body, /npm run build/)
   assert.deepEqual((await app.inject({ method: 'GET', url: '/api/auth/me' })).json(), { me: true })
 })
+
+test('when a file is asked for with HEAD or revalidated with its etag, then the headers of a GET, no body, and 304 when unchanged', async (t) => {
+  const app = await gatewayServing(t, BUILT)
+  const get = await app.inject({ method: 'GET', url: '/assets/index-abc123.js' })
+  const head = await app.inject({ method: 'HEAD', url: '/assets/index-abc123.js' })
+  assert.equal(head.statusCode, 200)
+  assert.equal(head.body, '')
+  for (const name of ['content-type', 'content-length', 'cache-control', 'etag', 'last-modified', 'content-security-policy'])
+    assert.equal(head.headers[name], get.headers[name], name)
+
+  const again = await app.inject({ method: 'GET', url: '/assets/index-abc123.js', headers: { 'if-none-match': String(get.headers.etag) } })
+  assert.equal(again.statusCode, 304)
+  assert.equal(again.body, '')
+  assert.equal(again.headers.etag, get.headers.etag)
+  const page = await app.inject({ method: 'GET', url: '/orders/x', headers: { 'if-modified-since': String(get.headers['last-modified']) } })
+  assert.equal(page.statusCode, 304)
+  assert.equal(page.headers['cache-control'], 'no-cache')
+})
