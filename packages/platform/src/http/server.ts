@@ -65,6 +65,12 @@ export function createHttpServer(opts: HttpServerOptions) {
       childOpts.level === undefined && childOpts.serializers === undefined ? logger : logger.child({}, childOpts),
     // Report every invalid field at once, not just the first.
     ajv: { customOptions: { allErrors: true } },
+    // What fastify refuses before routing (a malformed percent-encoding in the path) in the API's
+    // error shape too, not fastify's own.
+    frameworkErrors: (err, req, reply) => {
+      const mapped = toErrorReply(err)
+      return sendError(reply, req, mapped.status, mapped.error)
+    },
   })
 
   /**

@@ -28,6 +28,16 @@ export function privateInstance(setUp: (instance: FastifyInstance) => Promise<vo
     const d = fastify({ exposeHeadRoutes: false })
     d.setNotFoundHandler((_req, reply) => reply.code(404).header(NOT_FOUND, '1').send())
     d.setErrorHandler((err, req, reply) => {
+      // A request the plugin refused as HTTP does (a hidden dotfile, a Range past the end, a failed
+      // If-Match): the client's mistake, answered with its status, and a hidden file as not found at all.
+      const refusal = err as { statusCode?: unknown; headers?: Record<string, string> }
+      const status = typeof refusal.statusCode === 'number' ? refusal.statusCode : 500
+      if (status === 403 || status === 404) return reply.code(404).header(NOT_FOUND, '1').send()
+      if (status >= 400 && status < 500)
+        return reply
+          .code(status)
+          .headers(refusal.headers ?? {})
+          .send()
       failures.set(String(req.headers[FAILED]), err)
       return reply.code(500).header(FAILED, '1').send()
     })

@@ -58,13 +58,30 @@ test('when a hashed asset is asked for, then it is served as a file cached for a
   assert.equal(res.body, 'console.log(1)')
 })
 
-test('when a file that does not exist or lies outside the build is asked for, then 404 in the API shape, never index.html', async (t) => {
+test('when a file that does not exist, lies outside the build or is a dotfile is asked for, then 404 in the API shape, never index.html (400 for a malformed path)', async (t) => {
   const app = await gatewayServing(t, BUILT)
-  for (const url of ['/assets/missing.js', '/../package.json', '/%2e%2e/%2e%2e/package.json', '/.env', '/%E0%A4%A']) {
+  const malformed = await app.inject({ method: 'GET', url: '/%E0%A4%A' })
+  assert.equal(malformed.statusCode, 400, malformed.body)
+  assert.equal(malformed.json().error.code, 'VALIDATION_FAILED', malformed.body)
+  for (const url of ['/assets/missing.js', '/../package.json', '/%2e%2e/%2e%2e/package.json', '/.env', '/assets/.secret.js']) {
     const res = await app.inject({ method: 'GET', url })
-    assert.notEqual(res.statusCode, 200, url)
+    assert.equal(res.statusCode, 404, url)
+    assert.equal(res.json().error.code, 'NOT_FOUND', url)
     assert.doesNotMatch(res.body, /id="root"/, url)
   }
+})
+
+test('when a Range lies past the end or an If-Match fails, then 416 (with the size) and 412, not a server error', async (t) => {
+  const app = await gatewayServing(t, BUILT)
+  const url = '/assets/index-abc123.js'
+  const past = await app.inject({ method: 'GET', url, headers: { range: 'bytes=1000-2000' } })
+  assert.equal(past.statusCode, 416)
+  assert.equal(past.headers['content-range'], `bytes */${BUILT['assets/index-abc123.js'].length}`)
+  const part = await app.inject({ method: 'GET', url, headers: { range: 'bytes=0-6' } })
+  assert.equal(part.statusCode, 206)
+  assert.equal(part.body, 'console')
+  const failed = await app.inject({ method: 'GET', url, headers: { 'if-match': '"not-this-one"' } })
+  assert.equal(failed.statusCode, 412)
 })
 
 test('when an API, docs or health path has no route, then the fallback never shadows it: the API 404 shape answers', async (t) => {
