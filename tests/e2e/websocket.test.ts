@@ -6,7 +6,7 @@ import { newEnvelope } from '@brokerage/contracts'
 import { createEventCodec } from '@brokerage/platform'
 import { createPgLogBus } from '@brokerage/platform/messaging/pglog'
 import { eventually, teardown } from '@brokerage/platform/testing'
-import { openSocket, refusal, type LiveClient, type Received } from '../../services/gateway/src/live/testing.js'
+import { liveFeedGroups, openSocket, refusal, type LiveClient, type Received } from '../../services/gateway/src/live/testing.js'
 import { startPlatform } from './harness.js'
 import { createCustomer, deposit } from './helpers.js'
 
@@ -40,13 +40,7 @@ test('the live feed end to end', async (t) => {
   // The gateway's live feed groups, as the bus lists them.
   const busDb = new pg.Pool({ connectionString: p.busUrl, max: 1 })
   teardown(t).after(() => busDb.end())
-  const liveGroups = async () =>
-    (
-      await busDb.query<{ group_id: string }>(
-        `SELECT group_id FROM bus_members WHERE group_id LIKE 'gateway-live-%'
-         UNION SELECT group_id FROM bus_offsets WHERE group_id LIKE 'gateway-live-%'`,
-      )
-    ).rows.map((r) => r.group_id)
+  const liveGroups = () => liveFeedGroups((sql) => busDb.query<{ group_id: string }>(sql))
 
   await t.test('when no socket has opened yet, then the gateway reads nothing of the bus (it has no consumer group)', async () => {
     assert.deepEqual(await liveGroups(), [])

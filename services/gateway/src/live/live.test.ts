@@ -6,7 +6,7 @@ import { newEnvelope, type AnyEnvelope } from '@brokerage/contracts'
 import { createConfluentRegistry, createDb, createEventCodec } from '@brokerage/platform'
 import { createTestDatabase, eventually, startSchemaRegistryStandIn, teardown } from '@brokerage/platform/testing'
 import { allServices, createWorld, ids, PASSWORD, startGateway, startStubServices, type TestGateway } from '../../test/support.js'
-import { openSocket, refusal, type LiveClient } from './testing.js'
+import { liveFeedGroups, openSocket, refusal, type LiveClient } from './testing.js'
 
 // The live feed's rules on a real gateway (stand-in services, in-memory bus) with a real
 // WebSocket client: who may connect, who may watch whom, and what each socket is sent.
@@ -315,13 +315,7 @@ async function liveFeedOnBus(t: TestContext, feedLingerMs: number) {
   const gw = await startGateway(t, { bus: { kind: 'pglog', url: busUrl }, gateway: { live: { feedLingerMs } } })
   const db = createDb({ url: busUrl, max: 1 })
   teardown(t).after(() => db.close())
-  const groups = async () =>
-    (
-      await db.query<{ group_id: string }>(
-        `SELECT group_id FROM bus_members WHERE group_id LIKE 'gateway-live-%'
-         UNION SELECT group_id FROM bus_offsets WHERE group_id LIKE 'gateway-live-%'`,
-      )
-    ).rows.map((r) => r.group_id)
+  const groups = () => liveFeedGroups((sql) => db.query<{ group_id: string }>(sql))
   return { gw, groups, url: `ws://127.0.0.1:${gw.gw.runtime.ports.http}/api/v1/ws`, tokens: await gw.tokens() }
 }
 

@@ -86,3 +86,12 @@ export function refusal(url: string, headers: Record<string, string> = {}): Prom
     socket.on('error', () => {})
   })
 }
+
+/** The gateway live feed's consumer groups on a pglog bus, as the bus's own tables list them (`query` runs SQL on the bus database). */
+export async function liveFeedGroups(query: (sql: string) => Promise<{ rows: Array<{ group_id: string }> }>): Promise<string[]> {
+  const { rows } = await query(
+    `SELECT group_id FROM bus_members WHERE group_id LIKE 'gateway-live-%'
+     UNION SELECT group_id FROM bus_offsets WHERE group_id LIKE 'gateway-live-%'`,
+  )
+  return rows.map((r) => r.group_id)
+}
