@@ -85,7 +85,12 @@ export function createCustomers(deps: {
 
       if (brokerId !== null && !(await store.broker(db, brokerId))) throw notFound('broker', 'broker_id')
       // Checked before hashing, so a duplicate costs no scrypt run; the unique index settles races.
-      if (await store.usernameTaken(db, input.email)) throw emailTaken()
+      if (await store.usernameTaken(db, input.email)) {
+        // A twin with this key may have committed after the replay above: its customer is this request's answer.
+        const twin = await idempotency.replay(request, load)
+        if (twin) return twin
+        throw emailTaken()
+      }
       const passwordHash = await passwords.hash(input.password)
       const at = now()
       const customer: Customer = {
