@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { createServer, type AddressInfo } from 'node:net'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import pg from 'pg'
 import type { AnyEnvelope, Envelope, EventType } from '@brokerage/contracts'
 import { databaseUrl, ensureDatabase, createDb } from './postgres/db.js'
@@ -57,17 +60,53 @@ export function teardown(t: AfterHook): AfterHook {
  * cannot simply listen on port 0). Picked at random below the kernel's ephemeral range
  * (ip_local_port_range, 32768–60999 on Linux): a port from that range, which is what listening on 0
  * hands out, can be taken by any outgoing connection between the pick and the bind, and the tests
- * open thousands. Two test files picking at the same moment collide only by chance, and a port
- * handed out once is never handed out again by this process.
+ * open thousands. A port handed out is reserved across processes (a file created exclusively in
+ * PORT_RESERVATIONS, removed when this process exits): two test files running at once picked the
+ * same port now and then, and the second server to bind it failed with EADDRINUSE.
  */
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const port = PICK_FROM + Math.floor(Math.random() * (PICK_TO - PICK_FROM))
-    if (handedOut.has(port) || !(await canListen(port))) continue
+    if (handedOut.has(port) || !reservePort(port)) continue
+    if (!(await canListen(port))) continue
     handedOut.add(port)
     return port
   }
   throw new Error(`no free port between ${PICK_FROM} and ${PICK_TO}`)
+}
+
+/** Where test processes reserve the ports they hand out, one empty file per port naming its process. */
+export const PORT_RESERVATIONS = join(tmpdir(), 'brokerage-test-ports')
+const reserved: string[] = []
+
+function reservePort(port: number): boolean {
+  mkdirSync(PORT_RESERVATIONS, { recursive: true })
+  const file = join(PORT_RESERVATIONS, String(port))
+  try {
+    writeFileSync(file, String(process.pid), { flag: 'wx' })
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'EEXIST') throw err
+    // Left by a process that is gone (killed before its exit hook): free again.
+    const text = readFileSync(file, 'utf8')
+    // Empty: its process is between creating the file and writing its pid.
+    if (!text) return false
+    const owner = Number(text)
+    if (owner === process.pid || processAlive(owner)) return false
+    rmSync(file, { force: true })
+    return reservePort(port)
+  }
+  if (reserved.push(file) === 1) process.once('exit', () => reserved.forEach((f) => rmSync(f, { force: true })))
+  return true
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM'
+  }
 }
 
 const PICK_FROM = 20_000
