@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import type { AnyEnvelope, Envelope, EventType } from '@brokerage/contracts'
-import { databaseUrl, ensureDatabase, createDb } from './postgres/db.js'
-import { migrate, type Migration } from './postgres/migrate.js'
+import { databaseUrl, ensureDatabase, createDb, type Db } from './postgres/db.js'
+import { loadMigrations, migrate, type Migration } from './postgres/migrate.js'
+import { OUTBOX_MIGRATIONS } from './events/outbox.js'
 import { createPgLogBus } from './messaging/pglog.js'
 import { createEventCodec } from './events/codec.js'
 import { GRPC_SERVICES, type GrpcServiceName } from '@brokerage/contracts/grpc'
@@ -145,6 +146,18 @@ export async function createTestDatabase(t: AfterHook, prefix = 'test'): Promise
   await ensureDatabase(server, name)
   t.after(() => dropTestDatabases([name]))
   return databaseUrl(server, name)
+}
+
+/**
+ * A service's database as the service itself would migrate it (the platform's outbox and inbox, then
+ * `migrationsDir`), for tests that call a service's handlers directly; closed and dropped when the test ends.
+ */
+export async function createMigratedTestDb(t: AfterHook, name: string, migrationsDir: string): Promise<Db> {
+  const db = createDb({ url: await createTestDatabase(t, name) })
+  t.after(() => db.close())
+  await migrate(db, 'platform', OUTBOX_MIGRATIONS)
+  await migrate(db, name, await loadMigrations(migrationsDir))
+  return db
 }
 
 /** Drops databases of the test server, whoever is still connected to them. */

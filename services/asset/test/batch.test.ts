@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url'
 import { test, type TestContext } from 'node:test'
 import type pg from 'pg'
 import type { AnyEnvelope, Envelope, EventType } from '@brokerage/contracts'
-import { createEventCodec, createOutbox, OUTBOX_MIGRATIONS, type EventHandlers } from '@brokerage/platform'
-import { createDb, loadMigrations, migrate, type Db } from '@brokerage/platform/postgres'
-import { captureLogs, createTestDatabase } from '@brokerage/platform/testing'
+import { createEventCodec, createOutbox, type EventHandlers } from '@brokerage/platform'
+import type { Db } from '@brokerage/platform/postgres'
+import { captureLogs, createMigratedTestDb } from '@brokerage/platform/testing'
 import { checkConservation } from '../src/conservation.js'
 import { createHandlers } from '../src/handlers.js'
 import { createLedger } from '../src/ledger.js'
@@ -21,10 +21,7 @@ import { deposit, orderCancelled, orderCreated, orderRejected, startHarness } fr
 const codec = createEventCodec()
 
 async function setup(t: TestContext) {
-  const db = createDb({ url: await createTestDatabase(t, 'asset') })
-  t.after(() => db.close())
-  await migrate(db, 'platform', OUTBOX_MIGRATIONS)
-  await migrate(db, 'asset', await loadMigrations(fileURLToPath(new URL('../migrations/', import.meta.url))))
+  const db = await createMigratedTestDb(t, 'asset', fileURLToPath(new URL('../migrations/', import.meta.url)))
   const handlers = createHandlers({
     ledger: createLedger(),
     orders: createOrderReservations(),

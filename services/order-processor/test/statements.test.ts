@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import { fileURLToPath } from 'node:url'
 import { test, type TestContext } from 'node:test'
 import { newEnvelope, type AnyEnvelope, type EventData, type EventType } from '@brokerage/contracts'
-import { createEventCodec, createOutbox, OUTBOX_MIGRATIONS, type EventHandlers } from '@brokerage/platform'
-import { createDb, loadMigrations, migrate, type Db } from '@brokerage/platform/postgres'
-import { captureLogs, createTestDatabase } from '@brokerage/platform/testing'
+import { createEventCodec, createOutbox, type EventHandlers } from '@brokerage/platform'
+import type { Db } from '@brokerage/platform/postgres'
+import { captureLogs, createMigratedTestDb } from '@brokerage/platform/testing'
 import { depth } from '../src/engine/book.js'
 import { createEngineHandlers } from '../src/handlers.js'
 import { createSettlementSaga } from '../src/saga.js'
@@ -19,10 +19,7 @@ import { confirmedOrder } from './commands.js'
 const codec = createEventCodec()
 
 async function setup(t: TestContext) {
-  const db = createDb({ url: await createTestDatabase(t, 'processor') })
-  t.after(() => db.close())
-  await migrate(db, 'platform', OUTBOX_MIGRATIONS)
-  await migrate(db, 'order_processor', await loadMigrations(fileURLToPath(new URL('../migrations/', import.meta.url))))
+  const db = await createMigratedTestDb(t, 'order_processor', fileURLToPath(new URL('../migrations/', import.meta.url)))
   const outbox = createOutbox(codec)
   const now = () => new Date()
   const log = captureLogs({ level: 'silent' }).log
