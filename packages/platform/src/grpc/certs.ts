@@ -2,7 +2,7 @@
 // tests issue one certificate per service with it. Production brings its own (files or
 // Kubernetes secrets, GRPC_TLS_CA/CERT/KEY). node-forge builds the X.509 structures; the
 // keys come from Node's own crypto, which is native and fast.
-import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import { X509Certificate, generateKeyPairSync, randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -34,10 +34,16 @@ function rsaKeys() {
   return { pem, key, publicKey: forge.pki.setRsaPublicKey(key.n, key.e) }
 }
 
-function serial(): string {
-  // Positive: a leading bit set would make it a negative INTEGER in DER.
-  const bytes = randomBytes(16)
-  bytes[0] = bytes[0]! & 0x7f
+/**
+ * A certificate's serial number (hex) from 16 random bytes. Its first byte is kept within
+ * 0x40–0x7f: positive (a leading bit set would make it a negative INTEGER in DER) and never a
+ * zero that DER must not carry. node-forge drops one leading zero byte but not two, so a
+ * serial starting 00 00 came out as an INTEGER OpenSSL refuses ("illegal padding") and the
+ * service holding that certificate could not start: about one certificate in 65,536.
+ */
+export function certificateSerial(random: Buffer = randomBytes(16)): string {
+  const bytes = Buffer.from(random)
+  bytes[0] = (bytes[0]! & 0x3f) | 0x40
   return bytes.toString('hex')
 }
 
@@ -52,7 +58,7 @@ export function createCertificateAuthority(commonName = 'Brokerage platform CA')
   const keys = rsaKeys()
   const cert = forge.pki.createCertificate()
   cert.publicKey = keys.publicKey
-  cert.serialNumber = serial()
+  cert.serialNumber = certificateSerial()
   validity(cert, 3650)
   const subject = [{ name: 'commonName', value: commonName }]
   cert.setSubject(subject)
@@ -76,7 +82,7 @@ export function loadCertificateAuthority(certPem: string, keyPem: string): Certi
       const keys = rsaKeys()
       const cert = forge.pki.createCertificate()
       cert.publicKey = keys.publicKey
-      cert.serialNumber = serial()
+      cert.serialNumber = certificateSerial()
       validity(cert, o.days ?? 825)
       cert.setSubject([{ name: 'commonName', value: name }])
       cert.setIssuer(caCert.subject.attributes)
@@ -108,8 +114,13 @@ async function writeAtomically(path: string, data: string, mode: number) {
   await rename(tmp, path)
 }
 
-function expiresWithin(certPem: string, ms: number): boolean {
-  return forge.pki.certificateFromPem(certPem).validity.notAfter.getTime() - Date.now() < ms
+/** Whether a certificate on disk must be made again: one OpenSSL cannot load, or one near its expiry. */
+function unusable(certPem: string, ms: number): boolean {
+  try {
+    return new Date(new X509Certificate(certPem).validTo).getTime() - Date.now() < ms
+  } catch {
+    return true
+  }
 }
 
 /** Where ensureDevCertificates keeps `name`'s files in `dir`. */
@@ -128,7 +139,7 @@ export async function ensureDevCertificates(dir: string, names: readonly string[
   const caKeyPath = join(dir, 'ca-key.pem')
   let ca: CertificateAuthority
   let caIssued = false
-  if (existsSync(caCertPath) && existsSync(caKeyPath) && !expiresWithin(await readFile(caCertPath, 'utf8'), 30 * DAY_MS)) {
+  if (existsSync(caCertPath) && existsSync(caKeyPath) && !unusable(await readFile(caCertPath, 'utf8'), 30 * DAY_MS)) {
     ca = loadCertificateAuthority(await readFile(caCertPath, 'utf8'), await readFile(caKeyPath, 'utf8'))
   } else {
     const made = createCertificateAuthority()
@@ -141,7 +152,7 @@ export async function ensureDevCertificates(dir: string, names: readonly string[
   for (const name of names) {
     const files = devCertificatePaths(dir, name)
     const stale =
-      caIssued || !existsSync(files.cert) || !existsSync(files.key) || expiresWithin(await readFile(files.cert, 'utf8'), 30 * DAY_MS)
+      caIssued || !existsSync(files.cert) || !existsSync(files.key) || unusable(await readFile(files.cert, 'utf8'), 30 * DAY_MS)
     if (stale) {
       const issued = ca.issue(name)
       await writeAtomically(files.key, issued.key, 0o600)
