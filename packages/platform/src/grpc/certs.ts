@@ -130,7 +130,7 @@ export function devCertificatePaths(dir: string, name: string): CertificateFiles
 
 /**
  * The development PKI in `dir`: the CA (made on first use, then kept) and one certificate per
- * name, issued when missing or within 30 days of expiry. Returns each name's file paths, the
+ * name, issued when missing, within 30 days of expiry or not loadable by OpenSSL. Returns each name's file paths, the
  * form services read them in (GRPC_TLS_CA, GRPC_TLS_CERT, GRPC_TLS_KEY).
  */
 export async function ensureDevCertificates(dir: string, names: readonly string[]): Promise<Record<string, CertificateFiles>> {
