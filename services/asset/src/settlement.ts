@@ -2,7 +2,7 @@ import { CASH_ASSET, newEnvelope, type Envelope, type EventData, type EventType,
 import { addLogFields, defineHandlers, type Logger, type Outbox, type Queryable } from '@brokerage/platform'
 import { MARKET_CUSTOMER_ID } from './accounts.js'
 import type { BalanceChange, Cause, Ledger } from './ledger.js'
-import type { OrderReservation, OrderReservations } from './reservations.js'
+import { orderKey, type OrderReservation, type OrderReservations } from './reservations.js'
 
 // Settlement of trades (SPEC §2's fill rows) and its compensation. A trade (OrderMatched)
 // settles every leg in one transaction with its inbox row, drawing each customer leg from its
@@ -38,7 +38,13 @@ function product(a: number, b: number): number {
 
 /** What the fill takes from the reservation, or why it cannot. */
 function draw(r: OrderReservation | undefined, leg: Leg, t: EventData<'OrderMatched'>, log: Logger): number | TransferFailure {
-  if (!r || r.outcome !== 'RESERVED' || r.side !== leg.side || r.assetName !== t.assetName || r.customerId !== leg.customerId) {
+  if (
+    !r ||
+    r.outcome !== 'RESERVED' ||
+    r.side !== leg.side ||
+    r.assetName !== t.assetName ||
+    r.customerId.toLowerCase() !== leg.customerId.toLowerCase()
+  ) {
     return 'RESERVATION_MISSING'
   }
   if ((r.closedBy as string | null) === 'FAILED' || r.closedBy === 'REJECTED') return 'INSUFFICIENT_RESERVATION'
@@ -122,7 +128,10 @@ export function createSettlementHandlers(deps: {
         tx,
         legs.map((l) => l.orderId),
       )
-      const draws = legs.map((leg) => ({ leg, r: reservations.get(leg.orderId), need: draw(reservations.get(leg.orderId), leg, t, log) }))
+      const draws = legs.map((leg) => {
+        const r = reservations.get(orderKey(leg.orderId))
+        return { leg, r, need: draw(r, leg, t, log) }
+      })
 
       const failed = draws.filter((d) => typeof d.need === 'string')
       if (failed.length) {
@@ -175,7 +184,7 @@ export function createSettlementHandlers(deps: {
     OrderFailed: async (event, { tx }) => {
       const d = event.data
       addLogFields({ customerId: d.customerId, orderId: d.orderId })
-      const r = (await orders.lockMany(tx, [d.orderId])).get(d.orderId)
+      const r = (await orders.lockMany(tx, [d.orderId])).get(orderKey(d.orderId))
       if (!r || r.outcome !== 'RESERVED') {
         log.warn({ outcome: r?.outcome }, 'OrderFailed for an order that holds nothing here; nothing released')
         return

@@ -177,3 +177,21 @@ test('when one side of a settled trade is changed by hand, then the checker says
   const rules = (await checkConservation(h.db)).map((v) => `${v.rule} ${v.tradeId ?? v.customerId ?? '*'} ${v.assetName}`)
   assert.deepEqual(rules.sort(), ['ASSET_NOT_CONSERVED * AAPL', `TRADE_NOT_BALANCED ${fill.data.tradeId} AAPL`])
 })
+
+test('when a trade and an OrderFailed name their orders and customers in upper case, then they settle and release as the lower-case ids do', async (t) => {
+  const h = await startHarness(t)
+  const { buyer, buy, sell } = await twoOrders(h)
+  // The schemas accept a UUID in either case, and PostgreSQL stores it in lower case.
+  const upper = (o: Created): Created => ({
+    ...o,
+    data: { ...o.data, orderId: o.data.orderId.toUpperCase(), customerId: o.data.customerId.toUpperCase() },
+  })
+
+  await h.send(trade({ price: 14_000, size: 6, buy: upper(buy), sell: upper(sell) }), 'AssetTransferred')
+  assert.deepEqual(await h.balance(buyer), { size: 916_000, usable: 856_000 })
+
+  const released = await h.send(failed(upper(buy)), 'AssetReleased')
+  assert.equal(released.data.amount, 60_000)
+  assert.deepEqual(await h.balance(buyer), { size: 916_000, usable: 916_000 })
+  await h.assertConserved()
+})
