@@ -268,3 +268,48 @@ test('when a date-time is a leap second or another form the schema accepts, then
   assert.equal(backwards.statusCode, 400)
   assert.equal(errorOf(backwards).details?.[0]?.field, 'querystring.to')
 })
+
+test('when a date-time names an instant outside years 0001–9999, then 400 names the field and no service is called (PostgreSQL has no year 0: it answered 500)', async (t) => {
+  const gw = await startGateway(t)
+  const { admin } = await gw.tokens()
+  // Year 0, and instants pushed across either end by their offset.
+  const outside = ['0000-06-01T00:00:00Z', '0001-01-01T00:00:00+00:01', '9999-12-31T23:59:59-00:01']
+  for (const sent of outside) {
+    const q = encodeURIComponent(sent)
+    const cases: Array<[string, string]> = [
+      [`/api/orders?startDate=${q}`, 'querystring.startDate'],
+      [`/api/orders?endDate=${q}`, 'querystring.endDate'],
+      [`/api/audit/reports/compliance?customerId=${ids.c1}&from=${q}`, 'querystring.from'],
+      [`/api/audit/analytics?to=${q}`, 'querystring.to'],
+    ]
+    for (const [url, field] of cases) {
+      const res = await gw.request('GET', url, { token: admin })
+      assert.equal(res.statusCode, 400, `${url}: ${res.body}`)
+      assert.equal(errorOf(res).details?.[0]?.field, field, url)
+    }
+  }
+  // The first and last instants of the range still pass.
+  for (const sent of ['0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z']) {
+    const res = await gw.request('GET', `/api/audit/analytics?from=${encodeURIComponent(sent)}`, { token: admin })
+    assert.equal(res.statusCode, 200, `${sent}: ${res.body}`)
+  }
+  assert.deepEqual(gw.world.requests('ListOrders'), [])
+  assert.deepEqual(gw.world.requests('GetComplianceReport'), [])
+  assert.equal(gw.world.requests('GetAnalytics').length, 2)
+})
+
+test('when the orders list is asked for an endDate not after its startDate, then 400 names querystring.endDate and the order service is not called', async (t) => {
+  const gw = await startGateway(t)
+  const { admin } = await gw.tokens()
+  for (const [start, end] of [
+    ['2025-02-01T00:00:00Z', '2025-01-01T00:00:00Z'],
+    ['2025-01-01T03:00:00+03:00', '2025-01-01T00:00:00Z'],
+  ]) {
+    const res = await gw.request('GET', `/api/orders?startDate=${encodeURIComponent(start!)}&endDate=${encodeURIComponent(end!)}`, {
+      token: admin,
+    })
+    assert.equal(res.statusCode, 400, res.body)
+    assert.deepEqual(errorOf(res).details, [{ field: 'querystring.endDate', message: 'must be after startDate' }])
+  }
+  assert.deepEqual(gw.world.requests('ListOrders'), [])
+})

@@ -115,6 +115,10 @@ export function orderRoutes({ clients, access }: RouteDeps): FastifyPluginAsync 
   async function listOrders(req: FastifyRequest<ListOrders>) {
     const p = principalOf(req)
     const q = req.query
+    // Checked here, before any service is asked, as the audit routes check theirs: the error names the API's field.
+    const startDate = isoInstant(q.startDate, 'querystring.startDate')
+    const endDate = isoInstant(q.endDate, 'querystring.endDate')
+    if (startDate && endDate && startDate >= endDate) throw badField('querystring.endDate', 'must be after startDate')
     let customerId = q.customerId ?? ''
     let customerIds: string[] = []
     if (p.role === 'CUSTOMER') {
@@ -134,8 +138,8 @@ export function orderRoutes({ clients, access }: RouteDeps): FastifyPluginAsync 
       asset_name: q.assetName ?? '',
       side: q.side ?? 'SIDE_UNSPECIFIED',
       status: q.status ?? 'ORDER_STATUS_UNSPECIFIED',
-      start_date: isoInstant(q.startDate, 'querystring.startDate'),
-      end_date: isoInstant(q.endDate, 'querystring.endDate'),
+      start_date: startDate,
+      end_date: endDate,
     })
     return json.page(res, json.order, q)
   }
