@@ -313,3 +313,36 @@ test('when the orders list is asked for an endDate not after its startDate, then
   }
   assert.deepEqual(gw.world.requests('ListOrders'), [])
 })
+
+test('when a JSON body holds a lone UTF-16 surrogate (\\ud800), then 400 names the field and no service is called, rather than storing it as replacement characters', async (t) => {
+  const gw = await startGateway(t)
+  const { admin } = await gw.tokens()
+  const json = { 'content-type': 'application/json' }
+  const cases: Array<[string, string, string, string]> = [
+    ['POST', '/api/customers', '{"name":"Ada \\ud800","email":"ada2@example.com","password":"long enough"}', 'body.name'],
+    ['POST', '/api/customers', '{"name":"Ada","email":"ada2@example.com","password":"long \\udfffenough"}', 'body.password'],
+    [
+      'PUT',
+      '/api/notifications/preferences',
+      `{"customerId":"${ids.c1}","preferences":[{"eventType":"OrderMatched","channel":"SMS","enabled":true},{"eventType":"Order\\ud800","channel":"SMS","enabled":true}]}`,
+      'body.preferences.1.eventType',
+    ],
+  ]
+  for (const [method, url, raw, field] of cases) {
+    const res = await gw.request(method, url, { token: admin, body: raw, headers: json })
+    assert.equal(res.statusCode, 400, `${raw}: ${res.body}`)
+    assert.equal(errorOf(res).details?.[0]?.field, field, raw)
+  }
+  // A surrogate pair is one character (an emoji), not a lone surrogate.
+  const emoji = await gw.request('POST', '/api/customers', {
+    token: admin,
+    body: '{"name":"Ada \\ud83d\\udc69","email":"ada3@example.com","password":"long enough"}',
+    headers: json,
+  })
+  assert.equal(emoji.statusCode, 201, emoji.body)
+  assert.equal(emoji.json().name, 'Ada 👩')
+  assert.deepEqual(
+    gw.world.work().map((c) => c.method),
+    ['CreateCustomer'],
+  )
+})
