@@ -50,6 +50,9 @@ const BAD: Case[] = [
   ['POST', `/api/customers/${ids.c1}/deposits`, { amount: '10' }, 'body.amount'],
   ['POST', `/api/customers/${ids.c1}/deposits`, { amount: 2 ** 53 }, 'body.amount'],
   ['POST', `/api/customers/${ids.c1}/deposits`, { amount: 1e20 }, 'body.amount'],
+  // 2^53 − 1: no event can carry it (an Avro long stops one short), so a service failed on it (500).
+  ['POST', `/api/customers/${ids.c1}/deposits`, { amount: Number.MAX_SAFE_INTEGER }, 'body.amount'],
+  ['POST', `/api/customers/${ids.c1}/withdrawals`, { amount: Number.MAX_SAFE_INTEGER, iban: IBAN }, 'body.amount'],
   ['POST', `/api/customers/${ids.c1}/deposits`, { amount: null }, 'body.amount'],
   ['POST', `/api/customers/${ids.c1}/deposits`, { amount: true }, 'body.amount'],
   ['POST', `/api/customers/${ids.c1}/deposits`, {}, 'body.amount'],
@@ -72,6 +75,10 @@ const BAD: Case[] = [
   ['POST', '/api/orders', { ...order, price: '15000' }, 'body.price'],
   ['POST', '/api/orders', { ...order, price: Number.MAX_SAFE_INTEGER + 2 }, 'body.price'],
   ['POST', '/api/orders', { ...order, size: 1_000_000, price: 1_000_000_000_000 }, 'body.price'],
+  ['POST', '/api/orders', { ...order, size: Number.MAX_SAFE_INTEGER, price: 1 }, 'body.size'],
+  ['POST', '/api/orders', { ...order, size: 1, price: Number.MAX_SAFE_INTEGER }, 'body.price'],
+  // 6361 × 1416003655831 = 2^53 − 1: a reservation no event can carry.
+  ['POST', '/api/orders', { ...order, size: 6361, price: 1_416_003_655_831 }, 'body.price'],
   ['POST', '/api/orders', { ...order, side: 'HOLD' }, 'body.side'],
   ['POST', '/api/orders', { ...order, side: 'buy' }, 'body.side'],
   ['POST', '/api/orders', { ...order, assetName: 'TRY' }, 'body.assetName'],

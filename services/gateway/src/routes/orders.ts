@@ -11,6 +11,7 @@ import {
   dateTime,
   idempotencyHeaders,
   idParams,
+  MAX_AMOUNT,
   orderJson,
   orderStatus,
   orderWithHistoryJson,
@@ -83,9 +84,10 @@ export function orderRoutes({ clients, access }: RouteDeps): FastifyPluginAsync 
     const p = principalOf(req)
     const b = req.body
     if (b.assetName === 'TRY') throw badField('body.assetName', 'TRY is cash, not a tradable asset')
-    // The reservation is size × price minor units: it must stay exact.
-    if (!Number.isSafeInteger(b.size * b.price)) {
-      throw badField('body.price', `size × price must not exceed ${Number.MAX_SAFE_INTEGER}`)
+    // The reservation is size × price minor units: it must stay exact, and fit in an event. (A
+    // product beyond MAX_AMOUNT rounds to a number beyond it too, so the comparison holds.)
+    if (b.size * b.price > MAX_AMOUNT) {
+      throw badField('body.price', `size × price must not exceed ${MAX_AMOUNT}`)
     }
     await access.customer(p, b.customerId)
     const wait = preferredWait(req.headers['prefer'])
