@@ -14,8 +14,28 @@ function fieldsOf(fn: () => void): string[] {
   return []
 }
 
-test('when amounts are not positive safe integers, then each is refused (including what gRPC cannot carry)', () => {
-  const bad = [0, -1, 1.5, 0.1, -0.5, NaN, Infinity, -Infinity, 2 ** 53, 2 ** 53 + 2, 1e30, '100', null, undefined, true, {}, 10n]
+test('when amounts are not positive safe integers an event can carry, then each is refused (including what gRPC cannot carry)', () => {
+  // 2^53 − 1 is safe but no event can carry it: an Avro long (avsc) stops one short.
+  const bad = [
+    0,
+    -1,
+    1.5,
+    0.1,
+    -0.5,
+    NaN,
+    Infinity,
+    -Infinity,
+    Number.MAX_SAFE_INTEGER,
+    2 ** 53,
+    2 ** 53 + 2,
+    1e30,
+    '100',
+    null,
+    undefined,
+    true,
+    {},
+    10n,
+  ]
   for (const value of bad) {
     const c = createChecker()
     c.amount('amount', value)
@@ -25,7 +45,7 @@ test('when amounts are not positive safe integers, then each is refused (includi
       String(value),
     )
   }
-  for (const value of [1, 42, Number.MAX_SAFE_INTEGER]) {
+  for (const value of [1, 42, Number.MAX_SAFE_INTEGER - 1]) {
     const c = createChecker()
     assert.equal(c.amount('amount', value), value)
     c.done()

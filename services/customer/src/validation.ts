@@ -10,6 +10,8 @@ export const DEFAULT_ASSET = CASH_ASSET
 export const MAX_PAGE_SIZE = 100
 export const DEFAULT_PAGE_SIZE = 20
 const MAX_PAGE = 2 ** 31 - 1
+/** An Avro long (avsc: DepositRequested's amount) holds integers within ±(2^53 − 2), one short of MAX_SAFE_INTEGER. */
+export const MAX_AMOUNT = Number.MAX_SAFE_INTEGER - 1
 
 // Pragmatic, not RFC 5322: one @, a dot in the domain, no spaces or control characters.
 const EMAIL = /^[^\s@\p{Cc}]{1,64}@[^\s@\p{Cc}.]+(\.[^\s@\p{Cc}.]+)+$/u
@@ -108,10 +110,10 @@ export function createChecker() {
       return text(field, value, { min: 1, max })
     },
 
-    /** Minor units: a positive integer that a JS number holds exactly. */
+    /** Minor units: a positive integer that a JS number holds exactly and an event can carry. */
     amount(field: string, value: unknown): number {
       if (typeof value !== 'number' || !Number.isInteger(value)) return (fail(field, 'must be an integer'), 0)
-      if (!Number.isSafeInteger(value)) return (fail(field, `must be at most ${Number.MAX_SAFE_INTEGER}`), 0)
+      if (!Number.isSafeInteger(value) || value > MAX_AMOUNT) return (fail(field, `must be at most ${MAX_AMOUNT}`), 0)
       if (value <= 0) return (fail(field, 'must be greater than 0'), 0)
       return value
     },

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifySchemaCompiler } from 'fastify'
-import type { HttpServer } from '@brokerage/platform'
+import { AppError, type HttpServer } from '@brokerage/platform'
 import type { IdempotencyStore } from './idempotency.js'
 import { authentication } from './plugins/authentication.js'
 import { idempotencyKeys } from './plugins/idempotency-keys.js'
@@ -13,7 +13,7 @@ import { marketRoutes } from './routes/markets.js'
 import { notificationRoutes } from './routes/notifications.js'
 import { orderRoutes } from './routes/orders.js'
 import type { TokenVerifier } from './tokens.js'
-import { createSerializerCompiler, createValidatorCompiler } from './validation.js'
+import { createSerializerCompiler, createValidatorCompiler, illFormedStrings } from './validation.js'
 
 export interface ApiDeps extends RouteDeps {
   verify: TokenVerifier
@@ -40,6 +40,15 @@ export function apiPlugin(
     api.setSerializerCompiler(serializer)
     // JSON only: fastify would also parse text/plain, which no route takes (415 instead).
     api.removeContentTypeParser('text/plain')
+    api.addHook('preValidation', (req, _reply, done) => {
+      const fields = illFormedStrings(req.body)
+      if (fields.length === 0) return done()
+      done(
+        new AppError('VALIDATION_FAILED', 'Request validation failed', {
+          details: fields.map((field) => ({ field, message: 'must be well-formed Unicode (no lone surrogate)' })),
+        }),
+      )
+    })
 
     await api.register(authentication, { verify: deps.verify })
     await api.register(rateLimits, { limiter: deps.limiter, tiers: deps.tiers })

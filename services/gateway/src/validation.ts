@@ -50,3 +50,18 @@ export function createSerializerCompiler(): FastifySerializerCompiler<object> {
     return serialize
   }
 }
+
+// With the u flag a surrogate pair reads as one (astral) code point: only a lone one is Cs.
+const LONE_SURROGATE = /\p{Cs}/u
+
+/**
+ * Where a JSON body holds a string that is not well-formed UTF-16 (a lone surrogate, which
+ * JSON's `\ud800` escape can write): such a string has no UTF-8 form, so the gRPC call would
+ * carry replacement characters in its place and the service would store text the client never
+ * sent. The fields are named as schema errors name them (body.preferences.1.eventType).
+ */
+export function illFormedStrings(value: unknown, path = 'body'): string[] {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? [path] : []
+  if (value === null || typeof value !== 'object') return []
+  return Object.entries(value).flatMap(([k, v]) => illFormedStrings(v, `${path}.${k}`))
+}

@@ -43,6 +43,8 @@ test('when a customer names another customer’s id on any customer-scoped route
   const routes = (customer: string, order: string): Array<[string, string, unknown?]> => [
     ['GET', `/api/customers/${customer}`],
     ['POST', `/api/customers/${customer}/deposits`, { amount: 100 }],
+    // Not the 403 a customer's own non-TRY deposit gets: another's account is never spoken of.
+    ['POST', `/api/customers/${customer}/deposits`, { amount: 100, assetName: 'AAPL' }],
     ['POST', `/api/customers/${customer}/withdrawals`, { amount: 100, iban: IBAN }],
     ['GET', `/api/customers/${customer}/movements`],
     ['GET', `/api/assets?customerId=${customer}`],

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { eventually } from '@brokerage/platform/testing'
-import { allServices, createWorld, errorOf, PASSWORD, startGateway, startStubServices } from './support.js'
+import { allServices, createWorld, errorOf, ids, PASSWORD, startGateway, startStubServices } from './support.js'
 
 // Sessions of the built-in issuer: short access tokens, rotating refresh tokens with reuse
 // detection, and sign-out that holds on every gateway instance sharing the database.
@@ -148,4 +148,27 @@ test('sign-in throttling per account', async (t) => {
   await t.test('when another account is locked, then this one still signs in', async () => {
     assert.equal((await login('cem@example.com', PASSWORD)).statusCode, 200)
   })
+})
+
+test('when an admin suspends a customer while their sign-in is being checked, then the sign-in is refused and opens no usable session', async (t) => {
+  const gw = await startGateway(t)
+  const admin = await gw.login('admin', 'admin')
+  const ada = ids.c1
+  const authenticate = gw.world.services.identity.Authenticate
+  gw.world.override('identity', 'Authenticate', async (request, ctx) => {
+    // The password proved right while the customer was ACTIVE ...
+    const principal = await authenticate(request, ctx)
+    // ... and the suspension, ending every session open at that moment, lands before the new one opens.
+    const suspended = await gw.request('PUT', `/api/customers/${ada}/status`, { token: admin, body: { status: 'SUSPENDED' } })
+    assert.equal(suspended.statusCode, 200, suspended.body)
+    return principal
+  })
+  const res = await gw.request('POST', '/api/auth/login', { body: { username: 'ada@example.com', password: PASSWORD } })
+  assert.equal(res.statusCode, 403, res.body)
+  assert.equal(errorOf(res).code, 'FORBIDDEN')
+  const { rows } = await gw.gw.runtime.db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM sessions WHERE account = $1 AND ended_at IS NULL',
+    [`CUSTOMER:${ada}`],
+  )
+  assert.equal(rows[0]!.n, 0, 'no open session of the suspended customer')
 })

@@ -50,6 +50,9 @@ const BAD: Case[] = [
   ['POST', `/api/customers/${ids.c1}/deposits`, { amount: '10' }, 'body.amount'],
   ['POST', `/api/customers/${ids.c1}/deposits`, { amount: 2 ** 53 }, 'body.amount'],
   ['POST', `/api/customers/${ids.c1}/deposits`, { amount: 1e20 }, 'body.amount'],
+  // 2^53 − 1: no event can carry it (an Avro long stops one short), so a service failed on it (500).
+  ['POST', `/api/customers/${ids.c1}/deposits`, { amount: Number.MAX_SAFE_INTEGER }, 'body.amount'],
+  ['POST', `/api/customers/${ids.c1}/withdrawals`, { amount: Number.MAX_SAFE_INTEGER, iban: IBAN }, 'body.amount'],
   ['POST', `/api/customers/${ids.c1}/deposits`, { amount: null }, 'body.amount'],
   ['POST', `/api/customers/${ids.c1}/deposits`, { amount: true }, 'body.amount'],
   ['POST', `/api/customers/${ids.c1}/deposits`, {}, 'body.amount'],
@@ -72,6 +75,10 @@ const BAD: Case[] = [
   ['POST', '/api/orders', { ...order, price: '15000' }, 'body.price'],
   ['POST', '/api/orders', { ...order, price: Number.MAX_SAFE_INTEGER + 2 }, 'body.price'],
   ['POST', '/api/orders', { ...order, size: 1_000_000, price: 1_000_000_000_000 }, 'body.price'],
+  ['POST', '/api/orders', { ...order, size: Number.MAX_SAFE_INTEGER, price: 1 }, 'body.size'],
+  ['POST', '/api/orders', { ...order, size: 1, price: Number.MAX_SAFE_INTEGER }, 'body.price'],
+  // 6361 × 1416003655831 = 2^53 − 1: a reservation no event can carry.
+  ['POST', '/api/orders', { ...order, size: 6361, price: 1_416_003_655_831 }, 'body.price'],
   ['POST', '/api/orders', { ...order, side: 'HOLD' }, 'body.side'],
   ['POST', '/api/orders', { ...order, side: 'buy' }, 'body.side'],
   ['POST', '/api/orders', { ...order, assetName: 'TRY' }, 'body.assetName'],
@@ -267,4 +274,82 @@ test('when a date-time is a leap second or another form the schema accepts, then
   )
   assert.equal(backwards.statusCode, 400)
   assert.equal(errorOf(backwards).details?.[0]?.field, 'querystring.to')
+})
+
+test('when a date-time names an instant outside years 0001–9999, then 400 names the field and no service is called (PostgreSQL has no year 0: it answered 500)', async (t) => {
+  const gw = await startGateway(t)
+  const { admin } = await gw.tokens()
+  // Year 0, and instants pushed across either end by their offset.
+  const outside = ['0000-06-01T00:00:00Z', '0001-01-01T00:00:00+00:01', '9999-12-31T23:59:59-00:01']
+  for (const sent of outside) {
+    const q = encodeURIComponent(sent)
+    const cases: Array<[string, string]> = [
+      [`/api/orders?startDate=${q}`, 'querystring.startDate'],
+      [`/api/orders?endDate=${q}`, 'querystring.endDate'],
+      [`/api/audit/reports/compliance?customerId=${ids.c1}&from=${q}`, 'querystring.from'],
+      [`/api/audit/analytics?to=${q}`, 'querystring.to'],
+    ]
+    for (const [url, field] of cases) {
+      const res = await gw.request('GET', url, { token: admin })
+      assert.equal(res.statusCode, 400, `${url}: ${res.body}`)
+      assert.equal(errorOf(res).details?.[0]?.field, field, url)
+    }
+  }
+  // The first and last instants of the range still pass.
+  for (const sent of ['0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z']) {
+    const res = await gw.request('GET', `/api/audit/analytics?from=${encodeURIComponent(sent)}`, { token: admin })
+    assert.equal(res.statusCode, 200, `${sent}: ${res.body}`)
+  }
+  assert.deepEqual(gw.world.requests('ListOrders'), [])
+  assert.deepEqual(gw.world.requests('GetComplianceReport'), [])
+  assert.equal(gw.world.requests('GetAnalytics').length, 2)
+})
+
+test('when the orders list is asked for an endDate not after its startDate, then 400 names querystring.endDate and the order service is not called', async (t) => {
+  const gw = await startGateway(t)
+  const { admin } = await gw.tokens()
+  for (const [start, end] of [
+    ['2025-02-01T00:00:00Z', '2025-01-01T00:00:00Z'],
+    ['2025-01-01T03:00:00+03:00', '2025-01-01T00:00:00Z'],
+  ]) {
+    const res = await gw.request('GET', `/api/orders?startDate=${encodeURIComponent(start!)}&endDate=${encodeURIComponent(end!)}`, {
+      token: admin,
+    })
+    assert.equal(res.statusCode, 400, res.body)
+    assert.deepEqual(errorOf(res).details, [{ field: 'querystring.endDate', message: 'must be after startDate' }])
+  }
+  assert.deepEqual(gw.world.requests('ListOrders'), [])
+})
+
+test('when a JSON body holds a lone UTF-16 surrogate (\\ud800), then 400 names the field and no service is called, rather than storing it as replacement characters', async (t) => {
+  const gw = await startGateway(t)
+  const { admin } = await gw.tokens()
+  const json = { 'content-type': 'application/json' }
+  const cases: Array<[string, string, string, string]> = [
+    ['POST', '/api/customers', '{"name":"Ada \\ud800","email":"ada2@example.com","password":"long enough"}', 'body.name'],
+    ['POST', '/api/customers', '{"name":"Ada","email":"ada2@example.com","password":"long \\udfffenough"}', 'body.password'],
+    [
+      'PUT',
+      '/api/notifications/preferences',
+      `{"customerId":"${ids.c1}","preferences":[{"eventType":"OrderMatched","channel":"SMS","enabled":true},{"eventType":"Order\\ud800","channel":"SMS","enabled":true}]}`,
+      'body.preferences.1.eventType',
+    ],
+  ]
+  for (const [method, url, raw, field] of cases) {
+    const res = await gw.request(method, url, { token: admin, body: raw, headers: json })
+    assert.equal(res.statusCode, 400, `${raw}: ${res.body}`)
+    assert.equal(errorOf(res).details?.[0]?.field, field, raw)
+  }
+  // A surrogate pair is one character (an emoji), not a lone surrogate.
+  const emoji = await gw.request('POST', '/api/customers', {
+    token: admin,
+    body: '{"name":"Ada \\ud83d\\udc69","email":"ada3@example.com","password":"long enough"}',
+    headers: json,
+  })
+  assert.equal(emoji.statusCode, 201, emoji.body)
+  assert.equal(emoji.json().name, 'Ada 👩')
+  assert.deepEqual(
+    gw.world.work().map((c) => c.method),
+    ['CreateCustomer'],
+  )
 })

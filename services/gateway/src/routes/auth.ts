@@ -66,7 +66,18 @@ export function authRoutes({ clients, issuer, sessions, throttle, externalIssuer
       principal = principalOfAccount(found)
     }
     await throttle.succeeded(username)
-    return tokens(await sessions.open({ ...principal, username }, factsOf(req)))
+    const grant = await sessions.open({ ...principal, username }, factsOf(req))
+    // A suspension ends the sessions open when it commits; one committed after the status above was
+    // read but before this session opened would miss it. Read again now that it is open: either this
+    // sees the suspension, or the suspension comes later and ends this session with the others.
+    if (
+      principal.role === 'CUSTOMER' &&
+      (await clients.call('customer', 'GetCustomer', { id: principal.customerId! })).status === 'SUSPENDED'
+    ) {
+      await sessions.end(grant.sessionId, 'SUSPENDED', { ...factsOf(req), by: accountIdOf(principal) })
+      throw new AppError('FORBIDDEN', 'This account is suspended')
+    }
+    return tokens(grant)
   }
 
   async function refuse(req: FastifyRequest, username: string): Promise<never> {

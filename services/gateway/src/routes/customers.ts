@@ -129,8 +129,9 @@ export function customerRoutes({ clients, access, tiers, sessions }: RouteDeps):
   async function deposit(req: FastifyRequest<Deposit>, reply: FastifyReply) {
     const p = principalOf(req)
     const asset = req.body.assetName ?? 'TRY'
-    if (p.role === 'CUSTOMER' && asset !== 'TRY') throw forbidden('Customers may deposit TRY only')
+    // Another customer's account answers 404 before anything else is said about it (SPEC §1).
     await access.customer(p, req.params.id)
+    if (p.role === 'CUSTOMER' && asset !== 'TRY') throw forbidden('Customers may deposit TRY only')
     const m = await clients.call('customer', 'RequestDeposit', {
       actor: actorOf(req),
       idempotency_key: idempotencyKeyOf(req),
