@@ -28,6 +28,10 @@ test('when an amount the API would refuse is typed, then it is refused with a re
   }
   assert.equal(parseMoney('1.234', 'en').ok, false) // three decimals
   for (const bad of ['', '0', '1.5', '-1', '9007199254740992']) assert.equal(parseUnits(bad, 'en').ok, false, bad)
+  // The API's limit is 2^53 − 2 (what an event's Avro long holds), one short of MAX_SAFE_INTEGER.
+  assert.equal(parseUnits('9007199254740991', 'en').ok, false)
+  assert.deepEqual(parseUnits('9007199254740990', 'en'), { ok: true, value: 9007199254740990n })
+  assert.equal(parseMoney('90071992547409,91', 'tr').ok, false)
 })
 
 test('when a BUY is sized, then its reservation is size × price in kuruş, exactly, past 2^53', () => {

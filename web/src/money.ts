@@ -7,7 +7,8 @@ import { MESSAGES } from './i18n.ts'
 
 export type Locale = 'en' | 'tr'
 export const CASH = 'TRY'
-export const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+/** The API's largest amount, size, price and size × price (contracts' MAX_AMOUNT: what an event's Avro long holds). */
+export const MAX_AMOUNT = BigInt(Number.MAX_SAFE_INTEGER) - 1n
 
 const SEPARATORS: Record<Locale, { group: string; decimal: string }> = {
   en: { group: ',', decimal: '.' },
@@ -85,7 +86,7 @@ export function parseUnits(text: string, locale: Locale): Parsed {
 function positive(value: bigint, locale: Locale): Parsed {
   const say = MESSAGES[locale].invalid
   if (value <= 0n) return { ok: false, error: say.positive }
-  if (value > MAX_SAFE) return { ok: false, error: say.tooLarge }
+  if (value > MAX_AMOUNT) return { ok: false, error: say.tooLarge }
   return { ok: true, value }
 }
 

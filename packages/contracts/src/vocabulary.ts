@@ -12,6 +12,13 @@ export const ASSET_NAME_RULE = '2–12 capital letters or digits, starting with 
 /** The cash asset (kuruş): the default of a deposit or withdrawal, what a BUY reserves, never traded. */
 export const CASH_ASSET = 'TRY'
 
+/**
+ * The largest amount, size, price or size × price anything accepts: what an event's Avro long
+ * holds (avsc keeps longs within ±(2^53 − 2), one short of Number.MAX_SAFE_INTEGER). A larger
+ * one would pass a request's checks and fail the service writing its event.
+ */
+export const MAX_AMOUNT = Number.MAX_SAFE_INTEGER - 1
+
 export const SIDES = ['BUY', 'SELL'] as const
 export type Side = (typeof SIDES)[number]
 

@@ -1,4 +1,4 @@
-import { ASSET_NAME, ASSET_NAME_PATTERN, CASH_ASSET, isUuid } from '@brokerage/contracts'
+import { ASSET_NAME, ASSET_NAME_PATTERN, CASH_ASSET, isUuid, MAX_AMOUNT } from '@brokerage/contracts'
 import { fieldErrors } from '@brokerage/platform'
 import { normalizeIban } from './iban.js'
 
@@ -10,8 +10,6 @@ export const DEFAULT_ASSET = CASH_ASSET
 export const MAX_PAGE_SIZE = 100
 export const DEFAULT_PAGE_SIZE = 20
 const MAX_PAGE = 2 ** 31 - 1
-/** An Avro long (avsc: DepositRequested's amount) holds integers within ±(2^53 − 2), one short of MAX_SAFE_INTEGER. */
-export const MAX_AMOUNT = Number.MAX_SAFE_INTEGER - 1
 
 // Pragmatic, not RFC 5322: one @, a dot in the domain, no spaces or control characters.
 const EMAIL = /^[^\s@\p{Cc}]{1,64}@[^\s@\p{Cc}.]+(\.[^\s@\p{Cc}.]+)+$/u

@@ -1,4 +1,4 @@
-import { ASSET_NAME_PATTERN, ASSET_NAME_RULE, CUSTOMER_STATUSES, ORDER_STATUSES, SIDES, TIERS } from '@brokerage/contracts'
+import { ASSET_NAME_PATTERN, ASSET_NAME_RULE, CUSTOMER_STATUSES, MAX_AMOUNT, ORDER_STATUSES, SIDES, TIERS } from '@brokerage/contracts'
 import type { Channel__Output } from '@brokerage/contracts/grpc'
 import { errorBodySchema } from '@brokerage/platform'
 
@@ -9,12 +9,6 @@ export const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 
 /** Lower-case canonical UUIDs only: ids are compared as strings (ownership checks). */
 export const uuid = { type: 'string', format: 'uuid', pattern: UUID_PATTERN } as const
-
-/**
- * The largest amount, size or price (or size × price): each travels in an event, whose Avro long
- * (avsc) holds integers within ±(2^53 − 2), one short of Number.MAX_SAFE_INTEGER.
- */
-export const MAX_AMOUNT = Number.MAX_SAFE_INTEGER - 1
 
 /** Amounts, sizes and prices: whole minor units, exact as JSON integers. */
 export const positiveInt = { type: 'integer', minimum: 1, maximum: MAX_AMOUNT } as const

@@ -1,4 +1,4 @@
-import { ASSET_NAME, ASSET_NAME_RULE, CASH_ASSET, isUuid } from '@brokerage/contracts'
+import { ASSET_NAME, ASSET_NAME_RULE, CASH_ASSET, isUuid, MAX_AMOUNT } from '@brokerage/contracts'
 import { fieldErrors, type CallContext, type GrpcHandlers } from '@brokerage/platform'
 import type { Actor__Output as Actor } from '@brokerage/contracts/grpc'
 import { ORDER_STATUSES, SIDES, type OrderStatus, type Side } from './domain.js'
@@ -27,8 +27,8 @@ function checker() {
       } else if (!isUuid(value)) problems.add(field, 'must be a UUID')
     },
     positive(field: string, value: unknown) {
-      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-        problems.add(field, 'must be a positive integer no larger than 2^53−1')
+      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0 || value > MAX_AMOUNT) {
+        problems.add(field, `must be a positive integer no larger than ${MAX_AMOUNT}`)
         return false
       }
       return true
@@ -111,7 +111,7 @@ export function createOrderGrpc(deps: { orders: Orders; listener: StatusListener
       if (!SIDES.includes(req.side as Side)) c.add('side', 'must be BUY or SELL')
       const sizeOk = c.positive('size', req.size)
       const priceOk = c.positive('price', req.price)
-      if (sizeOk && priceOk && !Number.isSafeInteger(req.size * req.price)) c.add('price', 'size × price must be no larger than 2^53−1')
+      if (sizeOk && priceOk && req.size * req.price > MAX_AMOUNT) c.add('price', `size × price must be no larger than ${MAX_AMOUNT}`)
       if (!Number.isInteger(req.wait_ms) || req.wait_ms < 0 || req.wait_ms > MAX_WAIT_MS)
         c.add('wait_ms', `must be between 0 and ${MAX_WAIT_MS}`)
       if (req.idempotency_key.length > MAX_IDEMPOTENCY_KEY) c.add('idempotency_key', `must be at most ${MAX_IDEMPOTENCY_KEY} characters`)

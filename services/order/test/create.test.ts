@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
+import { MAX_AMOUNT } from '@brokerage/contracts'
 import type { CreateOrderRequest } from '@brokerage/contracts/grpc'
 import { failure, startOrder } from './helpers.js'
 
@@ -75,6 +76,10 @@ test('when every field of CreateOrder is bad, then VALIDATION_FAILED names each 
     [{ size: 2 ** 53 }, 'size'],
     [{ price: 0 }, 'price'],
     [{ price: Number.MAX_SAFE_INTEGER + 2 }, 'price'],
+    // Safe integers an event's Avro long cannot hold (its limit is 2^53 − 2): were 500.
+    [{ size: Number.MAX_SAFE_INTEGER }, 'size'],
+    [{ price: Number.MAX_SAFE_INTEGER }, 'price'],
+    [{ size: 6361, price: 1416003655831 }, 'price'],
     // Each is safe, the total is not.
     [{ size: 2 ** 30, price: 2 ** 30 }, 'price'],
     [{ wait_ms: -1 }, 'wait_ms'],
@@ -91,6 +96,15 @@ test('when every field of CreateOrder is bad, then VALIDATION_FAILED names each 
   const { rows } = await h.db.query('SELECT count(*)::int AS n FROM orders')
   assert.equal(rows[0]!.n, 0)
   assert.deepEqual(await h.emitted(), [])
+})
+
+test('when size × price is the largest amount an event holds (2^53 − 2), then the order is placed and its event carries it', async (t) => {
+  const h = await startOrder(t)
+  const customerId = await h.customer()
+  const order = await h.createOrder({ customer_id: customerId, size: 2, price: MAX_AMOUNT / 2 })
+  assert.equal(order.status, 'PENDING')
+  const created = await h.next('OrderCreated', order.id)
+  assert.equal(created.data.size * created.data.price, MAX_AMOUNT)
 })
 
 test('when the customer is unknown to the replica, then NOT_FOUND and nothing is stored', async (t) => {

@@ -16,7 +16,7 @@ import {
   type Trade,
 } from '../api.ts'
 import { isStaff, useApp } from '../context.tsx'
-import { CASH, formatAmount, formatMoney, formatUnits, MAX_SAFE, parseMoney, parseUnits, reservation } from '../money.ts'
+import { CASH, formatAmount, formatMoney, formatUnits, MAX_AMOUNT, parseMoney, parseUnits, reservation } from '../money.ts'
 import { useOrderStatus } from '../live.ts'
 import { Link, replaceSearch, useLocation } from '../router.tsx'
 import { Amount, dayRange, Empty, Field, Form, FormError, isNotFound, Loading, Money, NotFound, Status, TableWrap, When } from '../ui.tsx'
@@ -99,7 +99,7 @@ export function OrderTicket({ customerId }: { customerId: string }) {
   const usable = balances.data?.find((b) => b.assetName === reserveAsset)?.usableSize ?? 0
   let reserveError: string | undefined
   if (reserve && sizeP.ok && priceP.ok) {
-    if (sizeP.value * priceP.value > MAX_SAFE) reserveError = t.tooLarge
+    if (sizeP.value * priceP.value > MAX_AMOUNT) reserveError = t.tooLarge
     else if (reserve.amount > BigInt(usable)) reserveError = t.notEnough(reserveAsset!, formatAmount(reserveAsset!, usable, locale))
   }
 

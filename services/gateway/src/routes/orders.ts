@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import type { OrderStatus, Side } from '@brokerage/contracts'
+import { MAX_AMOUNT, type OrderStatus, type Side } from '@brokerage/contracts'
 import { AppError } from '@brokerage/platform'
 import { isoInstant } from '../date-time.js'
 import * as json from '../json.js'
@@ -11,7 +11,6 @@ import {
   dateTime,
   idempotencyHeaders,
   idParams,
-  MAX_AMOUNT,
   orderJson,
   orderStatus,
   orderWithHistoryJson,
