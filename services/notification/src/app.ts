@@ -29,7 +29,16 @@ export interface NotificationServiceOptions {
     catcher?: { smtpPort: number; httpPort: number }
   }
   sms: { provider: (log: ServiceLog) => SmsProvider }
-  push: { publicKey?: string; privateKey?: string; subject: string; generateKeys: boolean; allowHttp?: boolean; timeoutMs: number }
+  push: {
+    publicKey?: string
+    privateKey?: string
+    subject: string
+    generateKeys: boolean
+    allowHttp?: boolean
+    /** Development and tests: push endpoints on this machine or a private network (refused otherwise). */
+    allowPrivate?: boolean
+    timeoutMs: number
+  }
   /** Where the welcome mail tells the customer to sign in. */
   signInUrl: string
   delivery: { retry: RetryPolicy; concurrency: number; pollMs: number; leaseMs?: number }
@@ -74,7 +83,7 @@ export async function startNotificationService(opts: NotificationServiceOptions)
     const channels: Partial<Record<Channel, ChannelSender>> = {
       EMAIL: email,
       SMS: createSmsSender(opts.sms.provider(log)),
-      WEB_PUSH: createWebPushSender({ db, store, vapid, timeoutMs: opts.push.timeoutMs }),
+      WEB_PUSH: createWebPushSender({ db, store, vapid, timeoutMs: opts.push.timeoutMs, allowPrivate: opts.push.allowPrivate }),
     }
 
     const outcomes = new Counter({
@@ -116,7 +125,14 @@ export async function startNotificationService(opts: NotificationServiceOptions)
 
     runtime.grpc.addService(
       grpcService('notification'),
-      createNotificationGrpc({ db, store, now, vapidPublicKey: vapid.publicKey, allowHttpPush: opts.push.allowHttp }),
+      createNotificationGrpc({
+        db,
+        store,
+        now,
+        vapidPublicKey: vapid.publicKey,
+        allowHttpPush: opts.push.allowHttp,
+        allowPrivatePush: opts.push.allowPrivate,
+      }),
     )
     const handlers = createNotificationHandlers({
       db,

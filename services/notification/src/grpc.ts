@@ -4,6 +4,7 @@ import { AppError, fieldErrors, type Db, type GrpcHandlers } from '@brokerage/pl
 import { CHANNELS, type Channel, type Contact, type PushSubscriptionRow, type Store } from './store.js'
 import { DEFAULT_ON } from './messages.js'
 import { KINDS, LOCALES, type Locale } from './templates.js'
+import { literalHostProblem } from './channels/public-host.js'
 
 // brokerage.notification.v1.NotificationService: every bad field reported at once before
 // anything is read or written; rows mapped to the proto's snake_case, "" standing for absent.
@@ -39,6 +40,8 @@ export function createNotificationGrpc(deps: {
   vapidPublicKey: string
   /** Tests and development only: a push endpoint on plain http (a local test push service). */
   allowHttpPush?: boolean
+  /** Development and tests: push endpoints on this machine or a private network. */
+  allowPrivatePush?: boolean
 }): GrpcHandlers<'notification'> {
   const { db, store, now } = deps
 
@@ -163,6 +166,10 @@ export function createNotificationGrpc(deps: {
       const schemes = deps.allowHttpPush ? ['https:', 'http:'] : ['https:']
       if (!url || !schemes.includes(url.protocol) || req.endpoint.length > 2000)
         c.add('endpoint', 'must be an https URL of at most 2000 characters')
+      else if (!deps.allowPrivatePush) {
+        const problem = literalHostProblem(url)
+        if (problem) c.add('endpoint', `${problem}: a push service's URL`)
+      }
       if (base64urlBytes(req.p256dh) !== 65) c.add('p256dh', 'must be the base64url of a 65-byte P-256 public key')
       if (base64urlBytes(req.auth) !== 16) c.add('auth', 'must be the base64url of a 16-byte secret')
       c.done()

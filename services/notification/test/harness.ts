@@ -58,6 +58,8 @@ export interface HarnessOptions {
   retry?: NotificationServiceOptions['delivery']['retry']
   timeoutMs?: number
   smtpMaxConnections?: number
+  /** false: push endpoints on private addresses are refused, as in production. */
+  pushAllowPrivate?: boolean
 }
 
 export async function startHarness(t: TestContext, o: HarnessOptions = {}) {
@@ -84,7 +86,14 @@ export async function startHarness(t: TestContext, o: HarnessOptions = {}) {
             timeoutMs: o.timeoutMs ?? 5_000,
           }),
       },
-      push: { subject: 'mailto:ops@brokerage.test', generateKeys: true, allowHttp: true, timeoutMs: o.timeoutMs ?? 5_000 },
+      push: {
+        subject: 'mailto:ops@brokerage.test',
+        generateKeys: true,
+        allowHttp: true,
+        // The tests' push services listen on 127.0.0.1.
+        allowPrivate: o.pushAllowPrivate ?? true,
+        timeoutMs: o.timeoutMs ?? 5_000,
+      },
       signInUrl: 'https://brokerage.test/login',
       // Quick retries keep the tests short; the policy's shape is what is tested, not its pace.
       delivery: { retry: o.retry ?? { attempts: 3, initialDelayMs: 20, maxDelayMs: 100 }, concurrency: 8, pollMs: 20 },

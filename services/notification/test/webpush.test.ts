@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createECDH, randomBytes, randomUUID } from 'node:crypto'
 import * as ece from 'http_ece'
-import { eventually } from '@brokerage/platform/testing'
+import { eventually, failure } from '@brokerage/platform/testing'
 import { actor, recordingServer, startHarness } from './harness.js'
 
 // A local push service stands in for the browser vendor's: it records the request, and the
@@ -109,4 +109,57 @@ test('when one of two push subscriptions fails once, then the retry goes to that
   ] as const) {
     assert.equal(decrypt(req.body).title, 'Deposit of 250.00 TRY completed')
   }
+})
+
+test('when a push endpoint names this machine or a private network, then it is refused when added and never called when delivering', async (t) => {
+  const h = await startHarness(t, { pushAllowPrivate: false })
+  const push = await recordingServer(t)
+  const { customerId } = await h.customer()
+  const browser = createECDH('prime256v1')
+  browser.generateKeys()
+  const keys = { p256dh: browser.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') }
+  for (const endpoint of [
+    `${push.url}/push/x`,
+    'https://localhost/push',
+    'https://api.localhost./push',
+    'https://[::1]:8443/push',
+    'https://169.254.169.254/latest/meta-data',
+    'https://10.0.0.7/push',
+    'https://192.168.1.1/push',
+    'https://[::ffff:127.0.0.1]/push',
+    'https://2130706433/push', // 127.0.0.1 as one number
+  ]) {
+    const err = await failure(h.call('AddPushSubscription', { actor, customer_id: customerId, endpoint, ...keys }))
+    assert.equal(err.code, 'VALIDATION_FAILED', endpoint)
+    assert.deepEqual(
+      (err.details as Array<{ field: string }>).map((d) => d.field),
+      ['endpoint'],
+      endpoint,
+    )
+  }
+  assert.deepEqual((await h.call('GetContact', { customer_id: customerId })).push_subscriptions, [])
+
+  // A subscription stored before this check (or by a name that now resolves inward) is not called.
+  await h.db.query(
+    'INSERT INTO push_subscriptions (id, customer_id, endpoint, p256dh, auth, created_at) VALUES ($1, $2, $3, $4, $5, now())',
+    [randomUUID(), customerId, `${push.url}/push/stored`, keys.p256dh, keys.auth],
+  )
+  await h.call('SetPreferences', {
+    actor,
+    customer_id: customerId,
+    preferences: [{ event_type: 'DepositCompleted', channel: 'WEB_PUSH', enabled: true }],
+  })
+  await h.event('DepositCompleted', {
+    movementId: randomUUID(),
+    customerId,
+    assetName: 'TRY',
+    amount: 100,
+    completedAt: new Date().toISOString(),
+  })
+  const failed = await eventually(async () =>
+    (await h.deliveries(customerId)).find((d) => d.channel === 'WEB_PUSH' && d.status === 'FAILED'),
+  )
+  assert.equal(failed.attempts, 1)
+  assert.equal(failed.last_error, 'endpoint not called: its host must be a public address')
+  assert.equal(push.requests.items.length, 0)
 })

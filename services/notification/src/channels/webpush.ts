@@ -2,6 +2,7 @@ import webpush from 'web-push'
 import type { Db } from '@brokerage/platform'
 import type { ClaimedDelivery, Store } from '../store.js'
 import { PermanentDeliveryError, type ChannelSender } from './port.js'
+import { publicHostProblem, type Lookup } from './public-host.js'
 
 export interface VapidKeys {
   publicKey: string
@@ -23,6 +24,9 @@ export function createWebPushSender(deps: {
   vapid: VapidKeys
   timeoutMs: number
   ttlSeconds?: number
+  /** Development and tests: endpoints on this machine or a private network are called too. */
+  allowPrivate?: boolean
+  lookup?: Lookup
 }): ChannelSender {
   return {
     async send(d: ClaimedDelivery) {
@@ -38,6 +42,10 @@ export function createWebPushSender(deps: {
           contentEncoding: 'aes128gcm',
         },
       )
+      if (!deps.allowPrivate) {
+        const problem = await publicHostProblem(new URL(req.endpoint), deps.lookup)
+        if (problem) throw new PermanentDeliveryError(`endpoint not called: its host ${problem}`)
+      }
       const res = await fetch(req.endpoint, {
         method: req.method,
         headers: req.headers as Record<string, string>,
