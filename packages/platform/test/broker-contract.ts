@@ -138,6 +138,24 @@ export function brokerContract(
     assert.equal(overlaps, 0, 'no partition was handled by two members at once')
   })
 
+  test(`${name}: when members of one group read different topics, then every partition of each topic is read by a member that reads it`, async (t) => {
+    const { bus, topic, group } = await setup(t)
+    const other = `${topic}-b`
+    const producer = await bus()
+    await producer.ensureTopic(topic, { partitions: 4 })
+    await producer.ensureTopic(other, { partitions: 4 })
+    const got = createCollector<Message>()
+    const handleBatch = async (b: Batch) => b.messages.forEach((m) => got.push(m))
+    // As in a rolling deploy where the new version also reads `other`, or two dead-letter replays of different topics.
+    const a = await (await bus()).consume({ groupId: group, topics: [topic], handleBatch })
+    const b = await (await bus()).consume({ groupId: group, topics: [topic, other], handleBatch })
+    await a.ready()
+    await b.ready()
+    await producer.publish(Array.from({ length: 40 }, (_, i) => rec(i % 2 ? other : topic, `k${i}`, `m${i}`)))
+    await got.until((i) => i.length >= 40, { what: 'the records of both topics' })
+    assert.equal(new Set(got.items.map(text)).size, 40)
+  })
+
   test(`${name}: when a message keeps failing, then it goes to the DLQ after bounded retries with its error, and the partition keeps flowing`, async (t) => {
     const { bus, topic, group } = await setup(t)
     const b = await bus()

@@ -57,6 +57,39 @@ export interface GroupConsumerOptions extends ConsumeOptions {
 
 export const tpKey = (tp: Assignment) => `${tp.topic}\u0000${tp.partition}`
 
+/** A live member of a group, as assignment sees it; `topics` null: a member that did not say (read as every topic). */
+export interface GroupMember {
+  id: string
+  topics: readonly string[] | null
+}
+
+/**
+ * The partitions member `self` should own. Members of one group may read different topics (a
+ * rolling deploy that adds a topic, dead-letter replays of two topics at once): each partition
+ * goes to a member that reads its topic, or a partition nobody takes is never read. The
+ * partitions of all the group's topics, in one sorted list, go round the members that read
+ * them; when every member reads the same topics, partition i goes to member i mod n.
+ */
+export async function assignPartitions(
+  self: string,
+  members: readonly GroupMember[],
+  partitionsOf: (topic: string) => number | Promise<number>,
+): Promise<Assignment[]> {
+  const sorted = [...members].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const mine = sorted.find((m) => m.id === self)?.topics
+  if (!mine) return []
+  const topics = [...new Set(sorted.flatMap((m) => m.topics ?? []))].sort()
+  const out: Assignment[] = []
+  let i = 0
+  for (const topic of topics) {
+    const readers = sorted.filter((m) => !m.topics || m.topics.includes(topic))
+    const n = await partitionsOf(topic)
+    for (let partition = 0; partition < n; partition++, i++)
+      if (readers[i % readers.length]!.id === self && mine.includes(topic)) out.push({ topic, partition })
+  }
+  return out
+}
+
 interface Owned {
   tp: Assignment
   position: number
