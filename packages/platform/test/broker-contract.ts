@@ -224,6 +224,34 @@ export function brokerContract(
     assert.equal(after[0]!.replayed, true)
   })
 
+  test(`${name}: when two replays of one dead-letter topic overlap, then both finish and each dead letter is replayed once`, async (t) => {
+    const { bus, topic } = await setup(t)
+    const dlq = dlqTopicOf(topic)
+    const producer = await bus()
+    await producer.ensureTopic(topic, { partitions: 2 })
+    await producer.ensureTopic(dlq, { partitions: 2 })
+    await producer.publish(Array.from({ length: 6 }, (_, i) => rec(dlq, `k${i}`, `dead-${i}`)))
+    const replayed = createCollector<string>()
+    await producer.consume({
+      groupId: `${topic}-readers`,
+      topics: [topic],
+      handleBatch: async (b) => b.messages.forEach((m) => replayed.push(text(m))),
+    })
+    // The first replay is held in its first republish until the second has seen what is left to replay and joins.
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    const [busA, busB] = [await bus(), await bus()]
+    const first: MessageBus = { ...busA, publish: async (records) => held.then(() => busA.publish(records)) }
+    const second: MessageBus = { ...busB, consume: (o) => (release(), busB.consume(o)) }
+    const counts: number[] = []
+    void replayAll(first, dlq).then((n) => counts.push(n))
+    void replayAll(second, dlq).then((n) => counts.push(n))
+    await waitFor(() => counts.length === 2, 'both replays to finish')
+    assert.equal(counts[0]! + counts[1]!, 6, 'each dead letter replayed by one of them')
+    await replayed.until((i) => i.length >= 6, { what: 'the replayed messages' })
+    assert.equal(new Set(replayed.items).size, 6)
+  })
+
   test(`${name}: when a member stops and the group restarts, then it resumes from the committed offset; a new group can start from the latest`, async (t) => {
     const { bus, topic, group } = await setup(t)
     const b = await bus()
