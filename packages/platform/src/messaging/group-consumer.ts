@@ -64,30 +64,33 @@ export interface GroupMember {
 }
 
 /**
- * The partitions member `self` should own. Members of one group may read different topics (a
- * rolling deploy that adds a topic, dead-letter replays of two topics at once): each partition
- * goes to a member that reads its topic, or a partition nobody takes is never read. The
- * partitions of all the group's topics, in one sorted list, go round the members that read
- * them; when every member reads the same topics, partition i goes to member i mod n.
+ * Splits the partitions of a group's topics among its members. Members of one group may read
+ * different topics (a rolling deploy that adds a topic, dead-letter replays of two topics at
+ * once): each partition goes to a member that reads its topic, or a partition nobody takes is
+ * never read. The partitions of all the topics, in one sorted list, go round the members that
+ * read them; when every member reads the same topics, partition i goes to member i mod n.
  */
+export function assignRoundRobin(members: readonly GroupMember[], partitionsOf: ReadonlyMap<string, number>): Map<string, Assignment[]> {
+  const sorted = [...members].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const out = new Map<string, Assignment[]>(sorted.map((m) => [m.id, []]))
+  let i = 0
+  for (const topic of [...partitionsOf.keys()].sort()) {
+    const readers = sorted.filter((m) => !m.topics || m.topics.includes(topic))
+    for (let partition = 0; partition < partitionsOf.get(topic)!; partition++, i++)
+      if (readers.length) out.get(readers[i % readers.length]!.id)!.push({ topic, partition })
+  }
+  return out
+}
+
+/** The partitions member `self` should own (assignRoundRobin), the topics' partition counts read as needed. */
 export async function assignPartitions(
   self: string,
   members: readonly GroupMember[],
   partitionsOf: (topic: string) => number | Promise<number>,
 ): Promise<Assignment[]> {
-  const sorted = [...members].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-  const mine = sorted.find((m) => m.id === self)?.topics
-  if (!mine) return []
-  const topics = [...new Set(sorted.flatMap((m) => m.topics ?? []))].sort()
-  const out: Assignment[] = []
-  let i = 0
-  for (const topic of topics) {
-    const readers = sorted.filter((m) => !m.topics || m.topics.includes(topic))
-    const n = await partitionsOf(topic)
-    for (let partition = 0; partition < n; partition++, i++)
-      if (readers[i % readers.length]!.id === self && mine.includes(topic)) out.push({ topic, partition })
-  }
-  return out
+  const counts = new Map<string, number>()
+  for (const topic of new Set(members.flatMap((m) => m.topics ?? []))) counts.set(topic, await partitionsOf(topic))
+  return assignRoundRobin(members, counts).get(self) ?? []
 }
 
 interface Owned {
