@@ -135,22 +135,16 @@ export function createPgGroupBackend(o: PgGroupBackendOptions): GroupBackend {
          ON CONFLICT (group_id, member_id) DO UPDATE SET pid = EXCLUDED.pid, backend_start = EXCLUDED.backend_start, joined_at = now()`,
         [groupId, memberId, o.topics],
       )
-      // Held while this connection lives: the others see it in pg_locks, which every role may read
-      // (pg_stat_activity hides another role's backend_start, so by it alone such a member looks dead).
-      // Keyed by the connection too, so a new connection never waits on an old one the server has not yet seen die.
-      await q("SELECT pg_try_advisory_lock(hashtext($1), hashtext($2 || '/' || pg_backend_pid()))", [groupId, `member/${memberId}`])
       await q('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, groupId])
     },
     async desiredAssignment() {
       // Members whose connection is gone are dead: forget them, and tell the others. One
       // round trip while nothing changes, as this runs every rebalance interval before a fetch.
+      // pg_stat_activity hides the backend_start of another role's session (a service with a user of its own): its pid must do.
       const { rows } = await q<{ members: GroupMember[]; gone: number }>(
         `WITH gone AS (
            DELETE FROM bus_members m WHERE group_id = $1 AND NOT EXISTS
-             (SELECT 1 FROM pg_stat_activity a WHERE a.pid = m.pid AND a.backend_start = m.backend_start)
-           AND NOT EXISTS
-             (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.pid = m.pid AND l.objsubid = 2
-              AND l.classid = hashtext(m.group_id)::oid AND l.objid = hashtext('member/' || m.member_id || '/' || m.pid)::oid)
+             (SELECT 1 FROM pg_stat_activity a WHERE a.pid = m.pid AND (a.backend_start = m.backend_start OR a.backend_start IS NULL))
            RETURNING member_id
          )
          SELECT coalesce((SELECT json_agg(json_build_object('id', member_id, 'topics', topics)) FROM bus_members
