@@ -342,3 +342,36 @@ test('when members of a group read different topics, then each partition goes to
   assert.equal(owners('a').length, 4)
   assert.deepEqual(new Set(owners('a').map((o) => o.split(':')[0])), new Set(['0', '1', '2', '3']))
 })
+
+test('when joining the group fails at the start (the broker is briefly away), then the member joins again and consumes', async (t) => {
+  let joins = 0
+  const record: Message = { topic: 't', partition: 0, offset: 0, key: 'k', value: Buffer.from('a'), headers: {}, timestamp: new Date() }
+  const backend: GroupBackend = {
+    async join() {
+      if (++joins === 1) throw new Error('sorry, too many clients already')
+    },
+    async rejoin() {
+      await backend.join()
+    },
+    desiredAssignment: async () => [{ topic: 't', partition: 0 }],
+    acquire: async () => true,
+    release: async () => {},
+    committed: async () => new Map(),
+    endOffsets: async () => new Map(),
+    fetch: async (positions) => (positions[0]!.offset === 0 ? [record] : []),
+    commit: async () => {},
+    onWake() {},
+    leave: async () => {},
+    kill() {},
+  }
+  const handled = createCollector<string>()
+  const consumer = startGroupConsumer(backend, {
+    groupId: 'g',
+    topics: ['t'],
+    redeliveryDelayMs: 10,
+    handleBatch: async (b) => b.messages.forEach((m) => handled.push(m.value.toString())),
+  })
+  t.after(() => consumer.stop())
+  await handled.until((x) => x.includes('a'), { what: 'the record, after joining again' })
+  assert.equal(joins, 2)
+})

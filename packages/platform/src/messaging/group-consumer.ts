@@ -302,9 +302,15 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
   })
 
   async function loop() {
-    await backend.join()
+    let joined = false
     while (running) {
       try {
+        // A first join that fails (the broker briefly away) is retried as any lost connection is,
+        // or the member would never consume while its process runs on.
+        if (!joined) {
+          joined = true
+          await backend.join()
+        }
         await iterate()
       } catch (err) {
         // Lost connection or broker trouble: finish what runs, give up ownership, join again.
