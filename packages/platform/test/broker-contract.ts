@@ -138,6 +138,24 @@ export function brokerContract(
     assert.equal(overlaps, 0, 'no partition was handled by two members at once')
   })
 
+  test(`${name}: when members of one group read different topics, then every partition of each topic is read by a member that reads it`, async (t) => {
+    const { bus, topic, group } = await setup(t)
+    const other = `${topic}-b`
+    const producer = await bus()
+    await producer.ensureTopic(topic, { partitions: 4 })
+    await producer.ensureTopic(other, { partitions: 4 })
+    const got = createCollector<Message>()
+    const handleBatch = async (b: Batch) => b.messages.forEach((m) => got.push(m))
+    // As in a rolling deploy where the new version also reads `other`, or two dead-letter replays of different topics.
+    const a = await (await bus()).consume({ groupId: group, topics: [topic], handleBatch })
+    const b = await (await bus()).consume({ groupId: group, topics: [topic, other], handleBatch })
+    await a.ready()
+    await b.ready()
+    await producer.publish(Array.from({ length: 40 }, (_, i) => rec(i % 2 ? other : topic, `k${i}`, `m${i}`)))
+    await got.until((i) => i.length >= 40, { what: 'the records of both topics' })
+    assert.equal(new Set(got.items.map(text)).size, 40)
+  })
+
   test(`${name}: when a message keeps failing, then it goes to the DLQ after bounded retries with its error, and the partition keeps flowing`, async (t) => {
     const { bus, topic, group } = await setup(t)
     const b = await bus()
@@ -204,6 +222,34 @@ export function brokerContract(
     assert.equal(await replayAll(b, dlqTopicOf(topic)), 0)
     const after = await listDeadLetters(b, { topic })
     assert.equal(after[0]!.replayed, true)
+  })
+
+  test(`${name}: when two replays of one dead-letter topic overlap, then both finish and each dead letter is replayed once`, async (t) => {
+    const { bus, topic } = await setup(t)
+    const dlq = dlqTopicOf(topic)
+    const producer = await bus()
+    await producer.ensureTopic(topic, { partitions: 2 })
+    await producer.ensureTopic(dlq, { partitions: 2 })
+    await producer.publish(Array.from({ length: 6 }, (_, i) => rec(dlq, `k${i}`, `dead-${i}`)))
+    const replayed = createCollector<string>()
+    await producer.consume({
+      groupId: `${topic}-readers`,
+      topics: [topic],
+      handleBatch: async (b) => b.messages.forEach((m) => replayed.push(text(m))),
+    })
+    // The first replay is held in its first republish until the second has seen what is left to replay and joins.
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    const [busA, busB] = [await bus(), await bus()]
+    const first: MessageBus = { ...busA, publish: async (records) => held.then(() => busA.publish(records)) }
+    const second: MessageBus = { ...busB, consume: (o) => (release(), busB.consume(o)) }
+    const counts: number[] = []
+    void replayAll(first, dlq).then((n) => counts.push(n))
+    void replayAll(second, dlq).then((n) => counts.push(n))
+    await waitFor(() => counts.length === 2, 'both replays to finish')
+    assert.equal(counts[0]! + counts[1]!, 6, 'each dead letter replayed by one of them')
+    await replayed.until((i) => i.length >= 6, { what: 'the replayed messages' })
+    assert.equal(new Set(replayed.items).size, 6)
   })
 
   test(`${name}: when a member stops and the group restarts, then it resumes from the committed offset; a new group can start from the latest`, async (t) => {

@@ -19,6 +19,8 @@ export interface DeadLetter {
 }
 
 const REPLAY_GROUP = 'dlq-replayer'
+/** How often a replay looks at the group's committed offsets, for the partitions another replay handles. */
+const REPLAY_POLL_MS = 200
 
 export const isDlqTopic = (topic: string) => topic.endsWith('.dlq')
 
@@ -100,7 +102,27 @@ export async function replayAll(bus: MessageBus, dlqTopic: string): Promise<numb
   })
   for (const p of lag) if (p.lag === 0) remaining.set(p.partition, 0)
   check()
-  await done
+  // Another replay of the topic may be running (two operators, a retried command): the group splits
+  // the partitions between them, or the other replays them all before this one gets any. Those
+  // partitions are done once the group's committed offsets reach the ends seen at the start.
+  let polling = false
+  const poll = setInterval(() => {
+    if (polling) return
+    polling = true
+    bus
+      .lag(REPLAY_GROUP, [dlqTopic])
+      .then((now) => {
+        for (const p of now) if (p.committed >= (remaining.get(p.partition) ?? 0)) remaining.set(p.partition, 0)
+        check()
+      })
+      .catch(() => {}) // asked again at the next tick
+      .finally(() => (polling = false))
+  }, REPLAY_POLL_MS)
+  try {
+    await done
+  } finally {
+    clearInterval(poll)
+  }
   await consumer.stop()
   return count
 }

@@ -1,7 +1,7 @@
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { createCollector } from '../testing.js'
-import { startGroupConsumer, type GroupBackend } from './group-consumer.js'
+import { assignRoundRobin, startGroupConsumer, type GroupBackend } from './group-consumer.js'
 import type { Assignment, Message } from './port.js'
 
 type Offsets = Array<Assignment & { offset: number }>
@@ -305,4 +305,73 @@ test('when records arrive before handled offsets have waited commitWithFetchAfte
     f.commits.items.map((c) => c.map((o) => [o.partition, o.offset])),
     [[[0, 2]]],
   )
+})
+
+test('when partitions are assigned round-robin, then members split them evenly without overlap', () => {
+  const split = assignRoundRobin(
+    [
+      { id: 'm-b', topics: ['t'] },
+      { id: 'm-a', topics: ['t'] },
+    ],
+    new Map([['t', 4]]),
+  )
+  assert.deepEqual(split.get('m-a'), [
+    { topic: 't', partition: 0 },
+    { topic: 't', partition: 2 },
+  ])
+  assert.deepEqual(split.get('m-b'), [
+    { topic: 't', partition: 1 },
+    { topic: 't', partition: 3 },
+  ])
+})
+
+test('when members of a group read different topics, then each partition goes to one member that reads its topic', () => {
+  const split = assignRoundRobin(
+    [
+      { id: 'm-a', topics: ['a'] },
+      { id: 'm-b', topics: ['a', 'b'] },
+    ],
+    new Map([
+      ['a', 4],
+      ['b', 4],
+    ]),
+  )
+  const owners = (topic: string) =>
+    [...split].flatMap(([id, tps]) => tps.filter((tp) => tp.topic === topic).map((tp) => `${tp.partition}:${id}`)).sort()
+  assert.deepEqual(owners('b'), ['0:m-b', '1:m-b', '2:m-b', '3:m-b'])
+  assert.equal(owners('a').length, 4)
+  assert.deepEqual(new Set(owners('a').map((o) => o.split(':')[0])), new Set(['0', '1', '2', '3']))
+})
+
+test('when joining the group fails at the start (the broker is briefly away), then the member joins again and consumes', async (t) => {
+  let joins = 0
+  const record: Message = { topic: 't', partition: 0, offset: 0, key: 'k', value: Buffer.from('a'), headers: {}, timestamp: new Date() }
+  const backend: GroupBackend = {
+    async join() {
+      if (++joins === 1) throw new Error('sorry, too many clients already')
+    },
+    async rejoin() {
+      await backend.join()
+    },
+    desiredAssignment: async () => [{ topic: 't', partition: 0 }],
+    acquire: async () => true,
+    release: async () => {},
+    committed: async () => new Map(),
+    endOffsets: async () => new Map(),
+    fetch: async (positions) => (positions[0]!.offset === 0 ? [record] : []),
+    commit: async () => {},
+    onWake() {},
+    leave: async () => {},
+    kill() {},
+  }
+  const handled = createCollector<string>()
+  const consumer = startGroupConsumer(backend, {
+    groupId: 'g',
+    topics: ['t'],
+    redeliveryDelayMs: 10,
+    handleBatch: async (b) => b.messages.forEach((m) => handled.push(m.value.toString())),
+  })
+  t.after(() => consumer.stop())
+  await handled.until((x) => x.includes('a'), { what: 'the record, after joining again' })
+  assert.equal(joins, 2)
 })

@@ -57,6 +57,42 @@ export interface GroupConsumerOptions extends ConsumeOptions {
 
 export const tpKey = (tp: Assignment) => `${tp.topic}\u0000${tp.partition}`
 
+/** A live member of a group, as assignment sees it; `topics` null: a member that did not say (read as every topic). */
+export interface GroupMember {
+  id: string
+  topics: readonly string[] | null
+}
+
+/**
+ * Splits the partitions of a group's topics among its members. Members of one group may read
+ * different topics (a rolling deploy that adds a topic, dead-letter replays of two topics at
+ * once): each partition goes to a member that reads its topic, or a partition nobody takes is
+ * never read. The partitions of all the topics, in one sorted list, go round the members that
+ * read them; when every member reads the same topics, partition i goes to member i mod n.
+ */
+export function assignRoundRobin(members: readonly GroupMember[], partitionsOf: ReadonlyMap<string, number>): Map<string, Assignment[]> {
+  const sorted = [...members].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const out = new Map<string, Assignment[]>(sorted.map((m) => [m.id, []]))
+  let i = 0
+  for (const topic of [...partitionsOf.keys()].sort()) {
+    const readers = sorted.filter((m) => !m.topics || m.topics.includes(topic))
+    for (let partition = 0; partition < partitionsOf.get(topic)!; partition++, i++)
+      if (readers.length) out.get(readers[i % readers.length]!.id)!.push({ topic, partition })
+  }
+  return out
+}
+
+/** The partitions member `self` should own (assignRoundRobin), the topics' partition counts read as needed. */
+export async function assignPartitions(
+  self: string,
+  members: readonly GroupMember[],
+  partitionsOf: (topic: string) => number | Promise<number>,
+): Promise<Assignment[]> {
+  const counts = new Map<string, number>()
+  for (const topic of new Set(members.flatMap((m) => m.topics ?? []))) counts.set(topic, await partitionsOf(topic))
+  return assignRoundRobin(members, counts).get(self) ?? []
+}
+
 interface Owned {
   tp: Assignment
   position: number
@@ -266,9 +302,15 @@ export function startGroupConsumer(backend: GroupBackend, opts: GroupConsumerOpt
   })
 
   async function loop() {
-    await backend.join()
+    let joined = false
     while (running) {
       try {
+        // A first join that fails (the broker briefly away) is retried as any lost connection is,
+        // or the member would never consume while its process runs on.
+        if (!joined) {
+          joined = true
+          await backend.join()
+        }
         await iterate()
       } catch (err) {
         // Lost connection or broker trouble: finish what runs, give up ownership, join again.

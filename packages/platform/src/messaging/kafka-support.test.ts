@@ -3,7 +3,6 @@ import assert from 'node:assert/strict'
 import { compatibilityPartitioner, defaultPartitioner, murmur2 as clientMurmur2 } from '@platformatic/kafka'
 import { murmur2, partitionFor } from './partitioner.js'
 import {
-  assignRoundRobin,
   decodeAssignment,
   decodeSubscription,
   encodeAssignment,
@@ -114,16 +113,7 @@ test('when a group committed some partitions, then lag counts the others from ze
   )
 })
 
-test('when partitions are assigned round-robin, then members split them evenly without overlap, and the protocol bytes round-trip', () => {
-  const split = assignRoundRobin(['m-b', 'm-a'], new Map([['t', 4]]))
-  assert.deepEqual(split.get('m-a'), [
-    { topic: 't', partition: 0 },
-    { topic: 't', partition: 2 },
-  ])
-  assert.deepEqual(split.get('m-b'), [
-    { topic: 't', partition: 1 },
-    { topic: 't', partition: 3 },
-  ])
+test('when an assignment is encoded, then the protocol bytes round-trip', () => {
   const tps = [
     { topic: 'orders', partition: 0 },
     { topic: 'orders', partition: 5 },

@@ -145,20 +145,6 @@ export function partitionLags(topics: string[], ends: Map<string, number[]>, com
   )
 }
 
-/**
- * Round-robin over every partition of the subscribed topics, members in id order: each
- * member gets every n-th partition, so a group of two splits four partitions two and two.
- */
-export function assignRoundRobin(memberIds: string[], partitionsOf: Map<string, number>): Map<string, Assignment[]> {
-  const members = [...memberIds].sort()
-  const out = new Map<string, Assignment[]>(members.map((m) => [m, []]))
-  const all = [...partitionsOf.keys()]
-    .sort()
-    .flatMap((topic) => Array.from({ length: partitionsOf.get(topic)! }, (_, partition) => ({ topic, partition })))
-  all.forEach((tp, i) => out.get(members[i % members.length]!)!.push(tp))
-  return out
-}
-
 // The classic consumer protocol's bytes (ConsumerProtocolSubscription / ConsumerProtocolAssignment,
 // version 0), so tools such as kafka-consumer-groups describe the group as any other.
 

@@ -13,9 +13,8 @@ import {
   type ClusterMetadata,
 } from '@platformatic/kafka'
 import { partitionFor } from './partitioner.js'
-import { startGroupConsumer, tpKey, type GroupBackend, type GroupConsumerOptions } from './group-consumer.js'
+import { assignRoundRobin, startGroupConsumer, tpKey, type GroupBackend, type GroupConsumerOptions } from './group-consumer.js'
 import {
-  assignRoundRobin,
   decodeAssignment,
   decodeSubscription,
   encodeAssignment,
@@ -232,13 +231,10 @@ export async function createKafkaBus(opts: KafkaBusOptions): Promise<MessageBus>
           generationId = joined.generationId
           let plan: Array<{ memberId: string; assignment: Buffer }> = []
           if (joined.leader === memberId) {
-            const topics = new Set(joined.members.flatMap((m) => (m.metadata ? decodeSubscription(m.metadata) : [])))
+            const members = joined.members.map((m) => ({ id: m.memberId, topics: m.metadata ? decodeSubscription(m.metadata) : [] }))
             const counts = new Map<string, number>()
-            for (const t of topics) counts.set(t, await partitionsOf(t))
-            const split = assignRoundRobin(
-              joined.members.map((m) => m.memberId),
-              counts,
-            )
+            for (const t of new Set(members.flatMap((m) => m.topics))) counts.set(t, await partitionsOf(t))
+            const split = assignRoundRobin(members, counts)
             plan = [...split].map(([id, tps]) => ({ memberId: id, assignment: encodeAssignment(tps) }))
           }
           const synced = await syncGroupV5.api.async(c, groupId, generationId, memberId, null, 'consumer', PROTOCOL, plan)

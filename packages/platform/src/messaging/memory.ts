@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { partitionFor } from './partitioner.js'
-import { startGroupConsumer, tpKey, type GroupBackend, type GroupConsumerOptions } from './group-consumer.js'
+import { assignPartitions, startGroupConsumer, tpKey, type GroupBackend, type GroupConsumerOptions } from './group-consumer.js'
 import {
   DEFAULT_PARTITIONS,
   type Assignment,
@@ -12,7 +12,8 @@ import {
 } from './port.js'
 
 interface Group {
-  members: Set<string>
+  /** Member id → the topics it reads. */
+  members: Map<string, string[]>
   owners: Map<string, string>
   committed: Map<string, number>
   listeners: Map<string, (reason: 'data' | 'group', partitions?: Assignment[]) => void>
@@ -35,7 +36,7 @@ export function createMemoryBus(opts: { defaultPartitions?: number } = {}): Mess
   const groupOf = (id: string) => {
     let g = groups.get(id)
     if (!g) {
-      g = { members: new Set(), owners: new Map(), committed: new Map(), listeners: new Map() }
+      g = { members: new Map(), owners: new Map(), committed: new Map(), listeners: new Map() }
       groups.set(id, g)
     }
     return g
@@ -81,19 +82,17 @@ export function createMemoryBus(opts: { defaultPartitions?: number } = {}): Mess
       const backend: GroupBackend = {
         async join() {
           for (const t of o.topics) ensure(t)
-          g.members.add(memberId)
+          g.members.set(memberId, o.topics)
           notify(g, 'group')
         },
         async rejoin() {
           await backend.join()
         },
         async desiredAssignment() {
-          const members = [...g.members].sort()
-          const index = members.indexOf(memberId)
           // Cut off (severMembers): it notices, as a member of a durable broker does, and joins again.
-          if (index < 0) throw new Error('this member is no longer in its group; joining again')
-          const all = o.topics.flatMap((topic) => ensure(topic).map((_, partition) => ({ topic, partition })))
-          return all.filter((_, i) => i % members.length === index)
+          if (!g.members.has(memberId)) throw new Error('this member is no longer in its group; joining again')
+          const members = [...g.members].map(([id, topics]) => ({ id, topics }))
+          return assignPartitions(memberId, members, (topic) => ensure(topic).length)
         },
         async acquire(tp) {
           const owner = g.owners.get(tpKey(tp))

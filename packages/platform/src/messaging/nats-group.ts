@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream'
 import type { KV, Kvm, KvWatchEntry } from '@nats-io/kv'
-import { tpKey, type GroupBackend } from './group-consumer.js'
+import { assignPartitions, tpKey, type GroupBackend } from './group-consumer.js'
 import type { Assignment, Message } from './port.js'
 
 /**
@@ -95,6 +95,16 @@ interface Reader {
 
 const MAX_BUFFERED = 2000
 
+/** The topics a lease entry names; null for an entry of a member from before they were named (a bare time). */
+function topicsOf(value: string): string[] | null {
+  try {
+    const topics = (JSON.parse(value) as { topics?: unknown }).topics
+    return Array.isArray(topics) && topics.every((t) => typeof t === 'string') ? topics : null
+  } catch {
+    return null
+  }
+}
+
 /**
  * One member of a consumer group on JetStream. Membership and partition ownership live in
  * a KV bucket per group: `m.<member>` entries are leases the member renews every third of
@@ -111,7 +121,7 @@ export function createNatsGroupBackend(o: NatsGroupBackendOptions): GroupBackend
   const bucketName = groupBucketName(groupId)
   let bucket: KV | null = null
   let wakeFn: (reason: 'data' | 'group', partitions?: Assignment[]) => void = () => {}
-  const members = new Map<string, { seen: number; rev: number }>()
+  const members = new Map<string, { seen: number; rev: number; topics: string[] | null }>()
   const owners = new Map<string, { member: string; rev: number }>()
   const mine = new Set<string>()
   const readers = new Map<string, Reader>()
@@ -119,7 +129,6 @@ export function createNatsGroupBackend(o: NatsGroupBackendOptions): GroupBackend
   let gone = false
   let watch: { stop(): void } | null = null
   let heartbeat: NodeJS.Timeout | null = null
-  let partitions: Assignment[] | null = null
 
   const ownerKey = (tp: Assignment) => `o.${encodeName(tp.topic)}.${tp.partition}`
   const alive = (id: string) => id === memberId || Date.now() - (members.get(id)?.seen ?? 0) < leaseMs
@@ -146,7 +155,7 @@ export function createNatsGroupBackend(o: NatsGroupBackendOptions): GroupBackend
     if (kind === 'm') {
       const id = rest.join('.')
       const known = members.has(id)
-      if (put) members.set(id, { seen: live ? Date.now() : e.created.getTime(), rev: e.revision })
+      if (put) members.set(id, { seen: live ? Date.now() : e.created.getTime(), rev: e.revision, topics: topicsOf(e.string()) })
       else members.delete(id)
       if (known !== put) wakeFn('group')
     } else if (kind === 'o') {
@@ -165,7 +174,8 @@ export function createNatsGroupBackend(o: NatsGroupBackendOptions): GroupBackend
     }
   }
 
-  const renew = () => bucket!.put(`m.${memberId}`, String(Date.now()))
+  // The lease entry names the topics the member reads: members of one group may read different ones.
+  const renew = () => bucket!.put(`m.${memberId}`, JSON.stringify({ topics: o.topics }))
 
   function stopReader(key: string) {
     const r = readers.get(key)
@@ -211,7 +221,6 @@ export function createNatsGroupBackend(o: NatsGroupBackendOptions): GroupBackend
     async rejoin() {
       stopAll()
       lost = false
-      partitions = null
       await backend.join()
     },
     async desiredAssignment() {
@@ -222,14 +231,9 @@ export function createNatsGroupBackend(o: NatsGroupBackendOptions): GroupBackend
           // Swept once by whoever notices; a member that comes back renews its entry anyway.
           bucket!.delete(`m.${id}`, { previousSeq: m.rev }).catch(() => {})
         }
-      const live = [...new Set([...members.keys(), memberId])].sort()
-      const index = live.indexOf(memberId)
-      partitions ??= (
-        await Promise.all(
-          o.topics.map(async (topic) => Array.from({ length: await o.partitionsOf(topic) }, (_, partition) => ({ topic, partition }))),
-        )
-      ).flat()
-      return partitions.filter((_, i) => i % live.length === index)
+      const live = [...members].filter(([id]) => id !== memberId).map(([id, m]) => ({ id, topics: m.topics }))
+      live.push({ id: memberId, topics: o.topics })
+      return assignPartitions(memberId, live, (topic) => o.partitionsOf(topic))
     },
     async acquire(tp) {
       const key = ownerKey(tp)

@@ -1,7 +1,7 @@
 import pg from 'pg'
 import { createHash, randomUUID } from 'node:crypto'
 import { closeClient, type Db } from '../postgres/db.js'
-import { tpKey, type GroupBackend } from './group-consumer.js'
+import { assignPartitions, tpKey, type GroupBackend, type GroupMember } from './group-consumer.js'
 import type { Assignment, Message } from './port.js'
 
 /** NOTIFY channel of a group's membership changes (payload: group id). */
@@ -90,8 +90,8 @@ export function createPgGroupBackend(o: PgGroupBackendOptions): GroupBackend {
   const memberId = randomUUID()
   let wakeFn: (reason: 'data' | 'group', partitions?: Assignment[]) => void = () => {}
   const topicOfChannel = new Map(o.topics.map((t) => [dataChannel(t), t]))
-  // The topics' partitions, read once per join: a topic keeps its partition count.
-  let partitions: Assignment[] | null = null
+  // The partition counts of the group's topics, read once: a topic keeps its partition count.
+  const partitionCounts = new Map<string, number>()
   // The control connection carries membership, partition locks and wake-ups; when it
   // dies the server drops its locks, and the member joins again on a new one.
   const dead = new WeakSet<pg.Client>()
@@ -127,40 +127,44 @@ export function createPgGroupBackend(o: PgGroupBackendOptions): GroupBackend {
         dead.add(control)
         throw err
       })
-      partitions = null
       await q([...topicOfChannel.keys(), GROUP_CHANNEL].map((c) => `LISTEN ${control.escapeIdentifier(c)};`).join(' '))
       await q(
         // A member joining again after its connection died may find its old row not yet swept.
-        `INSERT INTO bus_members (group_id, member_id, pid, backend_start)
-         SELECT $1, $2, pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()
+        `INSERT INTO bus_members (group_id, member_id, pid, backend_start, topics)
+         SELECT $1, $2, pid, backend_start, $3 FROM pg_stat_activity WHERE pid = pg_backend_pid()
          ON CONFLICT (group_id, member_id) DO UPDATE SET pid = EXCLUDED.pid, backend_start = EXCLUDED.backend_start, joined_at = now()`,
-        [groupId, memberId],
+        [groupId, memberId, o.topics],
       )
       await q('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, groupId])
     },
     async desiredAssignment() {
       // Members whose connection is gone are dead: forget them, and tell the others. One
       // round trip while nothing changes, as this runs every rebalance interval before a fetch.
-      const { rows } = await q<{ members: string[]; gone: number }>(
+      // pg_stat_activity hides the backend_start of another role's session (a service with a user of its own): its pid must do.
+      const { rows } = await q<{ members: GroupMember[]; gone: number }>(
         `WITH gone AS (
            DELETE FROM bus_members m WHERE group_id = $1 AND NOT EXISTS
-             (SELECT 1 FROM pg_stat_activity a WHERE a.pid = m.pid AND a.backend_start = m.backend_start)
+             (SELECT 1 FROM pg_stat_activity a WHERE a.pid = m.pid AND (a.backend_start = m.backend_start OR a.backend_start IS NULL))
            RETURNING member_id
          )
-         SELECT array(SELECT member_id FROM bus_members WHERE group_id = $1 AND member_id NOT IN (SELECT member_id FROM gone)
-                      ORDER BY member_id) AS members,
+         SELECT coalesce((SELECT json_agg(json_build_object('id', member_id, 'topics', topics)) FROM bus_members
+                          WHERE group_id = $1 AND member_id NOT IN (SELECT member_id FROM gone)), '[]') AS members,
                 (SELECT count(*) FROM gone)::int AS gone`,
         [groupId],
       )
       const { members, gone } = rows[0]!
       if (gone) await q('SELECT pg_notify($1, $2)', [GROUP_CHANNEL, groupId])
-      const index = members.indexOf(memberId)
       // Swept as dead (its connection dropped): idling here would leave its partitions unread for ever.
-      if (index < 0) throw new Error('this member is no longer in its group; joining again')
-      partitions ??= (
-        await q<Assignment>('SELECT topic, partition FROM bus_partitions WHERE topic = ANY($1) ORDER BY topic, partition', [o.topics])
-      ).rows
-      return partitions.filter((_, i) => i % members.length === index)
+      if (!members.some((m) => m.id === memberId)) throw new Error('this member is no longer in its group; joining again')
+      const unknown = [...new Set(members.flatMap((m) => m.topics ?? []))].filter((t) => !partitionCounts.has(t))
+      if (unknown.length) {
+        const counts = await q<{ topic: string; n: number }>(
+          'SELECT topic, count(*)::int AS n FROM bus_partitions WHERE topic = ANY($1) GROUP BY topic',
+          [unknown],
+        )
+        for (const r of counts.rows) partitionCounts.set(r.topic, r.n)
+      }
+      return assignPartitions(memberId, members, (t) => partitionCounts.get(t) ?? 0)
     },
     async acquire(tp) {
       const { rows } = await q<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS ok', lockKey(tp))

@@ -44,6 +44,11 @@ const MIGRATIONS = [
       );
     `,
   },
+  {
+    // Members of one group may read different topics; a row without them is a member from before.
+    name: '002_member_topics.sql',
+    sql: `ALTER TABLE bus_members ADD COLUMN topics text[];`,
+  },
 ]
 
 export interface PgLogOptions {
