@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { createCollector } from '../src/testing.js'
 import { eachMessage, PermanentError, DLQ_HEADERS } from '../src/messaging/retry.js'
-import { listDeadLetters, replayAll } from '../src/messaging/dlq.js'
+import { findDeadLetter, listDeadLetters, replayAll } from '../src/messaging/dlq.js'
 import { dlqTopicOf, type Batch, type Message, type MessageBus } from '../src/messaging/port.js'
 
 export type ContractBus = MessageBus
@@ -222,6 +222,26 @@ export function brokerContract(
     assert.equal(await replayAll(b, dlqTopicOf(topic)), 0)
     const after = await listDeadLetters(b, { topic })
     assert.equal(after[0]!.replayed, true)
+  })
+
+  test(`${name}: when a dead-letter partition holds more than a page, then every dead letter is listed and each is found at its offset`, async (t) => {
+    const { bus, topic } = await setup(t)
+    const dlq = dlqTopicOf(topic)
+    const b = await bus()
+    await b.ensureTopic(dlq, { partitions: 1 })
+    const n = 1_003
+    for (let i = 0; i < n; i += 500) await b.publish(Array.from({ length: Math.min(500, n - i) }, (_, j) => rec(dlq, 'k', `dead-${i + j}`)))
+    const all = await listDeadLetters(b, { topic })
+    assert.equal(all.length, n)
+    assert.deepEqual(
+      all.map((d) => d.offset),
+      Array.from({ length: n }, (_, i) => i),
+    )
+    const last = await findDeadLetter(b, dlq, 0, n - 1)
+    assert.equal(last && text(last.message), `dead-${n - 1}`)
+    assert.equal((await findDeadLetter(b, topic, 0, 1_001))?.offset, 1_001)
+    assert.equal(await findDeadLetter(b, dlq, 0, n), null)
+    assert.equal(await findDeadLetter(b, dlq, 1, 0), null)
   })
 
   test(`${name}: when two replays of one dead-letter topic overlap, then both finish and each dead letter is replayed once`, async (t) => {

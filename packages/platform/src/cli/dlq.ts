@@ -5,7 +5,7 @@
 // The bus is the one the platform uses: BUS (pglog|nats|kafka, default pglog), NATS_URL for nats, and
 // BUS_DATABASE_URL (default: the `npm start` embedded server's brokerage_bus database).
 import { connectBus } from '../messaging/connect.js'
-import { listDeadLetters, replayAll, replayDeadLetter, type DeadLetter } from '../messaging/dlq.js'
+import { findDeadLetter, listDeadLetters, replayAll, replayDeadLetter, type DeadLetter } from '../messaging/dlq.js'
 
 const usage = 'usage: dlq list [topic] | dlq show <dlq-topic> <partition> <offset> | dlq replay <dlq-topic> [<partition> <offset>]'
 
@@ -35,8 +35,7 @@ async function main(argv: string[]) {
   })
   try {
     const find = async () => {
-      const all = await listDeadLetters(bus, { topic })
-      const dl = all.find((d) => d.partition === Number(partition) && d.offset === Number(offset))
+      const dl = topic ? await findDeadLetter(bus, topic, Number(partition), Number(offset)) : null
       if (!dl) throw new Error(`no dead letter at ${topic}/${partition}/${offset}`)
       return dl
     }

@@ -1,5 +1,5 @@
 import { DLQ_HEADERS } from './retry.js'
-import type { Message, MessageBus } from './port.js'
+import { dlqTopicOf, type Message, type MessageBus } from './port.js'
 
 export interface DeadLetter {
   dlqTopic: string
@@ -44,18 +44,38 @@ function toDeadLetter(m: Message, replayedBefore: number): DeadLetter {
   }
 }
 
+/** Dead letters read per request while listing. */
+const PAGE = 1000
+
 /** Every dead letter of one DLQ topic (or of all of them), oldest first per partition. */
-export async function listDeadLetters(bus: MessageBus, opts: { topic?: string; limit?: number } = {}): Promise<DeadLetter[]> {
-  const topics = opts.topic ? [opts.topic.endsWith('.dlq') ? opts.topic : `${opts.topic}.dlq`] : (await bus.listTopics()).filter(isDlqTopic)
+export async function listDeadLetters(bus: MessageBus, opts: { topic?: string } = {}): Promise<DeadLetter[]> {
+  const topics = opts.topic ? [asDlqTopic(opts.topic)] : (await bus.listTopics()).filter(isDlqTopic)
   const out: DeadLetter[] = []
   for (const topic of topics) {
     const lag = await bus.lag(REPLAY_GROUP, [topic])
     for (const p of lag) {
-      const msgs = await bus.read(topic, p.partition, 0, opts.limit ?? 1000)
-      out.push(...msgs.map((m) => toDeadLetter(m, p.committed)))
+      // Page by page to the end: a partition holds as many dead letters as ever failed.
+      for (let from = 0; from < p.endOffset; ) {
+        const msgs = await bus.read(topic, p.partition, from, PAGE)
+        if (!msgs.length) break
+        out.push(...msgs.map((m) => toDeadLetter(m, p.committed)))
+        from = msgs.at(-1)!.offset + 1
+      }
     }
   }
   return out
+}
+
+/** A DLQ topic by its name or its original topic's. */
+const asDlqTopic = (topic: string) => (isDlqTopic(topic) ? topic : dlqTopicOf(topic))
+
+/** The dead letter at one offset of a DLQ topic's partition, or null. */
+export async function findDeadLetter(bus: MessageBus, topic: string, partition: number, offset: number): Promise<DeadLetter | null> {
+  const dlqTopic = asDlqTopic(topic)
+  const p = (await bus.lag(REPLAY_GROUP, [dlqTopic])).find((l) => l.partition === partition)
+  if (!p || !Number.isSafeInteger(offset) || offset < 0 || offset >= p.endOffset) return null
+  const [m] = await bus.read(dlqTopic, partition, offset, 1)
+  return m && m.offset === offset ? toDeadLetter(m, p.committed) : null
 }
 
 /** Copies one dead letter back onto its original topic; the consumer sees it as a new message. */
