@@ -55,7 +55,7 @@ export async function listDeadLetters(bus: MessageBus, opts: { topic?: string } 
     const lag = await bus.lag(REPLAY_GROUP, [topic])
     for (const p of lag) {
       // Page by page to the end: a partition holds as many dead letters as ever failed.
-      for (let from = 0; from < p.endOffset; ) {
+      for (let from = 0; from < p.endOffset;) {
         const msgs = await bus.read(topic, p.partition, from, PAGE)
         if (!msgs.length) break
         out.push(...msgs.map((m) => toDeadLetter(m, p.committed)))
