@@ -151,8 +151,7 @@ export async function ensureDevCertificates(dir: string, names: readonly string[
   const out: Record<string, CertificateFiles> = {}
   for (const name of names) {
     const files = devCertificatePaths(dir, name)
-    const stale =
-      caIssued || !existsSync(files.cert) || !existsSync(files.key) || unusable(await readFile(files.cert, 'utf8'), 30 * DAY_MS)
+    const stale = caIssued || !existsSync(files.cert) || !existsSync(files.key) || unusable(await readFile(files.cert, 'utf8'), 30 * DAY_MS)
     if (stale) {
       const issued = ca.issue(name)
       await writeAtomically(files.key, issued.key, 0o600)
