@@ -10,7 +10,7 @@ const OPENAPI = {
     description:
       'Version 1, at /api/v1; /api is an alias of the current version. ' +
       'Amounts, sizes and prices are JSON integers in minor units; ids are UUIDs; times ISO-8601 UTC. ' +
-      'Errors: {error: {code, message, details?}, requestId}. POST routes honour Idempotency-Key.',
+      'Errors: {error: {code, message, details?}, requestId}. POST routes honour Idempotency-Key (sign-out, which ends the caller’s session, runs each time).',
   },
   components: { securitySchemes: { bearerAuth: { type: 'http' as const, scheme: 'bearer', bearerFormat: 'JWT' } } },
 }

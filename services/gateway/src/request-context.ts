@@ -10,6 +10,12 @@ declare module 'fastify' {
     public?: boolean
     /** Roles allowed to call the route at all; others get 403. Unset: any signed-in user. */
     roles?: readonly Role[]
+    /**
+     * false: an Idempotency-Key is not honoured (the request runs each time). For what acts on
+     * the caller's session rather than their account: sign-out, whose replay to another session
+     * of the account would answer 204 and leave that session open.
+     */
+    idempotencyKey?: false
   }
 }
 

@@ -77,6 +77,22 @@ test('sessions', async (t) => {
     assert.equal((await me(b, (await signIn()).access_token)).statusCode, 200)
   })
 
+  await t.test(
+    'when two sessions of one account sign out with the same Idempotency-Key, then each sign-out ends its own session',
+    async () => {
+      // A key is the account's, not the session's: a replay would answer 204 and leave the second session open.
+      const headers = { 'idempotency-key': 'sign-out-1' }
+      const first = await signIn()
+      assert.equal((await a.request('POST', '/api/auth/logout', { token: first.access_token, headers })).statusCode, 204)
+      const second = await signIn()
+      const out = await a.request('POST', '/api/auth/logout', { token: second.access_token, headers })
+      assert.equal(out.statusCode, 204)
+      assert.equal(out.headers['idempotent-replayed'], undefined)
+      assert.equal((await me(a, second.access_token)).statusCode, 401)
+      assert.equal((await refresh(a, second.refresh_token)).statusCode, 401)
+    },
+  )
+
   await t.test('when a gateway instance starts after a sign-out, then it refuses the ended session too', async () => {
     const tokens = await signIn('admin', 'admin')
     assert.equal((await a.request('POST', '/api/auth/logout', { token: tokens.access_token })).statusCode, 204)

@@ -25,7 +25,7 @@ export const idempotencyKeys = fp<{ store: IdempotencyStore; versionPrefix: stri
     api.addHook('preHandler', (req, reply, done) => {
       const auth = requestAuth(req)
       const header = req.headers['idempotency-key']
-      if (req.method !== 'POST' || !auth || header === undefined) return done()
+      if (req.method !== 'POST' || !auth || header === undefined || req.routeOptions.config.idempotencyKey === false) return done()
       // As fastify runs an async hook: on to the next once settled (a replay has been sent by then).
       claim(req, reply, auth, header).then(
         () => done(),

@@ -18,7 +18,7 @@ export function authRoutes({ clients, issuer, sessions, throttle, externalIssuer
   return async (api) => {
     api.post<Login>('/auth/login', { config: { public: true }, schema: schemas.login }, login)
     api.post<Refresh>('/auth/refresh', { config: { public: true }, schema: schemas.refresh }, refresh)
-    api.post('/auth/logout', { schema: schemas.logout }, logout)
+    api.post('/auth/logout', { config: { idempotencyKey: false }, schema: schemas.logout }, logout)
     api.post<ChangePassword>('/auth/password', { config: { roles: SIGNED_IN }, schema: schemas.password }, changePassword)
     api.get('/auth/me', { schema: schemas.me }, me)
   }
