@@ -23,12 +23,20 @@ function uuidOrNull(errors: FieldErrors, field: string, value: unknown): string 
   return value.toLowerCase()
 }
 
+// PostgreSQL has no year 0, and past 9999 toISOString writes a six-digit year it does not parse.
+const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00.000Z')
+const AFTER_LAST_INSTANT = Date.parse('+010000-01-01T00:00:00.000Z')
+
 /** An ISO-8601 instant with its zone, or null when absent. */
 function instantOrNull(errors: FieldErrors, field: string, value: unknown): string | null {
   if (value === undefined || value === null || value === '') return null
   const at = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(value) ? new Date(value) : null
   if (!at || Number.isNaN(at.getTime())) {
     errors.add(field, 'must be an ISO-8601 date-time with a zone')
+    return null
+  }
+  if (at.getTime() < FIRST_INSTANT || at.getTime() >= AFTER_LAST_INSTANT) {
+    errors.add(field, 'must be an instant from year 0001 to 9999 (UTC)')
     return null
   }
   return at.toISOString()

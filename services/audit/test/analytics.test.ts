@@ -4,6 +4,7 @@ import { test } from 'node:test'
 import { newEnvelope, type AnyEnvelope } from '@brokerage/contracts'
 import { SAMPLE_DATA } from '@brokerage/contracts/testing'
 import { analytics } from '../src/analytics.js'
+import { failure } from '@brokerage/platform/testing'
 import { startHarness } from './harness.js'
 
 const at = (iso: string) => ({ now: new Date(iso) })
@@ -121,4 +122,28 @@ test('when both sides of a trade settle (and one record is stored twice), then t
     secondDay.volume.map((v) => [v.assetName, v.trades]),
     [['MSFT', 1]],
   )
+})
+
+test('when a period names an instant outside years 0001–9999, then VALIDATION_FAILED names the field (year 0 reached PostgreSQL: INTERNAL)', async (t) => {
+  const h = await startHarness(t)
+  const cases: Array<[{ from?: string; to?: string }, string]> = [
+    [{ from: '0000-01-01T00:00:00Z' }, 'from'],
+    [{ to: '0000-12-31T23:59:59Z' }, 'to'],
+    [{ to: '9999-12-31T23:00:00-05:00' }, 'to'],
+  ]
+  for (const [period, field] of cases) {
+    for (const call of [
+      h.client.call('GetAnalytics', period),
+      h.client.call('GetComplianceReport', { ...period, customer_id: randomUUID() }),
+    ]) {
+      const err = await failure(call)
+      assert.equal(err.code, 'VALIDATION_FAILED', JSON.stringify(period))
+      assert.deepEqual(
+        (err.details as Array<{ field: string }>).map((d) => d.field),
+        [field],
+      )
+    }
+  }
+  const edge = await h.client.call('GetAnalytics', { from: '0001-01-01T00:00:00Z', to: '9999-12-31T23:59:59Z' })
+  assert.ok(Array.isArray(edge.sagas))
 })
