@@ -7,6 +7,8 @@ export const SERVICE_ENV = {
   DATABASE_URL: { type: 'url', required: true },
   BUS: { type: 'enum', values: ['pglog', 'nats', 'kafka', 'memory'], default: 'pglog' },
   BUS_DATABASE_URL: { type: 'url' },
+  /** pglog: hours a record is kept (Kafka's default week); 0 keeps every record. Dead letters are kept. */
+  BUS_RETENTION_HOURS: { type: 'int', min: 0, max: 876_000, default: 168 },
   /** Comma-separated NATS server URLs, for BUS=nats. */
   NATS_URL: { type: 'string' },
   /** Replicas of NATS streams and buckets (default: 3 on a cluster, 1 on a single server). */
@@ -50,6 +52,7 @@ export function serviceConfigFromEnv(env: Env): ServiceConfig {
     bus: {
       kind: c.BUS,
       url: c.BUS_DATABASE_URL,
+      retentionHours: c.BUS_RETENTION_HOURS,
       natsUrl: c.NATS_URL,
       natsReplicas: c.NATS_REPLICAS,
       brokers: c.KAFKA_BROKERS,

@@ -15,6 +15,8 @@ export interface BusConfig {
   /** Kafka's tuning (KAFKA_CLIENT_ID, KAFKA_SESSION_TIMEOUT_MS, KAFKA_REBALANCE_TIMEOUT_MS, KAFKA_REPLICATION_FACTOR). */
   kafka?: Omit<KafkaSettings, 'brokers'>
   log?: (obj: object, msg: string) => void
+  /** pglog: records older than this many hours are deleted (dead letters kept); 0 or unset keeps every record. */
+  retentionHours?: number
 }
 
 /** Opens the adapter the configuration names; adapters load lazily so unused clients never start. */
@@ -23,7 +25,7 @@ export async function connectBus(cfg: BusConfig): Promise<MessageBus> {
     case 'pglog': {
       if (!cfg.url) throw new Error('the pglog bus needs a database URL (BUS_DATABASE_URL)')
       const { createPgLogBus } = await import('./pglog.js')
-      return createPgLogBus({ url: cfg.url, log: cfg.log })
+      return createPgLogBus({ url: cfg.url, log: cfg.log, retentionMs: cfg.retentionHours ? cfg.retentionHours * 3_600_000 : undefined })
     }
     case 'nats': {
       if (!cfg.natsUrl) throw new Error('the nats bus needs server URLs (NATS_URL, e.g. nats://127.0.0.1:4222)')

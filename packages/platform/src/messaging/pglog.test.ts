@@ -44,3 +44,50 @@ test('when the members of a group connect as different database roles, then none
     [],
   )
 })
+
+test('when records pass the retention, then they are deleted (dead letters kept) and a consumer behind them reads on from the earliest left', async (t) => {
+  const url = await createTestDatabase(t, 'bus')
+  const bus = await createPgLogBus({ url, retentionMs: 3_600_000, retentionIntervalMs: 3_600_000, retentionBatch: 2 })
+  t.after(() => bus.close())
+  const topic = `t-${randomUUID()}`
+  const dlq = `${topic}.dlq`
+  await bus.ensureTopic(topic, { partitions: 1 })
+  await bus.ensureTopic(dlq, { partitions: 1 })
+  await bus.publish(Array.from({ length: 7 }, (_, i) => ({ topic, key: 'k', value: Buffer.from(`m${i}`) })))
+  await bus.publish([{ topic: dlq, key: 'k', value: Buffer.from('dead') }])
+  // The first five records, and the dead letter, were appended two hours ago.
+  await bus.db.query(`UPDATE bus_log SET ts = now() - interval '2 hours' WHERE (topic = $1 AND "offset" < 5) OR topic = $2`, [topic, dlq])
+
+  assert.equal(await bus.pruneExpired(), 5)
+  assert.deepEqual(
+    (await bus.read(topic, 0, 0, 100)).map((m) => m.offset),
+    [5, 6],
+  )
+  assert.equal((await bus.read(dlq, 0, 0, 100)).length, 1)
+  assert.equal(await bus.pruneExpired(), 0)
+
+  // A group that never committed starts at offset 0, below the earliest record: it reads 5, 6 and what follows.
+  const got = createCollector<string>()
+  await bus.consume({
+    groupId: `g-${randomUUID()}`,
+    topics: [topic],
+    handleBatch: async (b) => b.messages.forEach((m) => got.push(m.value.toString())),
+  })
+  await bus.publish([{ topic, key: 'k', value: Buffer.from('m7') }])
+  assert.deepEqual(await got.until((i) => i.length >= 3), ['m5', 'm6', 'm7'])
+})
+
+test('when a retention is set, then the bus deletes expired records on its own, on its interval', async (t) => {
+  const url = await createTestDatabase(t, 'bus')
+  const bus = await createPgLogBus({ url, retentionMs: 3_600_000, retentionIntervalMs: 20 })
+  t.after(() => bus.close())
+  const topic = `t-${randomUUID()}`
+  await bus.ensureTopic(topic, { partitions: 1 })
+  await bus.publish([0, 1].map((i) => ({ topic, key: 'k', value: Buffer.from(`m${i}`) })))
+  await bus.db.query(`UPDATE bus_log SET ts = now() - interval '2 hours' WHERE topic = $1 AND "offset" = 0`, [topic])
+  await eventually(async () => (await bus.read(topic, 0, 0, 10)).length === 1 || undefined, { what: 'the expired record deleted' })
+  assert.deepEqual(
+    (await bus.read(topic, 0, 0, 10)).map((m) => m.offset),
+    [1],
+  )
+})

@@ -57,9 +57,23 @@ export interface PgLogOptions {
   /** Pool size for publishing and fetching. */
   poolSize?: number
   log?: (obj: object, msg: string) => void
+  /**
+   * Records older than this are deleted (dead-letter topics excepted: they wait for an operator),
+   * as Kafka's retention.ms does; unset keeps every record. A consumer whose position falls
+   * below the earliest record left reads on from there.
+   */
+  retentionMs?: number
+  /** How often the retention runs (default: a tenth of retentionMs, at most every 10 minutes). */
+  retentionIntervalMs?: number
+  /** Records deleted per statement. */
+  retentionBatch?: number
 }
 
-export type PgLogBus = MessageBus & { db: Db }
+export type PgLogBus = MessageBus & {
+  db: Db
+  /** Deletes the records past retention now; returns how many. */
+  pruneExpired(): Promise<number>
+}
 
 /**
  * The embedded default broker: a durable partitioned log in its own PostgreSQL database.
@@ -152,6 +166,52 @@ export async function createPgLogBus(opts: PgLogOptions): Promise<PgLogBus> {
     )
   }
 
+  // Each partition's expired records are a prefix of its log (offsets grow with time): found by
+  // walking the primary key from the partition's start to the first record to keep, deleted a
+  // batch per statement. Several processes may run it at once; they only repeat each other.
+  const retentionBatch = opts.retentionBatch ?? 10_000
+  async function pruneExpired(): Promise<number> {
+    if (!opts.retentionMs) return 0
+    const cutoff = new Date(Date.now() - opts.retentionMs)
+    const { rows: partitions } = await db.query<{ topic: string; partition: number; next_offset: string }>(
+      `SELECT topic, partition, next_offset FROM bus_partitions WHERE topic NOT LIKE '%.dlq' ORDER BY topic, partition`,
+    )
+    let deleted = 0
+    for (const p of partitions) {
+      for (;;) {
+        const { rows } = await db.query<{ n: number }>(
+          `WITH keep AS (
+             SELECT "offset" FROM bus_log WHERE topic = $1 AND partition = $2 AND ts >= $3 ORDER BY "offset" LIMIT 1
+           ),
+           first AS (SELECT min("offset") AS o FROM bus_log WHERE topic = $1 AND partition = $2),
+           gone AS (
+             DELETE FROM bus_log WHERE topic = $1 AND partition = $2
+               AND "offset" < coalesce((SELECT "offset" FROM keep), $4::bigint)
+               AND "offset" < (SELECT o FROM first) + $5
+             RETURNING 1
+           )
+           SELECT count(*)::int AS n FROM gone`,
+          [p.topic, p.partition, cutoff, p.next_offset, retentionBatch],
+        )
+        deleted += rows[0]!.n
+        if (rows[0]!.n < retentionBatch) break
+      }
+    }
+    return deleted
+  }
+  let pruning: Promise<unknown> | null = null
+  const pruneTimer = opts.retentionMs
+    ? setInterval(
+        () => {
+          // One run at a time: a long first run (a backlog of days) must not be joined by the next.
+          pruning ??= pruneExpired()
+            .catch((err: Error) => opts.log?.({ err }, 'deleting records past retention failed'))
+            .finally(() => (pruning = null))
+        },
+        opts.retentionIntervalMs ?? Math.min(opts.retentionMs / 10, 10 * 60_000),
+      ).unref()
+    : undefined
+
   async function consume(o: GroupConsumerOptions) {
     for (const t of o.topics) await ensureTopic(t)
     const backend = createPgGroupBackend({
@@ -211,7 +271,10 @@ export async function createPgLogBus(opts: PgLogOptions): Promise<PgLogBus> {
     async ping() {
       await db.query('SELECT 1 FROM bus_partitions LIMIT 1')
     },
+    pruneExpired,
     async close() {
+      clearInterval(pruneTimer)
+      await pruning
       await Promise.all([...consumers].map((c) => c.stop()))
       await offsetDb.close()
       await db.close()
