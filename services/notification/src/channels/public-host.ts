@@ -1,4 +1,4 @@
-import { lookup as dnsLookup } from 'node:dns/promises'
+import { lookup as dnsLookupCallback } from 'node:dns'
 import { BlockList, isIP } from 'node:net'
 
 // A push endpoint is a URL the customer gives; the service then sends requests to it and shows
@@ -47,7 +47,7 @@ const hostOf = (url: URL) =>
 /**
  * Why the URL's host is not a public one, judged from the URL alone (an address, or a name
  * that always means this machine); null if nothing in the URL says so. What a name resolves
- * to is checked when it is called (publicHostProblem).
+ * to is checked when it is called (publicOnlyLookup).
  */
 export function literalHostProblem(url: URL): string | null {
   const host = hostOf(url)
@@ -56,25 +56,36 @@ export function literalHostProblem(url: URL): string | null {
   return null
 }
 
-export type Lookup = (host: string) => Promise<Array<{ address: string }>>
-const systemLookup: Lookup = (host) => dnsLookup(host, { all: true, verbatim: true })
+/** The address-resolving function `net.connect` takes (its `lookup` option). */
+export type LookupFunction = NonNullable<LookupOption>
+type LookupOption = import('node:net').TcpNetConnectOpts['lookup']
+
+/** What a guarded lookup fails with when a name resolves to a non-public address. */
+export class NonPublicAddressError extends Error {
+  readonly code = 'ENONPUBLIC'
+  constructor() {
+    // The address itself is not said: the delivery's error is shown to the customer.
+    super('resolves to a non-public address')
+  }
+}
 
 /**
- * Why calling the URL's host would reach a non-public address (every address its name resolves
- * to is checked), or null when it is public. A name that does not resolve is left to the call.
+ * A `lookup` for connections that must reach public addresses only: resolves as `resolve` does
+ * (dns.lookup by default) and fails with NonPublicAddressError when any address is not public.
+ * Checked as the connection is made, so a name cannot be pointed inward between a check and the
+ * call (DNS rebinding). Addresses in the URL itself are not looked up: literalHostProblem judges them.
  */
-export async function publicHostProblem(url: URL, lookup: Lookup = systemLookup): Promise<string | null> {
-  const literal = literalHostProblem(url)
-  if (literal) return literal
-  const host = hostOf(url)
-  if (isIP(host)) return null
-  let addresses: Array<{ address: string }>
-  try {
-    addresses = await lookup(host)
-  } catch {
-    return null
-  }
-  const inner = addresses.find((a) => !isPublicAddress(a.address))
-  // The address itself is not said: the answer is shown to the customer.
-  return inner ? 'resolves to a non-public address' : null
+export function publicOnlyLookup(resolve: LookupFunction = dnsLookupCallback): LookupFunction {
+  return ((hostname: string, options: object, callback: (...args: unknown[]) => void) => {
+    resolve(
+      hostname,
+      options as never,
+      ((err: Error | null, address: string | Array<{ address: string }>, family?: number) => {
+        if (err) return callback(err)
+        const all = Array.isArray(address) ? address : [{ address }]
+        if (all.some((a) => !isPublicAddress(a.address))) return callback(new NonPublicAddressError())
+        callback(null, address, family)
+      }) as never,
+    )
+  }) as LookupFunction
 }

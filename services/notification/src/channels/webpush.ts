@@ -1,8 +1,10 @@
+import { request as httpRequest } from 'node:http'
+import { request as httpsRequest } from 'node:https'
 import webpush from 'web-push'
 import type { Db } from '@brokerage/platform'
 import type { ClaimedDelivery, Store } from '../store.js'
 import { PermanentDeliveryError, type ChannelSender } from './port.js'
-import { publicHostProblem, type Lookup } from './public-host.js'
+import { literalHostProblem, NonPublicAddressError, publicOnlyLookup, type LookupFunction } from './public-host.js'
 
 export interface VapidKeys {
   publicKey: string
@@ -14,8 +16,8 @@ export interface VapidKeys {
 /**
  * Web push (RFC 8030) with VAPID (RFC 8292) and the payload encrypted to the subscription's
  * keys (RFC 8291, aes128gcm). Each delivery is for one subscription (so a retry goes to that
- * browser only). web-push builds the request (keys, encryption, JWT); it is sent with fetch,
- * which bounds it with a timeout. A 404 or 410 means the browser dropped the subscription: it
+ * browser only). web-push builds the request (keys, encryption, JWT); it is sent with Node's
+ * http client, bounded by a timeout. A 404 or 410 means the browser dropped the subscription: it
  * is removed and the delivery fails; 429, 5xx and network errors are retried.
  */
 export function createWebPushSender(deps: {
@@ -26,8 +28,10 @@ export function createWebPushSender(deps: {
   ttlSeconds?: number
   /** Development and tests: endpoints on this machine or a private network are called too. */
   allowPrivate?: boolean
-  lookup?: Lookup
+  /** How names resolve (tests); dns.lookup by default. */
+  resolve?: LookupFunction
 }): ChannelSender {
+  const lookup = publicOnlyLookup(deps.resolve)
   return {
     async send(d: ClaimedDelivery) {
       if (!d.subscriptionId) throw new PermanentDeliveryError('no push subscription')
@@ -42,26 +46,50 @@ export function createWebPushSender(deps: {
           contentEncoding: 'aes128gcm',
         },
       )
-      if (!deps.allowPrivate) {
-        const problem = await publicHostProblem(new URL(req.endpoint), deps.lookup)
-        if (problem) throw new PermanentDeliveryError(`endpoint not called: its host ${problem}`)
+      const url = new URL(req.endpoint)
+      const literal = deps.allowPrivate ? null : literalHostProblem(url)
+      if (literal) throw new PermanentDeliveryError(`endpoint not called: its host ${literal}`)
+      let status: number
+      try {
+        status = await post(url, req, { timeoutMs: deps.timeoutMs, lookup: deps.allowPrivate ? deps.resolve : lookup })
+      } catch (err) {
+        if (err instanceof NonPublicAddressError) throw new PermanentDeliveryError(`endpoint not called: its host ${err.message}`)
+        throw err
       }
-      const res = await fetch(req.endpoint, {
-        method: req.method,
-        headers: req.headers as Record<string, string>,
-        body: req.body ?? undefined,
-        signal: AbortSignal.timeout(deps.timeoutMs),
-      })
-      await res.body?.cancel()
-      if (res.ok) return
-      if (res.status === 404 || res.status === 410) {
+      if (status >= 200 && status < 300) return
+      if (status === 404 || status === 410) {
         await deps.store.removePushSubscription(deps.db, d.customerId, d.subscriptionId)
-        throw new PermanentDeliveryError(`${res.status}: subscription gone, removed`)
+        throw new PermanentDeliveryError(`${status}: subscription gone, removed`)
       }
-      if (res.status === 429 || res.status >= 500) throw new Error(`push service answered ${res.status}`)
-      throw new PermanentDeliveryError(`push service answered ${res.status}`)
+      if (status === 429 || status >= 500) throw new Error(`push service answered ${status}`)
+      throw new PermanentDeliveryError(`push service answered ${status}`)
     },
   }
+}
+
+/**
+ * One request to a push service; resolves with its status once the answer's headers are in (its
+ * body is not needed). Node's http client rather than fetch: its `lookup` is where the address
+ * is checked, as the connection is made.
+ */
+function post(
+  url: URL,
+  req: { method: string; headers: Record<string, unknown>; body?: Buffer | null },
+  o: { timeoutMs: number; lookup?: LookupFunction },
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === 'http:' ? httpRequest : httpsRequest
+    const r = send(
+      url,
+      { method: req.method, headers: req.headers as Record<string, string>, lookup: o.lookup, signal: AbortSignal.timeout(o.timeoutMs) },
+      (res) => {
+        res.resume()
+        resolve(res.statusCode ?? 0)
+      },
+    )
+    r.on('error', reject)
+    r.end(req.body ?? undefined)
+  })
 }
 
 /** Production takes the keys from configuration; a development start makes a pair once and keeps it in the database. */
