@@ -9,6 +9,7 @@ export {
   ASSET_NAME_PATTERN,
   ASSET_NAME_RULE,
   CASH_ASSET,
+  isInstantInRange,
   MAX_AMOUNT,
   SIDES,
   TIERS,

@@ -19,6 +19,17 @@ export const CASH_ASSET = 'TRY'
  */
 export const MAX_AMOUNT = Number.MAX_SAFE_INTEGER - 1
 
+const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00.000Z')
+const AFTER_LAST_INSTANT = Date.parse('+010000-01-01T00:00:00.000Z')
+
+/**
+ * Whether an instant (ms since the epoch) is one every service can store and print: PostgreSQL
+ * has no year 0, and past 9999 toISOString writes a six-digit year no service parses.
+ */
+export function isInstantInRange(ms: number): boolean {
+  return ms >= FIRST_INSTANT && ms < AFTER_LAST_INSTANT
+}
+
 export const SIDES = ['BUY', 'SELL'] as const
 export type Side = (typeof SIDES)[number]
 

@@ -1,4 +1,4 @@
-import { EVENTS, isEventType, isUuid } from '@brokerage/contracts'
+import { EVENTS, isEventType, isInstantInRange, isUuid } from '@brokerage/contracts'
 import { fieldErrors, type FieldErrors, type GrpcHandlers } from '@brokerage/platform'
 import type { Queryable } from '@brokerage/platform/postgres'
 import { analytics } from './analytics.js'
@@ -23,10 +23,6 @@ function uuidOrNull(errors: FieldErrors, field: string, value: unknown): string 
   return value.toLowerCase()
 }
 
-// PostgreSQL has no year 0, and past 9999 toISOString writes a six-digit year it does not parse.
-const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00.000Z')
-const AFTER_LAST_INSTANT = Date.parse('+010000-01-01T00:00:00.000Z')
-
 /** An ISO-8601 instant with its zone, or null when absent. */
 function instantOrNull(errors: FieldErrors, field: string, value: unknown): string | null {
   if (value === undefined || value === null || value === '') return null
@@ -35,7 +31,7 @@ function instantOrNull(errors: FieldErrors, field: string, value: unknown): stri
     errors.add(field, 'must be an ISO-8601 date-time with a zone')
     return null
   }
-  if (at.getTime() < FIRST_INSTANT || at.getTime() >= AFTER_LAST_INSTANT) {
+  if (!isInstantInRange(at.getTime())) {
     errors.add(field, 'must be an instant from year 0001 to 9999 (UTC)')
     return null
   }

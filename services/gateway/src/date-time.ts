@@ -1,3 +1,4 @@
+import { isInstantInRange } from '@brokerage/contracts'
 import { badField } from './request-context.js'
 
 // What the schemas' `date-time` format (ajv-formats, RFC 3339) accepts: a separator of T, t
@@ -5,10 +6,6 @@ import { badField } from './request-context.js'
 // case, offsets with or without a colon or minutes. JavaScript's Date parses none of the
 // leap seconds and not all of the rest, so instants are computed from the parts here.
 const RFC3339 = /^(\d{4})-(\d\d)-(\d\d)[Tt\s](\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:[Zz]|([+-])(\d\d)(?::?(\d\d))?)$/
-// The instants services can take: PostgreSQL has no year 0 (an ISO string naming one is refused
-// with an error, a 500), and past 9999 toISOString writes a six-digit year no service parses.
-const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00.000Z')
-const AFTER_LAST_INSTANT = Date.parse('+010000-01-01T00:00:00.000Z')
 
 /**
  * The instant a validated date-time names, as the ISO string services take ("" when absent,
@@ -27,7 +24,7 @@ export function isoInstant(value: string | undefined, field: string): string {
     at.setUTCHours(Number(h), Number(mi), Number(s), Number(frac.padEnd(3, '0').slice(0, 3)))
     const offsetMinutes = sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om))
     const ms = at.getTime() - offsetMinutes * 60_000
-    if (ms >= FIRST_INSTANT && ms < AFTER_LAST_INSTANT) return new Date(ms).toISOString()
+    if (isInstantInRange(ms)) return new Date(ms).toISOString()
     if (Number.isFinite(ms)) throw badField(field, 'must be an instant from year 0001 to 9999 (UTC)')
   }
   throw badField(field, 'must be an RFC 3339 date-time')
