@@ -69,9 +69,12 @@ export interface PgLogOptions {
   retentionBatch?: number
 }
 
+/** The advisory lock of the retention run (one process at a time per bus database). */
+const RETENTION_LOCK = 'brokerage-bus-retention'
+
 export type PgLogBus = MessageBus & {
   db: Db
-  /** Deletes the records past retention now; returns how many. */
+  /** Deletes the records past retention now; returns how many (0 while another process is at it). */
   pruneExpired(): Promise<number>
 }
 
@@ -168,36 +171,48 @@ export async function createPgLogBus(opts: PgLogOptions): Promise<PgLogBus> {
 
   // Each partition's expired records are a prefix of its log (offsets grow with time): found by
   // walking the primary key from the partition's start to the first record to keep, deleted a
-  // batch per statement. Several processes may run it at once; they only repeat each other.
+  // batch per statement. Every process of the platform has the timer; a session advisory lock
+  // lets one prune at a time, and the others skip that round.
   const retentionBatch = opts.retentionBatch ?? 10_000
   async function pruneExpired(): Promise<number> {
     if (!opts.retentionMs) return 0
     const cutoff = new Date(Date.now() - opts.retentionMs)
-    const { rows: partitions } = await db.query<{ topic: string; partition: number; next_offset: string }>(
-      `SELECT topic, partition, next_offset FROM bus_partitions WHERE topic NOT LIKE '%.dlq' ORDER BY topic, partition`,
-    )
-    let deleted = 0
-    for (const p of partitions) {
-      for (;;) {
-        const { rows } = await db.query<{ n: number }>(
-          `WITH keep AS (
-             SELECT "offset" FROM bus_log WHERE topic = $1 AND partition = $2 AND ts >= $3 ORDER BY "offset" LIMIT 1
-           ),
-           first AS (SELECT min("offset") AS o FROM bus_log WHERE topic = $1 AND partition = $2),
-           gone AS (
-             DELETE FROM bus_log WHERE topic = $1 AND partition = $2
-               AND "offset" < coalesce((SELECT "offset" FROM keep), $4::bigint)
-               AND "offset" < (SELECT o FROM first) + $5
-             RETURNING 1
-           )
-           SELECT count(*)::int AS n FROM gone`,
-          [p.topic, p.partition, cutoff, p.next_offset, retentionBatch],
+    const client = await db.pool.connect()
+    try {
+      const { rows: lock } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [RETENTION_LOCK])
+      if (!lock[0]!.ok) return 0
+      try {
+        const { rows: partitions } = await client.query<{ topic: string; partition: number; next_offset: string }>(
+          `SELECT topic, partition, next_offset FROM bus_partitions WHERE topic NOT LIKE '%.dlq' ORDER BY topic, partition`,
         )
-        deleted += rows[0]!.n
-        if (rows[0]!.n < retentionBatch) break
+        let deleted = 0
+        for (const p of partitions) {
+          for (;;) {
+            const { rows } = await client.query<{ n: number }>(
+              `WITH keep AS (
+                 SELECT "offset" FROM bus_log WHERE topic = $1 AND partition = $2 AND ts >= $3 ORDER BY "offset" LIMIT 1
+               ),
+               first AS (SELECT min("offset") AS o FROM bus_log WHERE topic = $1 AND partition = $2),
+               gone AS (
+                 DELETE FROM bus_log WHERE topic = $1 AND partition = $2
+                   AND "offset" < coalesce((SELECT "offset" FROM keep), $4::bigint)
+                   AND "offset" < (SELECT o FROM first) + $5
+                 RETURNING 1
+               )
+               SELECT count(*)::int AS n FROM gone`,
+              [p.topic, p.partition, cutoff, p.next_offset, retentionBatch],
+            )
+            deleted += rows[0]!.n
+            if (rows[0]!.n < retentionBatch) break
+          }
+        }
+        return deleted
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [RETENTION_LOCK])
       }
+    } finally {
+      client.release()
     }
-    return deleted
   }
   let pruning: Promise<unknown> | null = null
   const pruneTimer = opts.retentionMs
